@@ -1,0 +1,44 @@
+package dev.netknife;
+
+import dev.netknife.cli.Commands;
+import dev.netknife.cli.Root;
+import dev.netknife.term.Ttys;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.util.Map;
+
+/**
+ * The {@code nk} root command. {@link #main} is the only place that calls {@link System#exit};
+ * everything else returns exit codes through {@link #execute}.
+ */
+public final class Nk {
+    private final InputStream in;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Map<String, String> env;
+    private final Ttys ttys;
+
+    public Nk(InputStream in, PrintStream out, PrintStream err, Map<String, String> env, Ttys ttys) {
+        this.in = in;
+        this.out = out;
+        this.err = err;
+        this.env = env;
+        this.ttys = ttys;
+    }
+
+    /** The process's own streams and environment, looked up now (so tests that swap System.out see their streams). */
+    public Nk() {
+        this(System.in, System.out, System.err, System.getenv(), Ttys.detect());
+    }
+
+    public static void main(String[] args) {
+        int code = new Nk().execute(args);
+        System.out.flush();
+        System.exit(code);
+    }
+
+    /** Parses and runs one command line; returns its exit code. */
+    public int execute(String... args) {
+        return new Root(in, out, err, env, ttys, Commands.all()).execute(args);
+    }
+}

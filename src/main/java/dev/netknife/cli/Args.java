@@ -1,0 +1,81 @@
+package dev.netknife.cli;
+
+import dev.netknife.NkException;
+import dev.netknife.io.Durations;
+import dev.netknife.io.Rate;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import picocli.CommandLine.ParseResult;
+
+/** Typed, validated access to a subcommand's parsed arguments; bad values become usage errors naming the option. */
+public final class Args {
+    private final ParseResult result;
+
+    Args(ParseResult result) {
+        this.result = result;
+    }
+
+    public boolean flag(String name) {
+        return result.hasMatchedOption(name);
+    }
+
+    public String string(String name) {
+        return result.matchedOptionValue(name, null);
+    }
+
+    public String[] strings(String name) {
+        return result.matchedOptionValue(name, new String[0]);
+    }
+
+    public String positional(int index) {
+        return result.matchedPositionalValue(index, null);
+    }
+
+    public long millis(String name, long defaultMillis) {
+        String text = string(name);
+        if (text == null) {
+            return defaultMillis;
+        }
+        try {
+            return Durations.parseMillis(text);
+        } catch (NkException e) {
+            throw NkException.usage(name + ": " + e.getMessage());
+        }
+    }
+
+    public int integer(String name, int defaultValue, int min, int max) {
+        String text = string(name);
+        if (text == null) {
+            return defaultValue;
+        }
+        String s = text.strip();
+        if (s.isEmpty() || s.length() > 10 || !s.chars().allMatch(Character::isDigit)
+                || Long.parseLong(s) < min || Long.parseLong(s) > max) {
+            throw NkException.usage(name + ": bad number '" + text + "': expected " + min + " to " + max);
+        }
+        return Integer.parseInt(s);
+    }
+
+    public Rate rate(String name) {
+        String text = string(name);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Rate.parse(text);
+        } catch (NkException e) {
+            throw NkException.usage(name + ": " + e.getMessage());
+        }
+    }
+
+    /** A local address to bind; {@code defaultHost} when the option is absent. */
+    public InetAddress bindAddress(String name, String defaultHost) {
+        String text = string(name);
+        String host = text == null ? defaultHost : text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
+        try {
+            return InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            throw NkException.usage(name + ": cannot resolve bind address '" + host + "'");
+        }
+    }
+}

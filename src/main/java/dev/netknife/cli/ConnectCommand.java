@@ -1,0 +1,165 @@
+package dev.netknife.cli;
+
+import dev.netknife.ExitCode;
+import dev.netknife.NkException;
+import dev.netknife.io.Broadcast;
+import dev.netknife.io.BufferPool;
+import dev.netknife.io.Conn;
+import dev.netknife.io.DialOptions;
+import dev.netknife.io.Dialer;
+import dev.netknife.io.Endpoint;
+import dev.netknife.io.Escapes;
+import dev.netknife.io.ExpectMatcher;
+import dev.netknife.io.IpVersion;
+import dev.netknife.io.Ports;
+import dev.netknife.io.Relay;
+import dev.netknife.io.Server;
+import dev.netknife.io.SingleAccept;
+import dev.netknife.io.StreamConn;
+import dev.netknife.io.Timings;
+import dev.netknife.term.HexDump;
+import dev.netknife.term.Json;
+import dev.netknife.term.JsonResult;
+import java.util.Locale;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code nk connect}: netcat. Relays stdin and stdout to a TCP connection, checks ports, or listens. */
+final class ConnectCommand implements NkCommand {
+    static final String NAME = "connect";
+    static final String SUMMARY = "netcat: stdin to a TCP connection and the connection to stdout; -z checks ports, -l listens.";
+
+    /** Without --idle-timeout, --expect waits at most this long for the pattern. */
+    private static final long EXPECT_DEFAULT_WAIT_MILLIS = 10_000;
+
+    @Override
+    public CommandSpec spec() {
+        CommandSpec spec = Specs.command(NAME, SUMMARY,
+                "nk connect [options] HOST PORT",
+                "       nk connect -z [options] HOST PORT|FROM-TO",
+                "       nk connect -l [-k] [--bind ADDR] PORT");
+        spec.addOption(Specs.flag("Port check: connect and close at once; PORT may be a range FROM-TO. Exit 0 when all are open, 4 otherwise.", "-z"));
+        spec.addOption(Specs.flag("Listen for one connection instead of connecting (address on stderr when ready).", "-l", "--listen"));
+        spec.addOption(Specs.flag("With -l: keep listening and serve many clients; stdin goes to all of them.", "-k", "--keep-open"));
+        spec.addOption(Specs.option("ADDR", "With -l: address to listen on (default 127.0.0.1).", "--bind"));
+        spec.addOption(Specs.option("DUR", "Give up connecting after DUR, DNS included (default 10s).", "--connect-timeout"));
+        spec.addOption(Specs.option("DUR", "Exit 124 when no byte moved either way for DUR (default: never; 10s with --expect).", "--idle-timeout"));
+        spec.addOption(Specs.option("TEXT", "Send TEXT first (escapes \\n \\r \\t \\0 \\\\ \\xHH), then stdin.", "--send"));
+        spec.addOption(Specs.option("REGEX", "Exit 0 as soon as the received bytes match REGEX; 7 if the peer closes or the idle timeout passes first.", "--expect"));
+        spec.addOption(Specs.flag("Hex-dump both directions on stderr (> sent, < received).", "--hex"));
+        spec.addOption(Specs.option("N", "With -z: probe at most N ports at once (default 100).", "--concurrency"));
+        spec.addOption(Specs.flag("IPv4 only.", "-4"));
+        spec.addOption(Specs.flag("IPv6 only.", "-6"));
+        spec.addPositional(Specs.positional("0", "1", "HOST", "Host name or address; HOST:PORT and [v6addr]:PORT work too. With -l: the port."));
+        spec.addPositional(Specs.positional("1", "0..1", "PORT", "Port (or FROM-TO with -z)."));
+        spec.usageMessage().footer(
+                "When stdin ends, nk half-closes the connection and keeps printing what the peer sends until it closes.",
+                "Binary safe: bytes out equal bytes in. With --json the last line on stdout is the result object.");
+        return spec;
+    }
+
+    @Override
+    public int run(Args args, Invocation inv) throws Exception {
+        if (args.flag("-4") && args.flag("-6")) {
+            throw NkException.usage("-4 and -6 exclude each other");
+        }
+        if (args.flag("-l")) {
+            return listen(args, inv);
+        }
+        if (args.flag("-k")) {
+            throw NkException.usage("-k only makes sense with -l");
+        }
+        DialOptions dial = new DialOptions(args.millis("--connect-timeout", DialOptions.DEFAULT_CONNECT_TIMEOUT_MILLIS),
+                args.flag("-4") ? IpVersion.V4 : args.flag("-6") ? IpVersion.V6 : IpVersion.ANY);
+        if (args.flag("-z")) {
+            return new PortCheck(inv).run(args.positional(0), args.positional(1), new Dialer(dial),
+                    args.integer("--concurrency", 100, 1, 10_000));
+        }
+        Endpoint target = Endpoint.of(args.positional(0), args.positional(1));
+        Relay.Options options = relayOptions(args, inv);
+        long start = System.nanoTime();
+        Timings timings = Timings.NONE;
+        try {
+            Conn conn = new Dialer(dial).dial(target);
+            timings = conn.timings();
+            inv.verboseInfo("connected to " + ServerLifecycle.address(conn.remoteAddress()) + " from "
+                    + ServerLifecycle.address(conn.localAddress()));
+            Relay.Result result = new Relay(new BufferPool()).run(conn, new StreamConn(inv.in(), inv.out()), options, target);
+            ExitCode code = exitCode(result, options);
+            NkException failure = failure(code, options, target);
+            if (inv.json()) {
+                inv.result(JsonResult.of(NAME, target.toString(), code, failure, timings.withTotal(System.nanoTime() - start))
+                        .put("connect", Json.object().put("outcome", result.outcome().name().toLowerCase(Locale.ROOT))
+                                .put("sent", result.sent()).put("received", result.received())));
+            }
+            if (failure != null) {
+                throw failure;
+            }
+            return code.code();
+        } catch (NkException e) {
+            if (inv.json() && !inv.resultPrinted()) {
+                inv.result(JsonResult.of(NAME, target.toString(), e.exitCode(), e, timings.withTotal(System.nanoTime() - start)));
+            }
+            throw e;
+        }
+    }
+
+    private static Relay.Options relayOptions(Args args, Invocation inv) {
+        String send = args.string("--send");
+        String expect = args.string("--expect");
+        boolean hex = args.flag("--hex");
+        return new Relay.Options(
+                send == null ? null : Escapes.decode(send),
+                expect == null ? null : new ExpectMatcher(expect),
+                hex ? new HexDump(inv.err(), '>') : null,
+                hex ? new HexDump(inv.err(), '<') : null,
+                args.millis("--idle-timeout", expect == null ? 0 : EXPECT_DEFAULT_WAIT_MILLIS),
+                !inv.ttys().stdin());
+    }
+
+    private static ExitCode exitCode(Relay.Result result, Relay.Options options) {
+        return switch (result.outcome()) {
+            case MATCHED -> ExitCode.OK;
+            case PEER_CLOSED -> options.expect() == null ? ExitCode.OK : ExitCode.ASSERTION;
+            case IDLE_TIMEOUT -> options.expect() == null ? ExitCode.TIMEOUT : ExitCode.ASSERTION;
+        };
+    }
+
+    private static NkException failure(ExitCode code, Relay.Options options, Endpoint target) {
+        return switch (code) {
+            case OK -> null;
+            case TIMEOUT -> NkException.timeout("idle", "idle for " + dev.netknife.io.Durations.format(options.idleTimeoutMillis()) + " (" + target + ")");
+            default -> new NkException(ExitCode.ASSERTION, null, "no match for '" + options.expect().pattern() + "' before "
+                    + (code == ExitCode.ASSERTION ? "the peer closed or the idle timeout passed" : "the end") + " (" + target + ")", null);
+        };
+    }
+
+    private int listen(Args args, Invocation inv) throws Exception {
+        if (args.flag("-z")) {
+            throw NkException.usage("-z and -l exclude each other");
+        }
+        String host = args.positional(1) == null ? null : args.positional(0);
+        String portText = args.positional(1) == null ? args.positional(0) : args.positional(1);
+        int port = Ports.parse(portText);
+        java.net.InetAddress bind = host != null ? args.bindAddress("HOST", host) : args.bindAddress("--bind", "127.0.0.1");
+        BufferPool pool = new BufferPool();
+        StreamConn local = new StreamConn(inv.in(), inv.out());
+        if (args.flag("-k")) {
+            Broadcast broadcast = new Broadcast(local, pool, args.flag("--hex") ? new HexDump(inv.err(), '<') : null);
+            Server server = Server.bind(new Server.Config(bind, port, 0, args.millis("--idle-timeout", 0), null), broadcast.handler(),
+                    new EchoServerCommand.Log(inv));
+            inv.info("listening on " + ServerLifecycle.address(server.address()));
+            Thread.ofVirtual().name("nk-stdin").start(broadcast::pumpLocalInput);
+            return ServerLifecycle.serve(server, inv);
+        }
+        Conn conn = SingleAccept.accept(bind, port, address -> inv.info("listening on " + ServerLifecycle.address(address)));
+        inv.verboseInfo("connection from " + ServerLifecycle.address(conn.remoteAddress()));
+        Endpoint peer = new Endpoint(Endpoint.text(conn.remoteAddress().getAddress()), conn.remoteAddress().getPort());
+        Relay.Options options = relayOptions(args, inv);
+        Relay.Result result = new Relay(pool).run(conn, local, options, peer);
+        ExitCode code = exitCode(result, options);
+        if (code != ExitCode.OK) {
+            throw failure(code, options, peer);
+        }
+        return code.code();
+    }
+}

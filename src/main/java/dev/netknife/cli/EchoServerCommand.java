@@ -1,0 +1,90 @@
+package dev.netknife.cli;
+
+import dev.netknife.io.BufferPool;
+import dev.netknife.io.Conn;
+import dev.netknife.io.Endpoint;
+import dev.netknife.io.Mover;
+import dev.netknife.io.Ports;
+import dev.netknife.io.Server;
+import dev.netknife.term.Json;
+import dev.netknife.term.JsonResult;
+import dev.netknife.term.Units;
+import java.net.InetSocketAddress;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code nk echo-server}: echoes every byte back, one virtual thread per connection. */
+final class EchoServerCommand implements NkCommand {
+    static final String NAME = "echo-server";
+    static final String SUMMARY = "TCP echo server: sends every byte back (one virtual thread per connection).";
+
+    @Override
+    public CommandSpec spec() {
+        CommandSpec spec = Specs.command(NAME, SUMMARY,
+                "nk echo-server [--bind ADDR] [--max-conns N] [--idle-timeout DUR] [--rate R] PORT");
+        spec.addOption(Specs.option("ADDR", "Address to listen on (default 127.0.0.1; :: or 0.0.0.0 for all).", "--bind"));
+        spec.addOption(Specs.option("N", "At most N connections at once; more wait in the listen backlog until one ends (default: no limit).", "--max-conns"));
+        spec.addOption(Specs.option("DUR", "Close a connection after DUR with no byte either way (e.g. 30s; default: never).", "--idle-timeout"));
+        spec.addOption(Specs.option("R", "New connections per client IP: N, N/s or N/m, a burst of N allowed; over it a client is closed at once.", "--rate"));
+        spec.addPositional(Specs.positional("0", "1", "PORT", "Port to listen on; 0 picks a free one. The bound HOST:PORT is printed on stdout when ready."));
+        spec.usageMessage().footer(
+                "When a client half-closes, the server finishes echoing, then closes its side.",
+                "Ctrl-C stops the server and prints a summary (connections, bytes) on stderr.",
+                "With -v each connect and disconnect is logged on stderr; with --json as JSON lines on stdout.");
+        return spec;
+    }
+
+    @Override
+    public int run(Args args, Invocation inv) {
+        Server.Config config = new Server.Config(
+                args.bindAddress("--bind", "127.0.0.1"),
+                Ports.parse(args.positional(0)),
+                args.integer("--max-conns", 0, 1, 10_000_000),
+                args.millis("--idle-timeout", 0),
+                args.rate("--rate"));
+        BufferPool pool = new BufferPool();
+        Server server = Server.bind(config, conn -> {
+            Mover.copy(conn, conn, pool, null);
+            conn.closeWrite();
+        }, new Log(inv));
+        return ServerLifecycle.serve(server, inv);
+    }
+
+    /** Connection events as text on stderr with -v, or JSON lines on stdout with --json. */
+    record Log(Invocation inv) implements Server.Events {
+        @Override
+        public void opened(Conn conn) {
+            if (inv.json()) {
+                inv.json(event("open", conn.remoteAddress()));
+            } else {
+                inv.verboseInfo("open " + ServerLifecycle.address(conn.remoteAddress()));
+            }
+        }
+
+        @Override
+        public void closed(Conn conn, Throwable failure, boolean idle) {
+            String why = idle ? "idle timeout" : failure == null ? null : failure.getMessage();
+            if (inv.json()) {
+                inv.json(event("close", conn.remoteAddress()).put("bytes_in", conn.bytesIn()).put("bytes_out", conn.bytesOut())
+                        .put("reason", why));
+            } else {
+                inv.verboseInfo("close " + ServerLifecycle.address(conn.remoteAddress()) + " (" + Units.bytes(conn.bytesIn())
+                        + " echoed" + (why == null ? "" : ", " + why) + ")");
+            }
+        }
+
+        @Override
+        public void rejected(InetSocketAddress client, String reason) {
+            String who = client == null ? "client" : Endpoint.format(client);
+            if (inv.json()) {
+                inv.json(event("reject", client).put("reason", reason));
+            } else {
+                inv.verboseInfo("reject " + who + ": " + reason);
+            }
+        }
+
+        private Json event(String event, InetSocketAddress client) {
+            return Json.object().put("schema", JsonResult.SCHEMA).put("command", inv.command()).put("event", event)
+                    .put("client", client == null ? null : ServerLifecycle.address(client));
+        }
+    }
+}

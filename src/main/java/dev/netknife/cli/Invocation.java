@@ -1,0 +1,123 @@
+package dev.netknife.cli;
+
+import dev.netknife.term.Json;
+import dev.netknife.term.Style;
+import dev.netknife.term.Ttys;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.util.Map;
+
+/**
+ * What one run of a subcommand talks to: its standard streams (injected, so tests capture them),
+ * the global options, and the environment. stdout is data, stderr is talk.
+ */
+public final class Invocation {
+    private final String command;
+    private final InputStream in;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final GlobalOptions globals;
+    private final Map<String, String> env;
+    private final Ttys ttys;
+    private Style style;
+    private volatile boolean resultPrinted;
+
+    public Invocation(String command, InputStream in, PrintStream out, PrintStream err, GlobalOptions globals,
+            Map<String, String> env, Ttys ttys) {
+        this.command = command;
+        this.in = in;
+        this.out = out;
+        this.err = err;
+        this.globals = globals;
+        this.env = env;
+        this.ttys = ttys;
+    }
+
+    public String command() {
+        return command;
+    }
+
+    public InputStream in() {
+        return in;
+    }
+
+    public PrintStream out() {
+        return out;
+    }
+
+    public PrintStream err() {
+        return err;
+    }
+
+    public GlobalOptions globals() {
+        return globals;
+    }
+
+    public boolean json() {
+        return globals.json();
+    }
+
+    public boolean verbose() {
+        return globals.verbose();
+    }
+
+    public boolean quiet() {
+        return globals.quiet();
+    }
+
+    /** Which standard streams are terminals. */
+    public Ttys ttys() {
+        return ttys;
+    }
+
+    public Map<String, String> env() {
+        return env;
+    }
+
+    public synchronized Style style() {
+        if (style == null) {
+            style = Style.decide(globals.color(), env, ttys.stdout());
+        }
+        return style;
+    }
+
+    /** A line of talk on stderr ({@code nk: command: ...}), unless {@code -q}. */
+    public void info(String message) {
+        if (!globals.quiet()) {
+            err.println("nk: " + command + ": " + message);
+        }
+    }
+
+    /** A line on stderr only with {@code -v}. */
+    public void verboseInfo(String message) {
+        if (globals.verbose() && !globals.quiet()) {
+            err.println("nk: " + command + ": " + message);
+        }
+    }
+
+    /** One JSON line on stdout. */
+    public void json(Json object) {
+        synchronized (out) {
+            out.println(object);
+            out.flush();
+        }
+    }
+
+    /** The command's JSON result object on stdout; the root then prints no generic error object. */
+    public void result(Json object) {
+        resultPrinted = true;
+        json(object);
+    }
+
+    public boolean resultPrinted() {
+        return resultPrinted;
+    }
+
+    /** One plain line of data on stdout, flushed. */
+    public void data(String line) {
+        synchronized (out) {
+            out.println(line);
+            out.flush();
+        }
+    }
+}

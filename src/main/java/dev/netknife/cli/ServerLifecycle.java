@@ -1,0 +1,81 @@
+package dev.netknife.cli;
+
+import dev.netknife.ExitCode;
+import dev.netknife.io.Endpoint;
+import dev.netknife.io.Server;
+import dev.netknife.term.Json;
+import dev.netknife.term.JsonResult;
+import dev.netknife.term.Units;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * How every nk server runs: print the bound {@code HOST:PORT} on stdout when ready, serve until
+ * interrupted (Ctrl-C or SIGTERM interrupt the serving thread through a shutdown hook; tests
+ * interrupt it directly), then close everything and print a one-line summary.
+ */
+final class ServerLifecycle {
+    private ServerLifecycle() {
+    }
+
+    static int serve(Server server, Invocation inv) {
+        Thread serving = Thread.currentThread();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            serving.interrupt();
+            try {
+                stopped.await(3, TimeUnit.SECONDS);
+            } catch (InterruptedException ignored) {
+                // the JVM is going down anyway
+            }
+        }, "nk-shutdown");
+        boolean hooked = addHook(hook);
+        try {
+            inv.data(address(server.address()));
+            server.serve();
+        } finally {
+            server.close();
+            Thread.interrupted();
+            summary(server.stats(), inv);
+            stopped.countDown();
+            if (hooked) {
+                removeHook(hook);
+            }
+        }
+        return ExitCode.INTERRUPTED.code();
+    }
+
+    static String address(InetSocketAddress address) {
+        return Endpoint.format(address);
+    }
+
+    private static void summary(Server.Stats stats, Invocation inv) {
+        if (inv.json()) {
+            inv.json(Json.object().put("schema", JsonResult.SCHEMA).put("command", inv.command()).put("event", "summary")
+                    .put("connections", stats.accepted()).put("rejected", stats.rejected())
+                    .put("bytes_in", stats.bytesIn()).put("bytes_out", stats.bytesOut()));
+        } else {
+            inv.info("stopped: " + stats.accepted() + (stats.accepted() == 1 ? " connection, " : " connections, ")
+                    + Units.bytes(stats.bytesIn()) + " in, " + Units.bytes(stats.bytesOut()) + " out"
+                    + (stats.rejected() > 0 ? ", " + stats.rejected() + " rejected" : ""));
+        }
+    }
+
+    private static boolean addHook(Thread hook) {
+        try {
+            Runtime.getRuntime().addShutdownHook(hook);
+            return true;
+        } catch (IllegalStateException e) {
+            return false;
+        }
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // shutting down: the hook is running and waits for us
+        }
+    }
+}

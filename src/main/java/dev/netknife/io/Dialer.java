@@ -1,0 +1,143 @@
+package dev.netknife.io;
+
+import dev.netknife.ExitCode;
+import dev.netknife.NkException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Resolves and connects with one deadline for both (the connect timeout), trying each address
+ * of the host in turn, and records DNS and connect time. Failures come out as {@link NkException}
+ * with the exit code and phase already decided.
+ */
+public final class Dialer {
+    private final DialOptions options;
+
+    public Dialer(DialOptions options) {
+        this.options = options;
+    }
+
+    public Conn dial(Endpoint endpoint) {
+        long start = System.nanoTime();
+        long deadline = start + TimeUnit.MILLISECONDS.toNanos(options.connectTimeoutMillis());
+        List<InetAddress> addresses = resolve(endpoint, deadline);
+        return connect(addresses, endpoint, System.nanoTime() - start, deadline);
+    }
+
+    /** Connects to the first of {@code addresses} that answers before the deadline. */
+    public Conn connect(List<InetAddress> addresses, Endpoint endpoint, long dnsNanos, long deadlineNanos) {
+        IOException last = null;
+        for (InetAddress address : addresses) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+            if (left <= 0) {
+                break;
+            }
+            long connectStart = System.nanoTime();
+            SocketChannel channel = null;
+            try {
+                channel = SocketChannel.open();
+                channel.socket().connect(new InetSocketAddress(address, endpoint.port()), (int) Math.min(left, Integer.MAX_VALUE));
+                return new TcpConn(channel, new Timings(dnsNanos, System.nanoTime() - connectStart, -1, -1, -1));
+            } catch (IOException e) {
+                closeQuietly(channel);
+                last = e;
+            }
+        }
+        throw connectFailure(endpoint, last);
+    }
+
+    public DialOptions options() {
+        return options;
+    }
+
+    /** The addresses of the endpoint's host in the allowed family, IPv4 first unless the JDK prefers IPv6. */
+    public List<InetAddress> resolve(Endpoint endpoint, long deadlineNanos) {
+        InetAddress literal = literal(endpoint.host());
+        if (literal != null) {
+            if (!options.ipVersion().accepts(literal)) {
+                throw NkException.usage(endpoint.host() + " is not an " + (options.ipVersion() == IpVersion.V4 ? "IPv4" : "IPv6") + " address");
+            }
+            return List.of(literal);
+        }
+        FutureTask<InetAddress[]> lookup = new FutureTask<>(() -> InetAddress.getAllByName(endpoint.host()));
+        Thread.ofVirtual().name("nk-dns").start(lookup);
+        InetAddress[] all;
+        try {
+            all = lookup.get(Math.max(1, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            lookup.cancel(true);
+            throw NkException.timeout("dns", "timed out resolving " + endpoint.host());
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownHostException) {
+                throw new NkException(ExitCode.UNKNOWN_HOST, "dns", "could not resolve host " + endpoint.host(), e.getCause());
+            }
+            throw new NkException(ExitCode.FAILURE, "dns", "resolving " + endpoint.host() + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NkException(ExitCode.INTERRUPTED, "dns", "interrupted", e);
+        }
+        List<InetAddress> allowed = new ArrayList<>();
+        for (InetAddress address : all) {
+            if (options.ipVersion().accepts(address)) {
+                allowed.add(address);
+            }
+        }
+        if (allowed.isEmpty()) {
+            throw new NkException(ExitCode.UNKNOWN_HOST, "dns",
+                    "no " + (options.ipVersion() == IpVersion.V4 ? "IPv4" : "IPv6") + " address for " + endpoint.host(), null);
+        }
+        return allowed;
+    }
+
+    /** The address if {@code host} is an IP literal (no lookup needed), else null. */
+    static InetAddress literal(String host) {
+        char c = host.charAt(0);
+        if (Character.digit(c, 16) < 0 && c != ':') {
+            return null;
+        }
+        try {
+            return InetAddress.ofLiteral(host);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    static NkException connectFailure(Endpoint endpoint, IOException e) {
+        if (e == null || e instanceof SocketTimeoutException) {
+            return new NkException(ExitCode.TIMEOUT, "connect", "connect timed out (" + endpoint + ")", e);
+        }
+        if (e instanceof ConnectException) {
+            return new NkException(ExitCode.REFUSED, "connect", "connection refused (" + endpoint + ")", e);
+        }
+        if (e instanceof NoRouteToHostException) {
+            return new NkException(ExitCode.REFUSED, "connect", "no route to host (" + endpoint + ")", e);
+        }
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (message.contains("unreachable")) {
+            return new NkException(ExitCode.REFUSED, "connect", "network unreachable (" + endpoint + ")", e);
+        }
+        return new NkException(ExitCode.FAILURE, "connect", "connect failed: " + message + " (" + endpoint + ")", e);
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // nothing to do about a failed close of a socket that never connected
+            }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dev.netknife.io;
+
+import dev.netknife.ExitCode;
+import dev.netknife.NkException;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/** {@code connect -z}: is anything listening? Resolves once, then probes the ports concurrently, at most {@code concurrency} at a time. */
+public final class PortScan {
+
+    /** One port: open, or why not ({@code reason} and the exit code it would give on its own). */
+    public record PortResult(int port, boolean open, long connectNanos, String reason, ExitCode code) {
+    }
+
+    public record Result(String host, InetAddress address, long dnsNanos, List<PortResult> ports) {
+        public boolean allOpen() {
+            return ports.stream().allMatch(PortResult::open);
+        }
+    }
+
+    private final Dialer dialer;
+    private final int concurrency;
+
+    public PortScan(Dialer dialer, int concurrency) {
+        this.dialer = dialer;
+        this.concurrency = concurrency;
+    }
+
+    public Result scan(String host, Ports.Range range) throws InterruptedException {
+        long start = System.nanoTime();
+        long timeoutNanos = TimeUnit.MILLISECONDS.toNanos(dialer.options().connectTimeoutMillis());
+        List<InetAddress> addresses = dialer.resolve(new Endpoint(host, range.from()), start + timeoutNanos);
+        long dns = System.nanoTime() - start;
+        PortResult[] results = new PortResult[range.size()];
+        Semaphore permits = new Semaphore(concurrency);
+        List<Thread> threads = new ArrayList<>(range.size());
+        for (int port = range.from(); port <= range.to(); port++) {
+            int p = port;
+            permits.acquire();
+            threads.add(Thread.startVirtualThread(() -> {
+                try {
+                    results[p - range.from()] = probe(addresses, host, p, timeoutNanos);
+                } finally {
+                    permits.release();
+                }
+            }));
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        return new Result(host, addresses.getFirst(), dns, List.of(results));
+    }
+
+    private PortResult probe(List<InetAddress> addresses, String host, int port, long timeoutNanos) {
+        long start = System.nanoTime();
+        try (Conn conn = dialer.connect(addresses, new Endpoint(host, port), 0, start + timeoutNanos)) {
+            return new PortResult(port, true, conn.timings().connectNanos(), null, ExitCode.OK);
+        } catch (NkException e) {
+            String reason = switch (e.exitCode()) {
+                case REFUSED -> e.getMessage().startsWith("connection refused") ? "refused" : "unreachable";
+                case TIMEOUT -> "timeout";
+                default -> "failed";
+            };
+            return new PortResult(port, false, System.nanoTime() - start, reason, e.exitCode());
+        }
+    }
+}

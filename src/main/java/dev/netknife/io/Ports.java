@@ -1,0 +1,43 @@
+package dev.netknife.io;
+
+import dev.netknife.NkException;
+
+/** Port numbers and ranges ({@code 80}, {@code 20-30}) as users type them. */
+public final class Ports {
+    private Ports() {
+    }
+
+    /** A single port, 0 to 65535. */
+    public static int parse(String text) {
+        String s = text.strip();
+        if (s.isEmpty() || s.length() > 5 || !s.chars().allMatch(Character::isDigit)) {
+            throw NkException.usage("bad port '" + text + "': expected a number from 0 to 65535");
+        }
+        int port = Integer.parseInt(s);
+        if (port > 65535) {
+            throw NkException.usage("bad port '" + text + "': expected a number from 0 to 65535");
+        }
+        return port;
+    }
+
+    /** A port or an inclusive range {@code FROM-TO}, 1 to 65535 each. */
+    public static Range parseRange(String text) {
+        int dash = text.indexOf('-');
+        int from = parse(dash < 0 ? text : text.substring(0, dash));
+        int to = dash < 0 ? from : parse(text.substring(dash + 1));
+        if (from == 0 || to == 0) {
+            throw NkException.usage("bad port range '" + text + "': ports start at 1");
+        }
+        if (to < from) {
+            throw NkException.usage("bad port range '" + text + "': " + from + " is above " + to);
+        }
+        return new Range(from, to);
+    }
+
+    /** An inclusive range of ports. */
+    public record Range(int from, int to) {
+        public int size() {
+            return to - from + 1;
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package dev.netknife.io;
+
+import dev.netknife.ExitCode;
+import dev.netknife.NkException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * The netcat session: local input to the connection and the connection to local output, at the
+ * same time. When local input ends the connection is half-closed and reading goes on until the
+ * peer closes. The session ends when the peer closes, when {@code --expect} matches, or when
+ * nothing moved for the idle timeout.
+ */
+public final class Relay {
+
+    /**
+     * {@code send} goes first (may be null); {@code expect}, taps may be null; idle 0 = no limit.
+     * {@code finishLocalInput}: when the peer ends first, keep sending local input until it ends
+     * (a file or pipe must arrive whole); false for a terminal, where the session ends with the peer.
+     */
+    public record Options(byte[] send, ExpectMatcher expect, Tap sentTap, Tap receivedTap, long idleTimeoutMillis,
+            boolean finishLocalInput) {
+    }
+
+    public enum Outcome {
+        /** The peer closed its side (or local output was closed by its reader). */
+        PEER_CLOSED,
+        /** {@code --expect} matched. */
+        MATCHED,
+        /** Nothing moved for the idle timeout. */
+        IDLE_TIMEOUT
+    }
+
+    public record Result(Outcome outcome, long sent, long received) {
+    }
+
+    private final BufferPool pool;
+
+    public Relay(BufferPool pool) {
+        this.pool = pool;
+    }
+
+    /** Runs the session; {@code local} is typically stdin/stdout as a {@link StreamConn}. */
+    public Result run(Conn conn, Conn local, Options options, Endpoint peer) {
+        IdleWatch idle = options.idleTimeoutMillis() > 0 ? new IdleWatch(options.idleTimeoutMillis()) : null;
+        try {
+            if (idle != null) {
+                idle.watch(conn);
+            }
+            Tap received = receivedTap(conn, options);
+            if (options.send() != null && options.send().length > 0) {
+                ByteBuffer text = ByteBuffer.wrap(options.send());
+                if (options.sentTap() != null) {
+                    options.sentTap().bytes(text.asReadOnlyBuffer());
+                }
+                conn.write(text);
+            }
+            Thread upstream = Thread.ofVirtual().name("nk-relay-up").start(() -> sendLocalInput(local, conn, options.sentTap()));
+            Outcome outcome = Outcome.PEER_CLOSED;
+            try {
+                Mover.copy(conn, local, pool, received);
+            } catch (StreamConn.OutputClosedException e) {
+                outcome = Outcome.PEER_CLOSED;
+            } catch (IOException e) {
+                if (options.expect() != null && options.expect().matched()) {
+                    outcome = Outcome.MATCHED;
+                } else if (idle != null && idle.expired(conn)) {
+                    outcome = Outcome.IDLE_TIMEOUT;
+                } else {
+                    throw failure(e, peer);
+                }
+            }
+            if (outcome == Outcome.PEER_CLOSED && options.expect() != null && options.expect().matched()) {
+                outcome = Outcome.MATCHED;
+            }
+            if (outcome == Outcome.PEER_CLOSED && options.finishLocalInput() && options.expect() == null) {
+                while (upstream.isAlive()) {
+                    upstream.join(100);
+                    if (idle != null && idle.expired(conn)) {
+                        outcome = Outcome.IDLE_TIMEOUT;
+                        break;
+                    }
+                }
+            }
+            local.close();
+            conn.close();
+            upstream.interrupt();
+            return new Result(outcome, conn.bytesOut(), conn.bytesIn());
+        } catch (IOException e) {
+            throw failure(e, peer);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NkException(ExitCode.INTERRUPTED, null, "interrupted", e);
+        } finally {
+            conn.close();
+            if (idle != null) {
+                idle.close();
+            }
+        }
+    }
+
+    private static Tap receivedTap(Conn conn, Options options) {
+        ExpectMatcher expect = options.expect();
+        Tap tap = options.receivedTap();
+        if (expect == null) {
+            return tap;
+        }
+        return data -> {
+            if (tap != null) {
+                tap.bytes(data.duplicate());
+            }
+            expect.bytes(data);
+            if (expect.matched()) {
+                // ends the copy loop right after this chunk is written out
+                conn.close();
+            }
+        };
+    }
+
+    private void sendLocalInput(Conn local, Conn conn, Tap tap) {
+        try {
+            Mover.copy(local, conn, pool, tap);
+            conn.closeWrite();
+        } catch (IOException e) {
+            // the peer stopped reading or the connection is closing; the reading side reports what happened
+        }
+    }
+
+    static NkException failure(IOException e, Endpoint peer) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (message.contains("reset")) {
+            return new NkException(ExitCode.FAILURE, null, "connection reset by peer (" + peer + ")", e);
+        }
+        return new NkException(ExitCode.FAILURE, null, message + " (" + peer + ")", e);
+    }
+}

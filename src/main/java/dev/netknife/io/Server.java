@@ -1,0 +1,244 @@
+package dev.netknife.io;
+
+import dev.netknife.ExitCode;
+import dev.netknife.NkException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A TCP server with one virtual thread per connection.
+ *
+ * <p>{@link #serve()} runs the accept loop on the calling thread. With {@code maxConns} set, the loop
+ * stops accepting while that many connections are open, so further clients wait in the kernel's
+ * listen backlog (as HAProxy's maxconn does) instead of being refused. A client over its
+ * per-IP connection rate is accepted and closed at once. Each connection's thread runs the
+ * handler inside one try/finally that always closes the connection and returns its slot.
+ */
+public final class Server implements AutoCloseable {
+
+    /** {@code maxConns} 0 = unlimited; {@code idleTimeoutMillis} 0 = none; {@code ratePerClient} null = none. */
+    public record Config(InetAddress bind, int port, int maxConns, long idleTimeoutMillis, Rate ratePerClient) {
+    }
+
+    /** Runs on the connection's own virtual thread; the server closes the connection afterwards. */
+    @FunctionalInterface
+    public interface Handler {
+        void handle(Conn conn) throws IOException;
+    }
+
+    /** Lifecycle events, for logs. Called on the connection's thread (accept thread for rejects). */
+    public interface Events {
+        default void opened(Conn conn) {
+        }
+
+        /** {@code failure} is null for a clean end; {@code idle} is true when the idle timeout closed it. */
+        default void closed(Conn conn, Throwable failure, boolean idle) {
+        }
+
+        default void rejected(InetSocketAddress client, String reason) {
+        }
+    }
+
+    /** Counters since start. */
+    public record Stats(long accepted, long rejected, int active, long bytesIn, long bytesOut) {
+    }
+
+    private static final int BACKLOG = 4096;
+
+    private final ServerSocketChannel listener;
+    private final Config config;
+    private final Handler handler;
+    private final Events events;
+    private final InetSocketAddress address;
+    private final Semaphore slots;
+    private final RateLimiter<InetAddress> rateLimiter;
+    private final IdleWatch idleWatch;
+    private final Set<Conn> open = ConcurrentHashMap.newKeySet();
+    private final LongAdder accepted = new LongAdder();
+    private final LongAdder rejected = new LongAdder();
+    private final LongAdder bytesIn = new LongAdder();
+    private final LongAdder bytesOut = new LongAdder();
+    private final AtomicInteger active = new AtomicInteger();
+    private volatile boolean closing;
+
+    private Server(ServerSocketChannel listener, Config config, Handler handler, Events events) throws IOException {
+        this.listener = listener;
+        this.config = config;
+        this.handler = handler;
+        this.events = events;
+        this.address = (InetSocketAddress) listener.getLocalAddress();
+        this.slots = config.maxConns() > 0 ? new Semaphore(config.maxConns()) : null;
+        this.rateLimiter = config.ratePerClient() != null ? new RateLimiter<>(config.ratePerClient()) : null;
+        this.idleWatch = config.idleTimeoutMillis() > 0 ? new IdleWatch(config.idleTimeoutMillis()) : null;
+    }
+
+    /** Binds the listening socket; a failure (port in use, no permission) is exit 1 with the reason. */
+    public static Server bind(Config config, Handler handler, Events events) {
+        InetSocketAddress at = new InetSocketAddress(config.bind(), config.port());
+        ServerSocketChannel listener = null;
+        try {
+            listener = ServerSocketChannel.open();
+            listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            listener.bind(at, BACKLOG);
+            return new Server(listener, config, handler, events);
+        } catch (IOException e) {
+            if (listener != null) {
+                try {
+                    listener.close();
+                } catch (IOException ignored) {
+                    // already failing
+                }
+            }
+            throw new NkException(ExitCode.FAILURE, null, "cannot listen on "
+                    + Endpoint.format(Endpoint.text(config.bind()), config.port()) + ": " + e.getMessage(), e);
+        }
+    }
+
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    /** Accepts until {@link #close()}. */
+    public void serve() {
+        while (!closing) {
+            try {
+                if (slots != null) {
+                    slots.acquire();
+                }
+                SocketChannel channel;
+                try {
+                    channel = listener.accept();
+                } catch (IOException | RuntimeException e) {
+                    release();
+                    throw e;
+                }
+                start(channel);
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (IOException e) {
+                if (closing) {
+                    return;
+                }
+                // accept can fail for one client (aborted before accept, out of fds): back off briefly, keep serving
+                rejected.increment();
+                events.rejected(null, e.getMessage());
+                sleepQuietly(10);
+            }
+        }
+    }
+
+    private void start(SocketChannel channel) throws IOException {
+        InetSocketAddress client = (InetSocketAddress) channel.getRemoteAddress();
+        if (rateLimiter != null && client != null && !rateLimiter.tryAcquire(client.getAddress())) {
+            rejected.increment();
+            channel.close();
+            release();
+            events.rejected(client, "over the connection rate " + rateLimiter.rate());
+            return;
+        }
+        Conn conn;
+        try {
+            conn = new TcpConn(channel, Timings.NONE);
+        } catch (IOException e) {
+            // the client vanished between accept and set-up
+            channel.close();
+            release();
+            return;
+        }
+        accepted.increment();
+        active.incrementAndGet();
+        open.add(conn);
+        Thread.startVirtualThread(() -> run(conn));
+    }
+
+    private void run(Conn conn) {
+        Throwable failure = null;
+        try {
+            if (idleWatch != null) {
+                idleWatch.watch(conn);
+            }
+            events.opened(conn);
+            handler.handle(conn);
+        } catch (IOException | RuntimeException e) {
+            failure = e;
+        } finally {
+            boolean idle = idleWatch != null && idleWatch.unwatch(conn);
+            conn.close();
+            open.remove(conn);
+            bytesIn.add(conn.bytesIn());
+            bytesOut.add(conn.bytesOut());
+            active.decrementAndGet();
+            release();
+            events.closed(conn, closing && !idle ? null : failure, idle);
+        }
+    }
+
+    private void release() {
+        if (slots != null) {
+            slots.release();
+        }
+    }
+
+    public Stats stats() {
+        long in = bytesIn.sum();
+        long out = bytesOut.sum();
+        for (Conn conn : open) {
+            in += conn.bytesIn();
+            out += conn.bytesOut();
+        }
+        return new Stats(accepted.sum(), rejected.sum(), active.get(), in, out);
+    }
+
+    /** Stops accepting and closes every open connection. */
+    @Override
+    public void close() {
+        closing = true;
+        try {
+            listener.close();
+        } catch (IOException ignored) {
+            // the listener is gone either way
+        }
+        for (Conn conn : open) {
+            conn.close();
+        }
+        if (idleWatch != null) {
+            idleWatch.close();
+        }
+    }
+
+    /** Waits up to {@code millis} for open connections to finish, then closes the rest. */
+    public void drain(long millis) {
+        closing = true;
+        try {
+            listener.close();
+        } catch (IOException ignored) {
+            // the listener is gone either way
+        }
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        while (active.get() > 0 && System.nanoTime() < deadline) {
+            sleepQuietly(10);
+        }
+        close();
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.netknife.io;
+
+import dev.netknife.ExitCode;
+import dev.netknife.NkException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.function.Consumer;
+
+/** {@code connect -l}: listen, take exactly one connection, stop listening. */
+public final class SingleAccept {
+    private SingleAccept() {
+    }
+
+    /** Binds, reports the bound address to {@code ready}, and waits for one client. */
+    public static Conn accept(InetAddress bind, int port, Consumer<InetSocketAddress> ready) throws IOException {
+        try (ServerSocketChannel listener = ServerSocketChannel.open()) {
+            listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            try {
+                listener.bind(new InetSocketAddress(bind, port), 1);
+            } catch (IOException e) {
+                throw new NkException(ExitCode.FAILURE, null,
+                        "cannot listen on " + Endpoint.format(Endpoint.text(bind), port) + ": " + e.getMessage(), e);
+            }
+            ready.accept((InetSocketAddress) listener.getLocalAddress());
+            SocketChannel channel = listener.accept();
+            return new TcpConn(channel, Timings.NONE);
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package dev.netknife.io;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+
+/**
+ * A plain TCP {@link Conn} over a blocking {@link SocketChannel}. Reads and writes go straight to
+ * the channel, so direct buffers move bytes without copies. Idle timeouts are enforced from
+ * outside ({@link IdleWatch} closes the channel), which keeps this class free of timers.
+ */
+public final class TcpConn implements Conn {
+    private final SocketChannel channel;
+    private final Timings timings;
+    private final InetSocketAddress local;
+    private final InetSocketAddress remote;
+    private volatile long bytesIn;
+    private volatile long bytesOut;
+    private volatile long lastActivity = System.nanoTime();
+    private InputStream in;
+    private OutputStream out;
+
+    public TcpConn(SocketChannel channel, Timings timings) throws IOException {
+        this.channel = channel;
+        this.timings = timings;
+        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        this.local = (InetSocketAddress) channel.getLocalAddress();
+        this.remote = (InetSocketAddress) channel.getRemoteAddress();
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        int n = channel.read(dst);
+        if (n > 0) {
+            bytesIn += n;
+            lastActivity = System.nanoTime();
+        }
+        return n;
+    }
+
+    @Override
+    public void write(ByteBuffer src) throws IOException {
+        while (src.hasRemaining()) {
+            int n = channel.write(src);
+            bytesOut += n;
+            lastActivity = System.nanoTime();
+        }
+    }
+
+    @Override
+    public int available() throws IOException {
+        return channel.socket().getInputStream().available();
+    }
+
+    @Override
+    public synchronized InputStream in() {
+        if (in == null) {
+            in = new ConnInputStream(this);
+        }
+        return in;
+    }
+
+    @Override
+    public synchronized OutputStream out() {
+        if (out == null) {
+            out = new ConnOutputStream(this);
+        }
+        return out;
+    }
+
+    @Override
+    public void closeWrite() throws IOException {
+        if (channel.isOpen()) {
+            channel.shutdownOutput();
+        }
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return local;
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return remote;
+    }
+
+    @Override
+    public Timings timings() {
+        return timings;
+    }
+
+    @Override
+    public long bytesIn() {
+        return bytesIn;
+    }
+
+    @Override
+    public long bytesOut() {
+        return bytesOut;
+    }
+
+    @Override
+    public long lastActivityNanos() {
+        return lastActivity;
+    }
+
+    @Override
+    public void close() {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // closing a socket only fails when it is already gone
+        }
+    }
+}

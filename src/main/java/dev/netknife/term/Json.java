@@ -1,0 +1,84 @@
+package dev.netknife.term;
+
+/** A JSON object written in one pass, keys in insertion order; enough for nk's result lines. */
+public final class Json {
+    private final StringBuilder text = new StringBuilder("{");
+
+    public static Json object() {
+        return new Json();
+    }
+
+    public Json put(String key, String value) {
+        key(key);
+        if (value == null) {
+            text.append("null");
+        } else {
+            quote(text, value);
+        }
+        return this;
+    }
+
+    public Json put(String key, long value) {
+        key(key);
+        text.append(value);
+        return this;
+    }
+
+    /** Doubles as plain decimals; negative values (a phase that did not happen) become null. */
+    public Json putMillis(String key, double value) {
+        key(key);
+        if (value < 0) {
+            text.append("null");
+        } else {
+            text.append(value);
+        }
+        return this;
+    }
+
+    public Json put(String key, boolean value) {
+        key(key);
+        text.append(value);
+        return this;
+    }
+
+    public Json put(String key, Json value) {
+        key(key);
+        text.append(value == null ? "null" : value.toString());
+        return this;
+    }
+
+    private void key(String key) {
+        if (text.length() > 1) {
+            text.append(',');
+        }
+        quote(text, key);
+        text.append(':');
+    }
+
+    @Override
+    public String toString() {
+        return text + "}";
+    }
+
+    static void quote(StringBuilder out, String s) {
+        out.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
+    }
+}

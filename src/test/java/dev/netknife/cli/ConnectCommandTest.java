@@ -1,0 +1,307 @@
+package dev.netknife.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.netknife.support.Background;
+import dev.netknife.support.BlockingInput;
+import dev.netknife.support.NkRun;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ConnectCommandTest {
+    private Background echo;
+
+    @BeforeEach
+    void startEcho() {
+        echo = Background.start("echo-server", "0");
+    }
+
+    @AfterEach
+    void stopEcho() throws InterruptedException {
+        echo.close();
+    }
+
+    private String port() {
+        return String.valueOf(echo.port());
+    }
+
+    @Test
+    void roundTrips64MiBOfRandomBytesExactly() throws Exception {
+        byte[] data = new byte[64 << 20];
+        new Random(42).nextBytes(data);
+        MessageDigest received = MessageDigest.getInstance("SHA-256");
+        long[] count = new long[1];
+        OutputStream sink = new OutputStream() {
+            @Override
+            public void write(int b) {
+                received.update((byte) b);
+                count[0]++;
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                received.update(b, off, len);
+                count[0] += len;
+            }
+        };
+        int code = NkRun.run(new ByteArrayInputStream(data), sink, new ByteArrayOutputStream(), Map.of(), "connect", "127.0.0.1", port());
+        assertEquals(0, code);
+        assertEquals(data.length, count[0]);
+        assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data)), HexFormat.of().formatHex(received.digest()));
+    }
+
+    @Test
+    void halfClosesOnStdinEndAndKeepsReading() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            onAccept(server, s -> {
+                try {
+                    byte[] all = s.getInputStream().readAllBytes(); // returns only after nk half-closes
+                    Thread.sleep(200); // answer late: nk must still be reading
+                    s.getOutputStream().write(("you sent " + all.length + " bytes\n").getBytes(StandardCharsets.US_ASCII));
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            NkRun.Result r = NkRun.run("hello\n".getBytes(StandardCharsets.US_ASCII), "connect", "127.0.0.1", String.valueOf(server.getLocalPort()));
+            assertEquals(0, r.code(), r.toString());
+            assertEquals("you sent 6 bytes\n", r.out());
+        }
+    }
+
+    @Test
+    void refusedPortIsExit4() throws Exception {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        NkRun.Result r = NkRun.run("connect", "127.0.0.1", String.valueOf(closed));
+        assertEquals(4, r.code());
+        assertEquals("nk: connect: connection refused (127.0.0.1:" + closed + ")\n", r.stderr());
+    }
+
+    @Test
+    void unresolvableNameIsExit3() {
+        NkRun.Result r = NkRun.run("connect", "nk-test.invalid", "80");
+        assertEquals(3, r.code());
+        assertEquals("nk: connect: could not resolve host nk-test.invalid\n", r.stderr());
+    }
+
+    @Test
+    void idleTimeoutIsExit124() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()); BlockingInput stdin = new BlockingInput()) {
+            onAccept(silent, s -> sleepQuietly(5000));
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            long start = System.nanoTime();
+            int code = NkRun.run(stdin, new ByteArrayOutputStream(), err, Map.of(),
+                    "connect", "--idle-timeout", "300ms", "127.0.0.1", String.valueOf(silent.getLocalPort()));
+            long took = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(124, code);
+            assertEquals("nk: connect: idle for 300ms (127.0.0.1:" + silent.getLocalPort() + ")\n", err.toString(StandardCharsets.UTF_8));
+            assertTrue(took >= 280 && took < 3000, "took " + took + " ms");
+        }
+    }
+
+    @Test
+    void idleTimeoutInJsonNamesThePhase() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()); BlockingInput stdin = new BlockingInput()) {
+            onAccept(silent, s -> sleepQuietly(5000));
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            int code = NkRun.run(stdin, out, new ByteArrayOutputStream(), Map.of(),
+                    "--json", "connect", "--idle-timeout", "200ms", "127.0.0.1", String.valueOf(silent.getLocalPort()));
+            assertEquals(124, code);
+            String json = out.toString(StandardCharsets.UTF_8);
+            assertTrue(json.contains("\"exit_code\":124,\"error\":{\"kind\":\"timeout\",\"phase\":\"idle\""), json);
+            assertTrue(json.contains("\"connect\":{\"outcome\":\"idle_timeout\""), json);
+        }
+    }
+
+    @Test
+    void sendThenExpectMatchesAndExitsAtOnce() {
+        try (BlockingInput stdin = new BlockingInput()) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            long start = System.nanoTime();
+            int code = NkRun.run(stdin, out, new ByteArrayOutputStream(), Map.of(),
+                    "connect", "--send", "PING hello\\r\\n", "--expect", "PING h.llo", "127.0.0.1", port());
+            assertEquals(0, code);
+            assertEquals("PING hello\r\n", out.toString(StandardCharsets.UTF_8));
+            assertTrue((System.nanoTime() - start) / 1_000_000 < 3000, "did not wait for a timeout");
+        }
+    }
+
+    @Test
+    void expectFailsWith7WhenThePeerClosesFirst() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            onAccept(server, s -> {
+                try {
+                    s.getOutputStream().write("-ERR nope\r\n".getBytes(StandardCharsets.US_ASCII));
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            NkRun.Result r = NkRun.run("connect", "--send", "PING\\r\\n", "--expect", "^\\+PONG", "127.0.0.1", String.valueOf(server.getLocalPort()));
+            assertEquals(7, r.code(), r.toString());
+            assertEquals("-ERR nope\r\n", r.out());
+            assertEquals("nk: connect: no match for '^\\+PONG' before the peer closed or the idle timeout passed (127.0.0.1:"
+                    + server.getLocalPort() + ")\n", r.stderr());
+        }
+    }
+
+    @Test
+    void expectFailsWith7WhenTheIdleTimeoutPassesFirst() {
+        try (BlockingInput stdin = new BlockingInput()) {
+            int code = NkRun.run(stdin, new ByteArrayOutputStream(), new ByteArrayOutputStream(), Map.of(),
+                    "connect", "--send", "hi", "--expect", "bye", "--idle-timeout", "200ms", "127.0.0.1", port());
+            assertEquals(7, code);
+        }
+    }
+
+    @Test
+    void stdinIsStillRelayedAfterSend() {
+        NkRun.Result r = NkRun.run("and stdin\n".getBytes(StandardCharsets.US_ASCII), "connect", "--send", "first\\n", "127.0.0.1", port());
+        assertEquals(0, r.code());
+        assertEquals("first\nand stdin\n", r.out());
+    }
+
+    @Test
+    void portCheckReportsOpenAndClosedPorts() throws Exception {
+        NkRun.Result open = NkRun.run("connect", "-z", "127.0.0.1", port());
+        assertEquals(0, open.code(), open.toString());
+        assertTrue(open.out().matches("127\\.0\\.0\\.1:" + port() + " +open +\\d+\\.\\d ms\\n"), open.out());
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        NkRun.Result shut = NkRun.run("connect", "-z", "127.0.0.1:" + closed);
+        assertEquals(4, shut.code());
+        assertTrue(shut.out().matches("127\\.0\\.0\\.1:" + closed + " +closed +refused\\n"), shut.out());
+    }
+
+    @Test
+    void portCheckProbesARange() {
+        int p = echo.port();
+        String range = (p - 2) + "-" + p;
+        NkRun.Result r = NkRun.run("--json", "connect", "-z", "127.0.0.1", range);
+        String[] lines = r.out().split("\n");
+        assertEquals(3, lines.length, r.out());
+        assertTrue(lines[2].contains("\"target\":\"127.0.0.1:" + p + "\",\"ok\":true"), lines[2]);
+        assertTrue(lines[2].contains("\"port_check\":{\"address\":\"127.0.0.1\",\"port\":" + p + ",\"open\":true"), lines[2]);
+        boolean allOpen = r.out().split("\"open\":true", -1).length - 1 == 3;
+        assertEquals(allOpen ? 0 : 4, r.code());
+        NkRun.Result plain = NkRun.run("connect", "-z", "127.0.0.1", range);
+        assertTrue(plain.out().contains("127.0.0.1:" + p + " "), plain.out());
+        assertTrue(plain.stderr().endsWith(" of 3 ports open on 127.0.0.1 (127.0.0.1)\n"), plain.stderr());
+    }
+
+    @Test
+    void hexDumpsBothDirectionsOnStderr() {
+        NkRun.Result r = NkRun.run("AB\n".getBytes(StandardCharsets.US_ASCII), "connect", "--hex", "127.0.0.1", port());
+        assertEquals(0, r.code());
+        assertEquals("AB\n", r.out());
+        String sent = "> 00000000  41 42 0a                                          |AB.|\n";
+        String received = "< 00000000  41 42 0a                                          |AB.|\n";
+        assertTrue(r.stderr().contains(sent), r.stderr());
+        assertTrue(r.stderr().contains(received), r.stderr());
+    }
+
+    @Test
+    void jsonResultIsTheLastLine() {
+        NkRun.Result r = NkRun.run("x\n".getBytes(StandardCharsets.US_ASCII), "--json", "connect", "127.0.0.1", port());
+        assertEquals(0, r.code());
+        String[] lines = r.out().split("\n");
+        assertEquals("x", lines[0]);
+        assertTrue(lines[1].startsWith("{\"schema\":\"nk/1\",\"command\":\"connect\",\"target\":\"127.0.0.1:" + port() + "\",\"ok\":true,\"exit_code\":0,\"error\":null,\"timings\":{\"dns\":"), lines[1]);
+        assertTrue(lines[1].endsWith("\"connect\":{\"outcome\":\"peer_closed\",\"sent\":2,\"received\":2}}"), lines[1]);
+    }
+
+    @Test
+    void aClosedStdoutEndsQuietly() {
+        OutputStream closedPipe = new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                throw new IOException("Broken pipe");
+            }
+        };
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = NkRun.run(new ByteArrayInputStream("data\n".getBytes(StandardCharsets.US_ASCII)), closedPipe, err, Map.of(),
+                "connect", "127.0.0.1", port());
+        assertEquals(0, code);
+        assertEquals("", err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void listensForOneClient() throws Exception {
+        Background.Lines out = new Background.Lines();
+        Background.Lines err = new Background.Lines();
+        int[] code = {-1};
+        Thread listener = Thread.ofPlatform().start(() -> code[0] = NkRun.run(
+                new ByteArrayInputStream("from listener\n".getBytes(StandardCharsets.US_ASCII)), out, err, Map.of(), "connect", "-l", "0"));
+        assertTrue(err.await("listening on 127.0.0.1:", Duration.ofSeconds(5)), err.text());
+        String line = err.text().strip();
+        int listenPort = Integer.parseInt(line.substring(line.lastIndexOf(':') + 1));
+        try (Socket client = new Socket(InetAddress.getLoopbackAddress(), listenPort)) {
+            client.setSoTimeout(5000);
+            client.getOutputStream().write("from client\n".getBytes(StandardCharsets.US_ASCII));
+            client.shutdownOutput();
+            assertEquals("from listener\n", new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
+        }
+        listener.join(5000);
+        assertEquals(0, code[0]);
+        assertEquals("from client\n", out.text());
+    }
+
+    @Test
+    void keepOpenServesClientsOneAfterAnother() throws Exception {
+        try (BlockingInput stdin = new BlockingInput()) {
+            Background.Lines out = new Background.Lines();
+            Background.Lines err = new Background.Lines();
+            Thread listener = Thread.ofPlatform().start(() -> NkRun.run(stdin, out, err, Map.of(), "connect", "-l", "-k", "0"));
+            assertTrue(err.await("listening on 127.0.0.1:", Duration.ofSeconds(5)), err.text());
+            String line = err.text().strip();
+            int listenPort = Integer.parseInt(line.substring(line.lastIndexOf(':') + 1));
+            for (int i = 0; i < 3; i++) {
+                try (Socket client = new Socket(InetAddress.getLoopbackAddress(), listenPort)) {
+                    client.getOutputStream().write(("client " + i + "\n").getBytes(StandardCharsets.US_ASCII));
+                }
+                assertTrue(out.await("client " + i + "\n", Duration.ofSeconds(5)), out.text());
+            }
+            listener.interrupt();
+            listener.join(5000);
+            assertTrue(err.await("stopped: 3 connections", Duration.ofSeconds(5)), err.text());
+        }
+    }
+
+    private static void onAccept(ServerSocket server, Consumer<Socket> handler) {
+        Thread.ofVirtual().start(() -> {
+            try (Socket s = server.accept()) {
+                handler.accept(s);
+            } catch (IOException e) {
+                // test over
+            }
+        });
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package dev.netknife.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The real {@code ./nk} launcher as a user runs it: a separate JVM, real signals, nothing stray on stderr. */
+class LauncherIT {
+    private final Path repo = Path.of(System.getProperty("nk.repo", "."));
+
+    private Process nk(String... args) throws Exception {
+        String[] command = new String[args.length + 1];
+        command[0] = repo.resolve("nk").toString();
+        System.arraycopy(args, 0, command, 1, args.length);
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().remove("JAVA_HOME");
+        return pb.start();
+    }
+
+    @Test
+    void versionPrintsOneLineAndNoWarnings() throws Exception {
+        Process p = nk("--version");
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue());
+        assertTrue(out.matches("nk \\S+\\n"), out);
+        assertEquals("", err);
+    }
+
+    @Test
+    void colourOutputRaisesNoNativeAccessWarning() throws Exception {
+        Process p = nk("--color=always", "connect", "-z", "127.0.0.1", "1");
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(4, p.exitValue());
+        assertTrue(out.contains("\u001b["), out);
+        assertEquals("", err);
+    }
+
+    @Test
+    void sigtermStopsTheServerWithASummary() throws Exception {
+        java.io.File errFile = java.io.File.createTempFile("nk-launcher", ".err");
+        errFile.deleteOnExit();
+        ProcessBuilder pb = new ProcessBuilder(repo.resolve("nk").toString(), "echo-server", "0").redirectError(errFile);
+        pb.environment().remove("JAVA_HOME");
+        Process p = pb.start();
+        p.getOutputStream().close();
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String ready = out.readLine();
+        assertTrue(ready != null && ready.matches("127\\.0\\.0\\.1:\\d+"), String.valueOf(ready));
+        int port = Integer.parseInt(ready.substring(ready.indexOf(':') + 1));
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            s.getOutputStream().write("ping".getBytes(StandardCharsets.US_ASCII));
+            assertEquals("ping", new String(s.getInputStream().readNBytes(4), StandardCharsets.US_ASCII));
+        }
+        p.destroy(); // SIGTERM
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS), "stopped within 10 s");
+        String err = java.nio.file.Files.readString(errFile.toPath());
+        assertEquals("nk: echo-server: stopped: 1 connection, 4 B in, 4 B out\n", err);
+        assertEquals(143, p.exitValue(), "killed by SIGTERM, as the shell reports it");
+    }
+}

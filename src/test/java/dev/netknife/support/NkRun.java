@@ -1,0 +1,48 @@
+package dev.netknife.support;
+
+import dev.netknife.Nk;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/** Runs nk in-process through its real entry point ({@link Nk#execute}) with captured streams. */
+public final class NkRun {
+    private NkRun() {
+    }
+
+    /** The exit code and everything written to stdout and stderr. */
+    public record Result(int code, byte[] stdout, String stderr) {
+        public String out() {
+            return new String(stdout, StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + code + "\n--- stdout\n" + out() + "\n--- stderr\n" + stderr;
+        }
+    }
+
+    public static Result run(String... args) {
+        return run(new byte[0], args);
+    }
+
+    public static Result run(byte[] stdin, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = run(new ByteArrayInputStream(stdin), out, err, Map.of(), args);
+        return new Result(code, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
+    }
+
+    public static int run(InputStream stdin, OutputStream stdout, OutputStream stderr, Map<String, String> env, String... args) {
+        PrintStream out = new PrintStream(stdout, true, StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(stderr, true, StandardCharsets.UTF_8);
+        int code = new Nk(stdin, out, err, env, dev.netknife.term.Ttys.NONE).execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+}
