@@ -53,7 +53,8 @@ public final class Root {
             return ExitCode.USAGE.code();
         }
         Map<String, NkCommand> built = new HashMap<>();
-        CommandLine line = model(entry == null ? commands : List.of(entry), built);
+        boolean versionOnly = entry == null && contains(args, "--version") && !contains(args, "-h") && !contains(args, "--help");
+        CommandLine line = model(entry != null ? List.of(entry) : versionOnly ? List.of() : commands, built);
         String commandName = entry == null ? null : entry.name();
         line.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         line.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));

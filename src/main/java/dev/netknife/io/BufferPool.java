@@ -8,7 +8,7 @@ import java.nio.ByteBuffer;
  * {@code maxPooled} free buffers, returned ones are left to the garbage collector.
  */
 public final class BufferPool {
-    public static final int DEFAULT_BUFFER_SIZE = 64 * 1024;
+    public static final int DEFAULT_BUFFER_SIZE = 256 * 1024;
 
     private final int bufferSize;
     private final ByteBuffer[] free;
@@ -21,7 +21,7 @@ public final class BufferPool {
     }
 
     public BufferPool() {
-        this(DEFAULT_BUFFER_SIZE, 64);
+        this(DEFAULT_BUFFER_SIZE, 32);
     }
 
     public int bufferSize() {

@@ -16,6 +16,9 @@ public final class StreamConn implements Conn {
     private volatile long bytesIn;
     private volatile long bytesOut;
     private volatile long lastActivity = System.nanoTime();
+    // one scratch array per direction (reads and writes run on different threads), for direct buffers
+    private byte[] readScratch = new byte[0];
+    private byte[] writeScratch = new byte[0];
 
     public StreamConn(InputStream in, OutputStream out) {
         this.in = in;
@@ -24,9 +27,12 @@ public final class StreamConn implements Conn {
 
     @Override
     public int read(ByteBuffer dst) throws IOException {
-        byte[] array = dst.hasArray() ? dst.array() : new byte[Math.min(dst.remaining(), 64 * 1024)];
+        if (!dst.hasArray() && readScratch.length < dst.remaining()) {
+            readScratch = new byte[dst.remaining()];
+        }
+        byte[] array = dst.hasArray() ? dst.array() : readScratch;
         int offset = dst.hasArray() ? dst.arrayOffset() + dst.position() : 0;
-        int length = dst.hasArray() ? dst.remaining() : array.length;
+        int length = dst.remaining();
         int n = in.read(array, offset, length);
         if (n > 0) {
             if (dst.hasArray()) {
@@ -48,9 +54,11 @@ public final class StreamConn implements Conn {
                 out.write(src.array(), src.arrayOffset() + src.position(), n);
                 src.position(src.limit());
             } else {
-                byte[] copy = new byte[n];
-                src.get(copy);
-                out.write(copy);
+                if (writeScratch.length < n) {
+                    writeScratch = new byte[n];
+                }
+                src.get(writeScratch, 0, n);
+                out.write(writeScratch, 0, n);
             }
             out.flush();
         } catch (IOException e) {

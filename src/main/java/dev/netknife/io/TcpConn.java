@@ -23,6 +23,7 @@ public final class TcpConn implements Conn {
     private volatile long lastActivity = System.nanoTime();
     private InputStream in;
     private OutputStream out;
+    private InputStream availableProbe;
 
     public TcpConn(SocketChannel channel, Timings timings) throws IOException {
         this.channel = channel;
@@ -51,9 +52,15 @@ public final class TcpConn implements Conn {
         }
     }
 
+    /** FIONREAD through the channel's socket adaptor (the channel itself has no public available()). */
     @Override
     public int available() throws IOException {
-        return channel.socket().getInputStream().available();
+        InputStream probe = availableProbe;
+        if (probe == null) {
+            probe = channel.socket().getInputStream();
+            availableProbe = probe;
+        }
+        return probe.available();
     }
 
     @Override

@@ -1,0 +1,41 @@
+package dev.netknife.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.netknife.support.Peers;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Keeps every benchmark script working: each runs once with tiny sizes and must print its ratio line. */
+class BenchSmokeIT {
+    private final Path repo = Path.of(System.getProperty("nk.repo", "."));
+
+    @ParameterizedTest
+    @CsvSource({
+        "echo-throughput, socat, socat",
+        "idle-conns, haproxy, haproxy",
+        "startup, hyperfine, hyperfine",
+    })
+    void runsInSmokeMode(String script, String peer, String debianPackage) throws Exception {
+        Peers.require(peer, debianPackage);
+        Peers.require("gcc", "gcc");
+        File log = File.createTempFile("bench-" + script, ".log");
+        log.deleteOnExit();
+        Process p = new ProcessBuilder(repo.resolve("bench").resolve(script).toString(), "--smoke")
+                .directory(repo.toFile()).redirectErrorStream(true).redirectOutput(log).start();
+        boolean finished = p.waitFor(120, TimeUnit.SECONDS);
+        String output = Files.readString(log.toPath(), StandardCharsets.UTF_8);
+        if (!finished) {
+            p.destroyForcibly();
+        }
+        assertTrue(finished, script + " --smoke did not finish in 120 s:\n" + output);
+        assertEquals(0, p.exitValue(), output);
+        assertTrue(output.contains("ratio"), script + " printed no ratio:\n" + output);
+    }
+}
