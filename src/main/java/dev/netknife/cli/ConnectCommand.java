@@ -2,7 +2,6 @@ package dev.netknife.cli;
 
 import dev.netknife.ExitCode;
 import dev.netknife.NkException;
-import dev.netknife.io.Broadcast;
 import dev.netknife.io.BufferPool;
 import dev.netknife.io.Conn;
 import dev.netknife.io.DialOptions;
@@ -11,10 +10,7 @@ import dev.netknife.io.Endpoint;
 import dev.netknife.io.Escapes;
 import dev.netknife.io.ExpectMatcher;
 import dev.netknife.io.IpVersion;
-import dev.netknife.io.Ports;
 import dev.netknife.io.Relay;
-import dev.netknife.io.Server;
-import dev.netknife.io.SingleAccept;
 import dev.netknife.io.StreamConn;
 import dev.netknife.io.Timings;
 import dev.netknife.term.HexDump;
@@ -63,7 +59,7 @@ final class ConnectCommand implements NkCommand {
             throw NkException.usage("-4 and -6 exclude each other");
         }
         if (args.flag("-l")) {
-            return listen(args, inv);
+            return new ConnectListen(inv).run(args);
         }
         if (args.flag("-k")) {
             throw NkException.usage("-k only makes sense with -l");
@@ -103,7 +99,7 @@ final class ConnectCommand implements NkCommand {
         }
     }
 
-    private static Relay.Options relayOptions(Args args, Invocation inv) {
+    static Relay.Options relayOptions(Args args, Invocation inv) {
         String send = args.string("--send");
         String expect = args.string("--expect");
         boolean hex = args.flag("--hex");
@@ -116,7 +112,7 @@ final class ConnectCommand implements NkCommand {
                 !inv.ttys().stdin());
     }
 
-    private static ExitCode exitCode(Relay.Result result, Relay.Options options) {
+    static ExitCode exitCode(Relay.Result result, Relay.Options options) {
         return switch (result.outcome()) {
             case MATCHED -> ExitCode.OK;
             case PEER_CLOSED -> options.expect() == null ? ExitCode.OK : ExitCode.ASSERTION;
@@ -124,42 +120,12 @@ final class ConnectCommand implements NkCommand {
         };
     }
 
-    private static NkException failure(ExitCode code, Relay.Options options, Endpoint target) {
+    static NkException failure(ExitCode code, Relay.Options options, Endpoint target) {
         return switch (code) {
             case OK -> null;
             case TIMEOUT -> NkException.timeout("idle", "idle for " + dev.netknife.io.Durations.format(options.idleTimeoutMillis()) + " (" + target + ")");
             default -> new NkException(ExitCode.ASSERTION, null, "no match for '" + options.expect().pattern() + "' before "
                     + (code == ExitCode.ASSERTION ? "the peer closed or the idle timeout passed" : "the end") + " (" + target + ")", null);
         };
-    }
-
-    private int listen(Args args, Invocation inv) throws Exception {
-        if (args.flag("-z")) {
-            throw NkException.usage("-z and -l exclude each other");
-        }
-        String host = args.positional(1) == null ? null : args.positional(0);
-        String portText = args.positional(1) == null ? args.positional(0) : args.positional(1);
-        int port = Ports.parse(portText);
-        java.net.InetAddress bind = host != null ? args.bindAddress("HOST", host) : args.bindAddress("--bind", "127.0.0.1");
-        BufferPool pool = new BufferPool();
-        StreamConn local = new StreamConn(inv.in(), inv.out());
-        if (args.flag("-k")) {
-            Broadcast broadcast = new Broadcast(local, pool, args.flag("--hex") ? new HexDump(inv.err(), '<') : null);
-            Server server = Server.bind(new Server.Config(bind, port, 0, args.millis("--idle-timeout", 0), null), broadcast.handler(),
-                    new EchoServerCommand.Log(inv));
-            inv.info("listening on " + ServerLifecycle.address(server.address()));
-            Thread.ofVirtual().name("nk-stdin").start(broadcast::pumpLocalInput);
-            return ServerLifecycle.serve(server, inv);
-        }
-        Conn conn = SingleAccept.accept(bind, port, address -> inv.info("listening on " + ServerLifecycle.address(address)));
-        inv.verboseInfo("connection from " + ServerLifecycle.address(conn.remoteAddress()));
-        Endpoint peer = new Endpoint(Endpoint.text(conn.remoteAddress().getAddress()), conn.remoteAddress().getPort());
-        Relay.Options options = relayOptions(args, inv);
-        Relay.Result result = new Relay(pool).run(conn, local, options, peer);
-        ExitCode code = exitCode(result, options);
-        if (code != ExitCode.OK) {
-            throw failure(code, options, peer);
-        }
-        return code.code();
     }
 }

@@ -4,19 +4,15 @@ import dev.netknife.ExitCode;
 import dev.netknife.NkException;
 import dev.netknife.term.JsonResult;
 import dev.netknife.term.Ttys;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 
@@ -54,7 +50,7 @@ public final class Root {
         }
         Map<String, NkCommand> built = new HashMap<>();
         boolean versionOnly = entry == null && contains(args, "--version") && !contains(args, "-h") && !contains(args, "--help");
-        CommandLine line = model(entry != null ? List.of(entry) : versionOnly ? List.of() : commands, built);
+        CommandLine line = Model.build(entry != null ? List.of(entry) : versionOnly ? List.of() : commands, built);
         String commandName = entry == null ? null : entry.name();
         line.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         line.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
@@ -64,67 +60,6 @@ public final class Root {
                 contains(args, "-v") || contains(args, "--verbose"), null));
         line.setExecutionStrategy(result -> dispatch(result, built, args));
         return line.execute(args);
-    }
-
-    /** The whole command tree, for root help, man pages and completion scripts. */
-    public static CommandLine fullModel() {
-        return model(Commands.all(), new HashMap<>());
-    }
-
-    private static CommandLine model(List<Commands.Entry> entries, Map<String, NkCommand> built) {
-        CommandSpec root = CommandSpec.create().name("nk").version("nk " + version());
-        root.usageMessage()
-                .description("A network Swiss-army knife: netcat, an echo server, and more, in one tool.")
-                .synopsisHeading("Usage: ")
-                .customSynopsis("nk [--json] [--color=WHEN] [-v|-q] COMMAND [ARGS...]", "       nk --version | --help | help COMMAND")
-                .descriptionHeading("%n")
-                .optionListHeading("%nGlobal options (also accepted after the command name):%n")
-                .commandListHeading("%nCommands:%n")
-                .footerHeading("%nNotes:%n")
-                .footer(footer())
-                .sortOptions(false);
-        exitCodes(root);
-        GlobalOptions.addTo(root);
-        root.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("Show this help and exit.").build());
-        root.addOption(OptionSpec.builder("--version").versionHelp(true).description("Print the version and exit.").build());
-        for (Commands.Entry entry : entries) {
-            NkCommand command = entry.factory().get();
-            CommandSpec spec = command.spec();
-            GlobalOptions.addTo(spec);
-            spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("Show this help and exit.").build());
-            spec.version("nk " + version());
-            spec.usageMessage().optionListHeading("%nOptions (global options --json, --color, -v, -q work here too):%n")
-                    .footerHeading("%nNotes:%n");
-            exitCodes(spec);
-            root.addSubcommand(entry.name(), spec);
-            built.put(entry.name(), command);
-        }
-        return new CommandLine(root);
-    }
-
-    private static void exitCodes(CommandSpec spec) {
-        Map<String, String> codes = new LinkedHashMap<>();
-        for (ExitCode code : ExitCode.values()) {
-            codes.put(String.valueOf(code.code()), code.description());
-        }
-        spec.usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(codes);
-    }
-
-    private static String[] footer() {
-        return new String[] {
-            "Durations: 250ms, 3s, 2m, 1h; a bare number is seconds. Rates: N, N/s or N/m (a burst of N allowed).",
-            "Any argument may come from a file: @FILE (one argument per line). See 'nk COMMAND --help' for a command's options.",
-            "",
-            "stdout is data, stderr is talk. Servers print their bound HOST:PORT on stdout when ready, even under --json.",
-            "",
-            "With --json every result is one JSON object per line on stdout. The first fields are the same for every command: "
-                + "schema (\"nk/1\"), command, target (HOST:PORT), ok, exit_code, error (null, or {kind, phase, message}, where kind "
-                + "names the exit code: error, usage, unknown_host, refused, tls, protocol, assertion, timeout, interrupted; and phase is "
-                + "dns, connect, tls, first-byte, idle or total where it applies), and timings {dns, connect, tls, first_byte, total} in "
-                + "milliseconds (null when not measured). A section of the command's own follows: connect has {outcome, sent, received}, "
-                + "connect -z has port_check {address, port, open, reason}. Server events are JSON lines with schema, command and event "
-                + "(open, close, reject, summary).",
-        };
     }
 
     private int dispatch(ParseResult result, Map<String, NkCommand> built, String[] args) {
@@ -221,13 +156,5 @@ public final class Root {
             }
         }
         return false;
-    }
-
-    static String version() {
-        try (InputStream v = Root.class.getResourceAsStream("/dev/netknife/version.txt")) {
-            return v == null ? "dev" : new String(v.readAllBytes(), StandardCharsets.UTF_8).strip();
-        } catch (IOException e) {
-            return "dev";
-        }
     }
 }

@@ -35,8 +35,8 @@ final class ServerLifecycle {
             inv.data(address(server.address()));
             server.serve();
         } finally {
+            Thread.interrupted(); // the interrupt that stopped serving is handled; clear it before waiting in close()
             server.close();
-            Thread.interrupted();
             summary(server.stats(), inv);
             stopped.countDown();
             if (hooked) {

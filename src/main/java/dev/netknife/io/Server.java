@@ -177,12 +177,13 @@ public final class Server implements AutoCloseable {
         } finally {
             boolean idle = idleWatch != null && idleWatch.unwatch(conn);
             conn.close();
-            open.remove(conn);
+            events.closed(conn, closing && !idle ? null : failure, idle);
+            // counted before it leaves the open set: a concurrent stats() may count it twice, never zero times
             bytesIn.add(conn.bytesIn());
             bytesOut.add(conn.bytesOut());
-            active.decrementAndGet();
+            open.remove(conn);
             release();
-            events.closed(conn, closing && !idle ? null : failure, idle);
+            active.decrementAndGet(); // last: close() waits for this to reach 0
         }
     }
 
@@ -202,7 +203,10 @@ public final class Server implements AutoCloseable {
         return new Stats(accepted.sum(), rejected.sum(), active.get(), in, out);
     }
 
-    /** Stops accepting and closes every open connection. */
+    /**
+     * Stops accepting and closes every open connection, then waits (briefly) for their threads to
+     * finish, so that {@link #stats()} afterwards is final.
+     */
     @Override
     public void close() {
         closing = true;
@@ -213,6 +217,10 @@ public final class Server implements AutoCloseable {
         }
         for (Conn conn : open) {
             conn.close();
+        }
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (active.get() > 0 && System.nanoTime() < deadline) {
+            sleepQuietly(2);
         }
         if (idleWatch != null) {
             idleWatch.close();

@@ -10,12 +10,9 @@ import java.nio.ByteBuffer;
  * Standard input and output (or any stream pair) seen as a {@link Conn}, so the same copy loop
  * joins a terminal or a shell pipeline to a socket. Every write is flushed; half-close flushes.
  */
-public final class StreamConn implements Conn {
+public final class StreamConn extends CountingConn {
     private final InputStream in;
     private final OutputStream out;
-    private volatile long bytesIn;
-    private volatile long bytesOut;
-    private volatile long lastActivity = System.nanoTime();
     // one scratch array per direction (reads and writes run on different threads), for direct buffers
     private byte[] readScratch = new byte[0];
     private byte[] writeScratch = new byte[0];
@@ -40,8 +37,7 @@ public final class StreamConn implements Conn {
             } else {
                 dst.put(array, 0, n);
             }
-            bytesIn += n;
-            lastActivity = System.nanoTime();
+            countIn(n);
         }
         return n;
     }
@@ -64,8 +60,7 @@ public final class StreamConn implements Conn {
         } catch (IOException e) {
             throw new OutputClosedException(e);
         }
-        bytesOut += n;
-        lastActivity = System.nanoTime();
+        countOut(n);
     }
 
     /** The output stream failed (stdout piped into a program that exited): the reader wants no more. */
@@ -110,21 +105,6 @@ public final class StreamConn implements Conn {
     @Override
     public Timings timings() {
         return Timings.NONE;
-    }
-
-    @Override
-    public long bytesIn() {
-        return bytesIn;
-    }
-
-    @Override
-    public long bytesOut() {
-        return bytesOut;
-    }
-
-    @Override
-    public long lastActivityNanos() {
-        return lastActivity;
     }
 
     /** Flushes; the process's own streams are not closed. */

@@ -13,14 +13,11 @@ import java.nio.channels.SocketChannel;
  * the channel, so direct buffers move bytes without copies. Idle timeouts are enforced from
  * outside ({@link IdleWatch} closes the channel), which keeps this class free of timers.
  */
-public final class TcpConn implements Conn {
+public final class TcpConn extends CountingConn {
     private final SocketChannel channel;
     private final Timings timings;
     private final InetSocketAddress local;
     private final InetSocketAddress remote;
-    private volatile long bytesIn;
-    private volatile long bytesOut;
-    private volatile long lastActivity = System.nanoTime();
     private InputStream in;
     private OutputStream out;
     private InputStream availableProbe;
@@ -37,8 +34,7 @@ public final class TcpConn implements Conn {
     public int read(ByteBuffer dst) throws IOException {
         int n = channel.read(dst);
         if (n > 0) {
-            bytesIn += n;
-            lastActivity = System.nanoTime();
+            countIn(n);
         }
         return n;
     }
@@ -46,9 +42,7 @@ public final class TcpConn implements Conn {
     @Override
     public void write(ByteBuffer src) throws IOException {
         while (src.hasRemaining()) {
-            int n = channel.write(src);
-            bytesOut += n;
-            lastActivity = System.nanoTime();
+            countOut(channel.write(src));
         }
     }
 
@@ -99,21 +93,6 @@ public final class TcpConn implements Conn {
     @Override
     public Timings timings() {
         return timings;
-    }
-
-    @Override
-    public long bytesIn() {
-        return bytesIn;
-    }
-
-    @Override
-    public long bytesOut() {
-        return bytesOut;
-    }
-
-    @Override
-    public long lastActivityNanos() {
-        return lastActivity;
     }
 
     @Override

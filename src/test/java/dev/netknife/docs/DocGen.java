@@ -1,6 +1,6 @@
 package dev.netknife.docs;
 
-import dev.netknife.cli.Root;
+import dev.netknife.cli.Model;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +41,7 @@ public final class DocGen {
         Path completions = out.resolve("completions");
         Files.createDirectories(adoc);
         Files.createDirectories(completions);
-        CommandLine model = Root.fullModel();
+        CommandLine model = Model.full();
         int code = ManPageGenerator.generateManPage(adoc.toFile(), null, new boolean[0], true, model.getCommandSpec());
         if (code != 0) {
             throw new IOException("man page generation failed with " + code);

@@ -37,14 +37,7 @@ class PipeTest {
                 }
             });
             AtomicReference<Pipe.Result> result = new AtomicReference<>();
-            Thread piping = Thread.ofVirtual().start(() -> {
-                try (Conn a = new TcpConn(front.accept(), Timings.NONE);
-                        Conn b = dialer.dial(new Endpoint("127.0.0.1", backend.getLocalPort()))) {
-                    result.set(new Pipe(new BufferPool()).join(a, b));
-                } catch (Exception e) {
-                    throw new RuntimeException(e);
-                }
-            });
+            Thread piping = pipeOneClient(front, backend, result);
             try (Socket client = new Socket(InetAddress.getLoopbackAddress(), ((InetSocketAddress) front.getLocalAddress()).getPort())) {
                 client.setSoTimeout(5000);
                 client.getOutputStream().write(upload);
@@ -77,14 +70,7 @@ class PipeTest {
                 }
             });
             AtomicReference<Pipe.Result> result = new AtomicReference<>();
-            Thread piping = Thread.ofVirtual().start(() -> {
-                try (Conn a = new TcpConn(front.accept(), Timings.NONE);
-                        Conn b = dialer.dial(new Endpoint("127.0.0.1", backend.getLocalPort()))) {
-                    result.set(new Pipe(new BufferPool()).join(a, b));
-                } catch (Exception e) {
-                    throw new RuntimeException(e);
-                }
-            });
+            Thread piping = pipeOneClient(front, backend, result);
             try (Socket client = new Socket(InetAddress.getLoopbackAddress(), ((InetSocketAddress) front.getLocalAddress()).getPort())) {
                 client.setSoTimeout(5000);
                 client.getOutputStream().write('x');
@@ -97,5 +83,17 @@ class PipeTest {
             piping.join(5000);
             assertNotNull(result.get());
         }
+    }
+
+    /** Accepts one client on {@code front}, dials {@code backend} and joins the two with a Pipe. */
+    private Thread pipeOneClient(ServerSocketChannel front, ServerSocket backend, AtomicReference<Pipe.Result> result) {
+        return Thread.ofVirtual().start(() -> {
+            try (Conn a = new TcpConn(front.accept(), Timings.NONE);
+                    Conn b = dialer.dial(new Endpoint("127.0.0.1", backend.getLocalPort()))) {
+                result.set(new Pipe(new BufferPool()).join(a, b));
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
     }
 }

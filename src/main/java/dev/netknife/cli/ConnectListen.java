@@ -1,0 +1,58 @@
+package dev.netknife.cli;
+
+import dev.netknife.ExitCode;
+import dev.netknife.NkException;
+import dev.netknife.io.Broadcast;
+import dev.netknife.io.BufferPool;
+import dev.netknife.io.Conn;
+import dev.netknife.io.Endpoint;
+import dev.netknife.io.Ports;
+import dev.netknife.io.Relay;
+import dev.netknife.io.Server;
+import dev.netknife.io.SingleAccept;
+import dev.netknife.io.StreamConn;
+import dev.netknife.term.HexDump;
+import java.net.InetAddress;
+
+/**
+ * {@code connect -l}: listen for one client and relay it like a client connection; with {@code -k}
+ * keep listening, every client's bytes to stdout and stdin to all of them. The bound address
+ * goes to stderr, since stdout carries the received bytes.
+ */
+final class ConnectListen {
+    private final Invocation inv;
+
+    ConnectListen(Invocation inv) {
+        this.inv = inv;
+    }
+
+    int run(Args args) throws Exception {
+        if (args.flag("-z")) {
+            throw NkException.usage("-z and -l exclude each other");
+        }
+        String host = args.positional(1) == null ? null : args.positional(0);
+        String portText = args.positional(1) == null ? args.positional(0) : args.positional(1);
+        int port = Ports.parse(portText);
+        InetAddress bind = host != null ? args.bindAddress("HOST", host) : args.bindAddress("--bind", "127.0.0.1");
+        BufferPool pool = new BufferPool();
+        StreamConn local = new StreamConn(inv.in(), inv.out());
+        if (args.flag("-k")) {
+            Broadcast broadcast = new Broadcast(local, pool, args.flag("--hex") ? new HexDump(inv.err(), '<') : null);
+            Server server = Server.bind(new Server.Config(bind, port, 0, args.millis("--idle-timeout", 0), null), broadcast.handler(),
+                    new EchoServerCommand.Log(inv));
+            inv.info("listening on " + ServerLifecycle.address(server.address()));
+            Thread.ofVirtual().name("nk-stdin").start(broadcast::pumpLocalInput);
+            return ServerLifecycle.serve(server, inv);
+        }
+        Conn conn = SingleAccept.accept(bind, port, address -> inv.info("listening on " + ServerLifecycle.address(address)));
+        inv.verboseInfo("connection from " + ServerLifecycle.address(conn.remoteAddress()));
+        Endpoint peer = new Endpoint(Endpoint.text(conn.remoteAddress().getAddress()), conn.remoteAddress().getPort());
+        Relay.Options options = ConnectCommand.relayOptions(args, inv);
+        Relay.Result result = new Relay(pool).run(conn, local, options, peer);
+        ExitCode code = ConnectCommand.exitCode(result, options);
+        if (code != ExitCode.OK) {
+            throw ConnectCommand.failure(code, options, peer);
+        }
+        return code.code();
+    }
+}
