@@ -97,6 +97,40 @@ class ConnectCommandTest {
     }
 
     @Test
+    void aResetMidStreamIsExit1WithAClearMessage() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()); BlockingInput stdin = new BlockingInput()) {
+            onAccept(server, s -> {
+                try {
+                    s.getOutputStream().write("partial".getBytes(StandardCharsets.US_ASCII));
+                    s.getOutputStream().flush();
+                    Thread.sleep(100);
+                    s.setSoLinger(true, 0);
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int code = NkRun.run(stdin, out, err, Map.of(), "connect", "127.0.0.1", String.valueOf(server.getLocalPort()));
+            assertEquals(1, code);
+            assertEquals("partial", out.toString(StandardCharsets.UTF_8), "what arrived before the reset is kept");
+            assertEquals("nk: connect: connection reset by peer (127.0.0.1:" + server.getLocalPort() + ")\n", err.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void connectsOverIpv6() {
+        try (Background v6 = Background.start("echo-server", "--bind", "::1", "0")) {
+            NkRun.Result r = NkRun.run("over v6\n".getBytes(StandardCharsets.US_ASCII), "-v", "connect", "-6", "::1", String.valueOf(v6.port()));
+            assertEquals(0, r.code(), r.toString());
+            assertEquals("over v6\n", r.out());
+            assertTrue(r.stderr().startsWith("nk: connect: connected to [::1]:" + v6.port() + " from [::1]:"), r.stderr());
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
     void unresolvableNameIsExit3() {
         NkRun.Result r = NkRun.run("connect", "nk-test.invalid", "80");
         assertEquals(3, r.code());
