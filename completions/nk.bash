@@ -156,11 +156,14 @@ function _complete_nk() {
   # Edge case: if command line has no space after subcommand, then don't assume this subcommand is selected (remkop/picocli#1468).
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} echo-server" ];    then _picocli_nk; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} connect" ];    then _picocli_nk; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} tls-get" ];    then _picocli_nk; return $?; fi
 
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
   local cmds0=(echo-server)
   local cmds1=(connect)
+  local cmds2=(tls-get)
 
+  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_nk_tlsget; return $?; fi
   if CompWordsContainsArray "${cmds1[@]}"; then _picocli_nk_connect; return $?; fi
   if CompWordsContainsArray "${cmds0[@]}"; then _picocli_nk_echoserver; return $?; fi
 
@@ -174,7 +177,7 @@ function _picocli_nk() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="echo-server connect"
+  local commands="echo-server connect tls-get"
   local flag_opts="'--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help' '--version'"
   local arg_opts="'--color'"
 
@@ -202,8 +205,8 @@ function _picocli_nk_echoserver() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
-  local arg_opts="'--bind' '--max-conns' '--idle-timeout' '--rate' '--color'"
+  local flag_opts="'--tls' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
+  local arg_opts="'--bind' '--max-conns' '--idle-timeout' '--rate' '--cert' '--key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -218,6 +221,12 @@ function _picocli_nk_echoserver() {
       return
       ;;
     '--rate')
+      return
+      ;;
+    '--cert')
+      return
+      ;;
+    '--key')
       return
       ;;
     '--color')
@@ -241,8 +250,8 @@ function _picocli_nk_connect() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-z' '-l' '--listen' '-k' '--keep-open' '--hex' '-4' '-6' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
-  local arg_opts="'--bind' '--connect-timeout' '--idle-timeout' '--send' '--expect' '--concurrency' '--color'"
+  local flag_opts="'-z' '-l' '--listen' '-k' '--keep-open' '--hex' '--tls' '--insecure' '-4' '-6' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
+  local arg_opts="'--bind' '--connect-timeout' '--idle-timeout' '--send' '--expect' '--concurrency' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--cert' '--key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -263,6 +272,84 @@ function _picocli_nk_connect() {
       return
       ;;
     '--concurrency')
+      return
+      ;;
+    '--servername')
+      return
+      ;;
+    '--alpn')
+      return
+      ;;
+    '--cacert')
+      return
+      ;;
+    '--tls-min')
+      return
+      ;;
+    '--tls-max')
+      return
+      ;;
+    '--cert')
+      return
+      ;;
+    '--key')
+      return
+      ;;
+    '--color')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `tls-get` subcommand.
+function _picocli_nk_tlsget() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--insecure' '-4' '-6' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
+  local arg_opts="'--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--cert' '--key' '--min-days' '--save-chain' '--connect-timeout' '--color'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--servername')
+      return
+      ;;
+    '--alpn')
+      return
+      ;;
+    '--cacert')
+      return
+      ;;
+    '--tls-min')
+      return
+      ;;
+    '--tls-max')
+      return
+      ;;
+    '--cert')
+      return
+      ;;
+    '--key')
+      return
+      ;;
+    '--min-days')
+      return
+      ;;
+    '--save-chain')
+      return
+      ;;
+    '--connect-timeout')
       return
       ;;
     '--color')

@@ -10,11 +10,18 @@ public class NkException extends RuntimeException {
 
     private final ExitCode exitCode;
     private final String phase;
+    private final String kind;
 
     public NkException(ExitCode exitCode, String phase, String message, Throwable cause) {
+        this(exitCode, phase, exitCode.kind(), message, cause);
+    }
+
+    /** With a {@code kind} finer than the exit code's (a TLS failure says which: expired, hostname, ...). */
+    public NkException(ExitCode exitCode, String phase, String kind, String message, Throwable cause) {
         super(message, cause);
         this.exitCode = exitCode;
         this.phase = phase;
+        this.kind = kind;
     }
 
     public NkException(ExitCode exitCode, String message) {
@@ -35,5 +42,10 @@ public class NkException extends RuntimeException {
 
     public String phase() {
         return phase;
+    }
+
+    /** The JSON {@code error.kind}: the exit code's kind unless a finer one was given. */
+    public String kind() {
+        return kind;
     }
 }

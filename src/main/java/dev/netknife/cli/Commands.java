@@ -12,7 +12,8 @@ public final class Commands {
 
     private static final List<Entry> ALL = List.of(
             new Entry(EchoServerCommand.NAME, EchoServerCommand.SUMMARY, EchoServerCommand::new),
-            new Entry(ConnectCommand.NAME, ConnectCommand.SUMMARY, ConnectCommand::new));
+            new Entry(ConnectCommand.NAME, ConnectCommand.SUMMARY, ConnectCommand::new),
+            new Entry(TlsGetCommand.NAME, TlsGetCommand.SUMMARY, TlsGetCommand::new));
 
     private Commands() {
     }

@@ -14,6 +14,7 @@ import dev.netknife.io.Relay;
 import dev.netknife.io.StreamConn;
 import dev.netknife.io.Timings;
 import dev.netknife.term.HexDump;
+import dev.netknife.tls.TlsClient;
 import dev.netknife.term.Json;
 import dev.netknife.term.JsonResult;
 import java.util.Locale;
@@ -43,6 +44,8 @@ final class ConnectCommand implements NkCommand {
         spec.addOption(Specs.option("REGEX", "Exit 0 as soon as the received bytes match REGEX; 7 if the peer closes or the idle timeout passes first.", "--expect"));
         spec.addOption(Specs.flag("Hex-dump both directions on stderr (> sent, < received).", "--hex"));
         spec.addOption(Specs.option("N", "With -z: probe at most N ports at once (default 100).", "--concurrency"));
+        spec.addOption(Specs.flag("Speak TLS (BCJSSE) over the connection, verifying the server; with -l, serve TLS.", "--tls"));
+        TlsOptions.addClient(spec);
         spec.addOption(Specs.flag("IPv4 only.", "-4"));
         spec.addOption(Specs.flag("IPv6 only.", "-6"));
         spec.addPositional(Specs.positional("0", "1", "HOST", "Host name or address; HOST:PORT and [v6addr]:PORT work too. With -l: the port."));
@@ -70,12 +73,19 @@ final class ConnectCommand implements NkCommand {
             return new PortCheck(inv).run(args.positional(0), args.positional(1), new Dialer(dial),
                     args.integer("--concurrency", 100, 1, 10_000));
         }
+        if (!args.flag("--tls") && (TlsOptions.anyClientOption(args) || args.flag("--cert") || args.flag("--key"))) {
+            throw NkException.usage("TLS options need --tls");
+        }
         Endpoint target = Endpoint.of(args.positional(0), args.positional(1));
         Relay.Options options = relayOptions(args, inv);
         long start = System.nanoTime();
         Timings timings = Timings.NONE;
         try {
+            TlsClient tls = args.flag("--tls") ? TlsOptions.client(args, inv, dial.connectTimeoutMillis()) : null;
             Conn conn = new Dialer(dial).dial(target);
+            if (tls != null) {
+                conn = tls.handshake(conn, target).conn();
+            }
             timings = conn.timings();
             inv.verboseInfo("connected to " + ServerLifecycle.address(conn.remoteAddress()) + " from "
                     + ServerLifecycle.address(conn.localAddress()));

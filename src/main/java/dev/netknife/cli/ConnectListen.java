@@ -12,6 +12,7 @@ import dev.netknife.io.Server;
 import dev.netknife.io.SingleAccept;
 import dev.netknife.io.StreamConn;
 import dev.netknife.term.HexDump;
+import dev.netknife.tls.TlsServer;
 import java.net.InetAddress;
 
 /**
@@ -35,16 +36,19 @@ final class ConnectListen {
         int port = Ports.parse(portText);
         InetAddress bind = host != null ? args.bindAddress("HOST", host) : args.bindAddress("--bind", "127.0.0.1");
         BufferPool pool = new BufferPool();
+        TlsServer tls = args.flag("--tls") ? TlsOptions.server(args, inv) : null;
         StreamConn local = new StreamConn(inv.in(), inv.out());
         if (args.flag("-k")) {
             Broadcast broadcast = new Broadcast(local, pool, args.flag("--hex") ? new HexDump(inv.err(), '<') : null);
-            Server server = Server.bind(new Server.Config(bind, port, 0, args.millis("--idle-timeout", 0), null), broadcast.handler(),
+            Server.Handler handler = tls == null ? broadcast.handler() : raw -> broadcast.handler().handle(tls.accept(raw));
+            Server server = Server.bind(new Server.Config(bind, port, 0, args.millis("--idle-timeout", 0), null), handler,
                     new EchoServerCommand.Log(inv));
             inv.info("listening on " + ServerLifecycle.address(server.address()));
             Thread.ofVirtual().name("nk-stdin").start(broadcast::pumpLocalInput);
             return ServerLifecycle.serve(server, inv);
         }
-        Conn conn = SingleAccept.accept(bind, port, address -> inv.info("listening on " + ServerLifecycle.address(address)));
+        Conn accepted = SingleAccept.accept(bind, port, address -> inv.info("listening on " + ServerLifecycle.address(address)));
+        Conn conn = tls == null ? accepted : tls.accept(accepted);
         inv.verboseInfo("connection from " + ServerLifecycle.address(conn.remoteAddress()));
         Endpoint peer = new Endpoint(Endpoint.text(conn.remoteAddress().getAddress()), conn.remoteAddress().getPort());
         Relay.Options options = ConnectCommand.relayOptions(args, inv);

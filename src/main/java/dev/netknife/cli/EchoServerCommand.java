@@ -1,5 +1,6 @@
 package dev.netknife.cli;
 
+import dev.netknife.NkException;
 import dev.netknife.io.BufferPool;
 import dev.netknife.io.Conn;
 import dev.netknife.io.Endpoint;
@@ -7,6 +8,7 @@ import dev.netknife.io.Mover;
 import dev.netknife.io.Ports;
 import dev.netknife.io.Server;
 import dev.netknife.term.Json;
+import dev.netknife.tls.TlsServer;
 import dev.netknife.term.JsonResult;
 import dev.netknife.term.Units;
 import java.net.InetSocketAddress;
@@ -20,11 +22,13 @@ final class EchoServerCommand implements NkCommand {
     @Override
     public CommandSpec spec() {
         CommandSpec spec = Specs.command(NAME, SUMMARY,
-                "nk echo-server [--bind ADDR] [--max-conns N] [--idle-timeout DUR] [--rate R] PORT");
+                "nk echo-server [--bind ADDR] [--max-conns N] [--idle-timeout DUR] [--rate R] [--tls [--cert FILE --key FILE]] PORT");
         spec.addOption(Specs.option("ADDR", "Address to listen on (default 127.0.0.1; :: or 0.0.0.0 for all).", "--bind"));
         spec.addOption(Specs.option("N", "At most N connections at once; more wait in the listen backlog until one ends (default: no limit).", "--max-conns"));
         spec.addOption(Specs.option("DUR", "Close a connection after DUR with no byte either way (e.g. 30s; default: never).", "--idle-timeout"));
         spec.addOption(Specs.option("R", "New connections per client IP: N, N/s or N/m, a burst of N allowed; over it a client is closed at once.", "--rate"));
+        spec.addOption(Specs.flag("Speak TLS (BCJSSE): with --cert/--key, or a self-signed certificate made at start (its SHA-256 on stderr).", "--tls"));
+        TlsOptions.addServer(spec, "With --tls: server certificate chain (PEM), with --key.");
         spec.addPositional(Specs.positional("0", "1", "PORT", "Port to listen on; 0 picks a free one. The bound HOST:PORT is printed on stdout when ready."));
         spec.usageMessage().footer(
                 "When a client half-closes, the server finishes echoing, then closes its side.",
@@ -42,7 +46,12 @@ final class EchoServerCommand implements NkCommand {
                 args.millis("--idle-timeout", 0),
                 args.rate("--rate"));
         BufferPool pool = new BufferPool();
-        Server server = Server.bind(config, conn -> {
+        if (!args.flag("--tls") && (args.flag("--cert") || args.flag("--key"))) {
+            throw NkException.usage("--cert and --key need --tls");
+        }
+        TlsServer tls = args.flag("--tls") ? TlsOptions.server(args, inv) : null;
+        Server server = Server.bind(config, raw -> {
+            Conn conn = tls == null ? raw : tls.accept(raw);
             Mover.copy(conn, conn, pool, null);
             conn.closeWrite();
         }, new Log(inv));

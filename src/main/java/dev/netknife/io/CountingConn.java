@@ -1,7 +1,7 @@
 package dev.netknife.io;
 
 /** The byte counters and activity clock every {@link Conn} keeps; subclasses call {@link #countIn}/{@link #countOut}. */
-abstract class CountingConn implements Conn {
+public abstract class CountingConn implements Conn {
     private volatile long bytesIn;
     private volatile long bytesOut;
     private volatile long lastActivity = System.nanoTime();

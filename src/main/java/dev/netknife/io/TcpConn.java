@@ -60,7 +60,7 @@ public final class TcpConn extends CountingConn {
     @Override
     public synchronized InputStream in() {
         if (in == null) {
-            in = new ConnInputStream(this);
+            in = new ConnStreams.In(this);
         }
         return in;
     }
@@ -68,7 +68,7 @@ public final class TcpConn extends CountingConn {
     @Override
     public synchronized OutputStream out() {
         if (out == null) {
-            out = new ConnOutputStream(this);
+            out = new ConnStreams.Out(this);
         }
         return out;
     }

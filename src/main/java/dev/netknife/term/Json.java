@@ -47,6 +47,28 @@ public final class Json {
         return this;
     }
 
+    /** An array of strings or {@link Json} objects. */
+    public Json put(String key, java.util.List<?> values) {
+        key(key);
+        text.append('[');
+        boolean first = true;
+        for (Object v : values) {
+            if (!first) {
+                text.append(',');
+            }
+            first = false;
+            if (v instanceof Json json) {
+                text.append(json);
+            } else if (v == null) {
+                text.append("null");
+            } else {
+                quote(text, v.toString());
+            }
+        }
+        text.append(']');
+        return this;
+    }
+
     private void key(String key) {
         if (text.length() > 1) {
             text.append(',');

@@ -28,7 +28,7 @@ public final class JsonResult {
 
     public static Json error(NkException error) {
         return Json.object()
-                .put("kind", error.exitCode().kind())
+                .put("kind", error.kind())
                 .put("phase", error.phase())
                 .put("message", error.getMessage());
     }

@@ -1,0 +1,113 @@
+package dev.netknife.cli;
+
+import dev.netknife.ExitCode;
+import dev.netknife.NkException;
+import dev.netknife.io.DialOptions;
+import dev.netknife.io.Dialer;
+import dev.netknife.io.Endpoint;
+import dev.netknife.io.IpVersion;
+import dev.netknife.tls.CertInfo;
+import dev.netknife.tls.Pem;
+import dev.netknife.tls.TlsProbe;
+import dev.netknife.term.TlsReportView;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code nk tls-get}: handshake and report the protocol, cipher, ALPN, timings and the whole chain. */
+final class TlsGetCommand implements NkCommand {
+    static final String NAME = "tls-get";
+    static final String SUMMARY = "TLS handshake and certificate report: protocol, cipher, ALPN, chain, expiry, verification.";
+
+    @Override
+    public CommandSpec spec() {
+        CommandSpec spec = Specs.command(NAME, SUMMARY,
+                "nk tls-get [--servername N] [--alpn LIST] [--cacert FILE] [--insecure] [--min-days N] HOST[:PORT]|https://URL");
+        TlsOptions.addClient(spec);
+        spec.addOption(Specs.option("N", "Exit 7 when any certificate of the chain expires within N days.", "--min-days"));
+        spec.addOption(Specs.option("FILE", "Write the chain the server sent as PEM.", "--save-chain"));
+        spec.addOption(Specs.option("DUR", "Give up connecting (and handshaking) after DUR (default 10s).", "--connect-timeout"));
+        spec.addOption(Specs.flag("IPv4 only.", "-4"));
+        spec.addOption(Specs.flag("IPv6 only.", "-6"));
+        spec.addPositional(Specs.positional("0", "1", "TARGET", "HOST, HOST:PORT, [v6addr]:PORT or https://HOST[:PORT]/...; the port defaults to 443."));
+        spec.usageMessage().footer(
+                "Exit 0 when the chain verifies, 5 when the handshake or verification fails (the chain is still shown), "
+                        + "7 when --min-days finds a certificate expiring too soon.",
+                "Dates are always checked, also for a certificate given as its own trust anchor with --cacert.");
+        return spec;
+    }
+
+    @Override
+    public int run(Args args, Invocation inv) {
+        Endpoint target = target(args.positional(0));
+        int minDays = args.integer("--min-days", -1, 0, 100_000);
+        long timeout = args.millis("--connect-timeout", DialOptions.DEFAULT_CONNECT_TIMEOUT_MILLIS);
+        Dialer dialer = new Dialer(new DialOptions(timeout, args.flag("-4") ? IpVersion.V4 : args.flag("-6") ? IpVersion.V6 : IpVersion.ANY));
+        TlsProbe.Report report = new TlsProbe(dialer, TlsOptions.client(args, inv, timeout)).probe(target);
+        String saveChain = args.string("--save-chain");
+        if (saveChain != null && !report.certificates().isEmpty()) {
+            try {
+                Files.writeString(Path.of(saveChain), Pem.write(report.certificates()), StandardCharsets.US_ASCII);
+            } catch (IOException e) {
+                throw new NkException(ExitCode.FAILURE, null, "cannot write " + saveChain + ": " + e.getMessage(), e);
+            }
+        }
+        NkException failure = report.failure() != null ? report.failure() : expiringSoon(report, minDays);
+        ExitCode code = failure == null ? ExitCode.OK : failure.exitCode();
+        if (inv.json()) {
+            inv.result(TlsReportView.json(report, code, failure));
+        } else if (!inv.quiet() || failure != null) {
+            inv.out().print(TlsReportView.table(report, inv.style(), minDays));
+            inv.out().flush();
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return code.code();
+    }
+
+    private static NkException expiringSoon(TlsProbe.Report report, int minDays) {
+        if (minDays < 0) {
+            return null;
+        }
+        for (CertInfo cert : report.chain()) {
+            if (cert.daysLeft() < minDays) {
+                return new NkException(ExitCode.ASSERTION, null, "certificate " + cert.subject() + " expires in " + cert.daysLeft()
+                        + (cert.daysLeft() == 1 ? " day" : " days") + ", under --min-days " + minDays + " (" + report.target() + ")", null);
+            }
+        }
+        return null;
+    }
+
+    /** {@code HOST}, {@code HOST:PORT}, {@code [v6]:PORT} or an https URL; port 443 unless given. */
+    static Endpoint target(String text) {
+        String s = text;
+        if (s.regionMatches(true, 0, "https://", 0, 8)) {
+            s = s.substring(8);
+            int end = indexOfAny(s, "/?#");
+            s = end < 0 ? s : s.substring(0, end);
+            int at = s.lastIndexOf('@');
+            s = at < 0 ? s : s.substring(at + 1);
+        } else if (s.contains("://")) {
+            throw NkException.usage("unsupported URL scheme in '" + text + "': expected https:// or HOST[:PORT]");
+        }
+        if (s.startsWith("[") ? s.endsWith("]") : s.indexOf(':') < 0) {
+            return Endpoint.of(s, "443");
+        }
+        if (!s.startsWith("[") && s.indexOf(':') != s.lastIndexOf(':')) {
+            return Endpoint.of(s, "443"); // a bare IPv6 address
+        }
+        return Endpoint.parse(s);
+    }
+
+    private static int indexOfAny(String s, String chars) {
+        for (int i = 0; i < s.length(); i++) {
+            if (chars.indexOf(s.charAt(i)) >= 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

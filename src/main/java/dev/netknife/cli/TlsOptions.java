@@ -1,0 +1,89 @@
+package dev.netknife.cli;
+
+import dev.netknife.NkException;
+import dev.netknife.io.DialOptions;
+import dev.netknife.tls.TlsClient;
+import dev.netknife.tls.TlsServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** The TLS options shared by tls-get, connect --tls and echo-server --tls, and what they build. */
+final class TlsOptions {
+    private TlsOptions() {
+    }
+
+    static void addClient(CommandSpec spec) {
+        spec.addOption(Specs.option("NAME", "Server name to send (SNI) and to verify (default: the host; none for IP addresses).", "--servername"));
+        spec.addOption(Specs.option("LIST", "ALPN protocols to offer, comma-separated (e.g. h2,http/1.1).", "--alpn"));
+        spec.addOption(Specs.option("FILE|DIR", "Also trust the CA certificates in this PEM file (or the .pem/.crt files of a directory).", "--cacert"));
+        spec.addOption(Specs.flag("Do not verify the server's certificate (a warning says so on stderr).", "--insecure"));
+        spec.addOption(Specs.option("VERSION", "Lowest TLS version: 1.0, 1.1, 1.2 (default) or 1.3.", "--tls-min"));
+        spec.addOption(Specs.option("VERSION", "Highest TLS version (default 1.3).", "--tls-max"));
+        addIdentity(spec, "Client certificate (PEM), with --key.", "Private key (PEM) of --cert.");
+    }
+
+    static void addServer(CommandSpec spec, String certHelp) {
+        addIdentity(spec, certHelp, "Private key (PEM) of --cert.");
+    }
+
+    private static void addIdentity(CommandSpec spec, String certHelp, String keyHelp) {
+        spec.addOption(Specs.option("FILE", certHelp, "--cert"));
+        spec.addOption(Specs.option("FILE", keyHelp, "--key"));
+    }
+
+    static TlsClient client(Args args, Invocation inv, long handshakeTimeoutMillis) {
+        if (args.flag("--insecure")) {
+            inv.info("warning: --insecure: the server's certificate is not verified");
+        }
+        return new TlsClient(new TlsClient.Config(
+                args.string("--servername"),
+                list(args.string("--alpn")),
+                path(args, "--cacert"),
+                args.flag("--insecure"),
+                args.string("--tls-min"),
+                args.string("--tls-max"),
+                path(args, "--cert"),
+                path(args, "--key"),
+                handshakeTimeoutMillis));
+    }
+
+    /** A server identity; when generated, its fingerprint goes to stderr so clients can check it. */
+    static TlsServer server(Args args, Invocation inv) {
+        TlsServer server = TlsServer.create(new TlsServer.Config(path(args, "--cert"), path(args, "--key"), List.of(),
+                DialOptions.DEFAULT_CONNECT_TIMEOUT_MILLIS));
+        inv.info((server.selfSigned() ? "TLS with a self-signed certificate for localhost, SHA-256 "
+                : "TLS certificate SHA-256 ") + server.fingerprint());
+        return server;
+    }
+
+    static boolean anyClientOption(Args args) {
+        for (String name : new String[] {"--servername", "--alpn", "--cacert", "--insecure", "--tls-min", "--tls-max"}) {
+            if (args.flag(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<String> list(String text) {
+        if (text == null || text.isBlank()) {
+            return List.of();
+        }
+        return Arrays.stream(text.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    }
+
+    private static Path path(Args args, String name) {
+        String text = args.string(name);
+        if (text == null) {
+            return null;
+        }
+        Path path = Path.of(text);
+        if (!Files.isReadable(path)) {
+            throw NkException.usage(name + ": cannot read " + text);
+        }
+        return path;
+    }
+}

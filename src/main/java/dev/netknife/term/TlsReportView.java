@@ -1,0 +1,108 @@
+package dev.netknife.term;
+
+import dev.netknife.ExitCode;
+import dev.netknife.NkException;
+import dev.netknife.io.Timings;
+import dev.netknife.tls.CertInfo;
+import dev.netknife.tls.TlsProbe;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Renders a {@link TlsProbe.Report}: an aligned, coloured table for people, one JSON object for scripts. */
+public final class TlsReportView {
+    private static final int WARN_DAYS = 30;
+
+    private TlsReportView() {
+    }
+
+    public static String table(TlsProbe.Report r, Style style, int minDays) {
+        StringBuilder s = new StringBuilder();
+        s.append(style.bold(r.target().toString())).append(r.serverName() == null ? "" : "  (SNI " + Sanitizer.clean(r.serverName()) + ")").append('\n');
+        row(s, "protocol", r.protocol() == null ? "-" : r.protocol());
+        row(s, "cipher", r.cipher() == null ? "-" : r.cipher());
+        row(s, "alpn", r.alpn() == null ? "-" : Sanitizer.clean(r.alpn()));
+        String verified = r.verified() ? style.green("yes")
+                : r.failure() == null ? style.yellow("no, not enforced (--insecure): ") + r.verifyProblem()
+                : style.red("no: ") + r.failure().getMessage();
+        row(s, "verified", verified);
+        row(s, "timings", timings(r.timings()));
+        s.append(style.bold("chain")).append(" (").append(r.chain().size()).append(r.chain().size() == 1 ? " certificate" : " certificates")
+                .append(", as sent)\n");
+        for (int i = 0; i < r.chain().size(); i++) {
+            CertInfo c = r.chain().get(i);
+            s.append("  [").append(i).append("] ").append(style.bold(Sanitizer.clean(c.subject()))).append('\n');
+            cert(s, "issuer", Sanitizer.clean(c.issuer()) + (c.selfSigned() ? " (self-signed)" : ""));
+            if (!c.subjectAltNames().isEmpty()) {
+                cert(s, "names", Sanitizer.clean(String.join(", ", c.subjectAltNames())));
+            }
+            cert(s, "valid", date(c.notBefore()) + " to " + date(c.notAfter()) + "  " + daysLeft(c.daysLeft(), style, minDays));
+            cert(s, "key", c.keyType() + (c.keyBits() > 0 ? " " + c.keyBits() + " bits" : "") + ", signed " + c.signatureAlgorithm());
+            cert(s, "sha256", c.sha256());
+        }
+        return s.toString();
+    }
+
+    private static String daysLeft(long days, Style style, int minDays) {
+        String text = days < 0 ? "expired " + -days + (days == -1 ? " day ago" : " days ago") : days + (days == 1 ? " day left" : " days left");
+        int yellowBelow = Math.max(WARN_DAYS, minDays);
+        return days < Math.max(0, minDays) || days < 0 ? style.red(text) : days < yellowBelow ? style.yellow(text) : style.green(text);
+    }
+
+    private static void row(StringBuilder s, String name, String value) {
+        s.append(String.format(Locale.ROOT, "  %-10s %s%n", name, value));
+    }
+
+    private static void cert(StringBuilder s, String name, String value) {
+        s.append(String.format(Locale.ROOT, "      %-8s %s%n", name, value));
+    }
+
+    private static String date(long millis) {
+        String iso = Instant.ofEpochMilli(millis).toString();
+        return iso.substring(0, 10) + " " + iso.substring(11, 16) + " UTC";
+    }
+
+    private static String timings(Timings t) {
+        List<String> parts = new ArrayList<>();
+        add(parts, "dns", t.dnsNanos());
+        add(parts, "connect", t.connectNanos());
+        add(parts, "tls", t.tlsNanos());
+        add(parts, "total", t.totalNanos());
+        return String.join("  ", parts);
+    }
+
+    private static void add(List<String> parts, String name, long nanos) {
+        if (nanos >= 0) {
+            parts.add(name + " " + Units.millis(nanos));
+        }
+    }
+
+    public static Json json(TlsProbe.Report r, ExitCode code, NkException failure) {
+        List<Json> chain = new ArrayList<>();
+        for (CertInfo c : r.chain()) {
+            chain.add(Json.object()
+                    .put("subject", c.subject())
+                    .put("issuer", c.issuer())
+                    .put("subject_alt_names", c.subjectAltNames())
+                    .put("not_before", Instant.ofEpochMilli(c.notBefore()).toString())
+                    .put("not_after", Instant.ofEpochMilli(c.notAfter()).toString())
+                    .put("days_left", c.daysLeft())
+                    .put("key_type", c.keyType())
+                    .put("key_bits", c.keyBits())
+                    .put("signature_algorithm", c.signatureAlgorithm())
+                    .put("sha256", c.sha256())
+                    .put("self_signed", c.selfSigned()));
+        }
+        return JsonResult.of("tls-get", r.target().toString(), code, failure, r.timings())
+                .put("tls", Json.object()
+                        .put("protocol", r.protocol())
+                        .put("cipher", r.cipher())
+                        .put("alpn", r.alpn())
+                        .put("sni", r.serverName())
+                        .put("resumed", r.resumed())
+                        .put("verified", r.verified())
+                        .put("verify_error", r.verified() ? null : Json.object().put("kind", r.verifyKind()).put("message", r.verifyProblem()))
+                        .put("chain", chain));
+    }
+}

@@ -1,0 +1,93 @@
+package dev.netknife.tls;
+
+import dev.netknife.NkException;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+
+/** PEM files: certificates (a file or a directory of them), private keys (PKCS#8, PKCS#1, SEC1), and writing chains. */
+public final class Pem {
+    private Pem() {
+    }
+
+    /** Every certificate in a PEM file, or in the {@code .pem}/{@code .crt} files of a directory. */
+    public static List<X509Certificate> certificates(Path path) {
+        List<X509Certificate> all = new ArrayList<>();
+        if (Files.isDirectory(path)) {
+            try (Stream<Path> files = Files.list(path)) {
+                for (Path f : files.filter(f -> f.toString().endsWith(".pem") || f.toString().endsWith(".crt")).sorted().toList()) {
+                    all.addAll(certificates(f));
+                }
+            } catch (IOException e) {
+                throw unreadable(path, e);
+            }
+            return all;
+        }
+        try (Reader reader = Files.newBufferedReader(path, StandardCharsets.US_ASCII); PEMParser parser = new PEMParser(reader)) {
+            JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
+            Object item;
+            while ((item = parser.readObject()) != null) {
+                if (item instanceof X509CertificateHolder holder) {
+                    all.add(converter.getCertificate(holder));
+                }
+            }
+        } catch (IOException | CertificateException e) {
+            throw unreadable(path, e);
+        }
+        if (all.isEmpty()) {
+            throw NkException.usage("no PEM certificate in " + path);
+        }
+        return all;
+    }
+
+    /** The first private key in a PEM file. */
+    public static PrivateKey privateKey(Path path) {
+        try (Reader reader = Files.newBufferedReader(path, StandardCharsets.US_ASCII); PEMParser parser = new PEMParser(reader)) {
+            JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+            Object item;
+            while ((item = parser.readObject()) != null) {
+                if (item instanceof PEMKeyPair pair) {
+                    return converter.getKeyPair(pair).getPrivate();
+                }
+                if (item instanceof PrivateKeyInfo info) {
+                    return converter.getPrivateKey(info);
+                }
+            }
+        } catch (IOException e) {
+            throw unreadable(path, e);
+        }
+        throw NkException.usage("no unencrypted PEM private key in " + path);
+    }
+
+    /** The certificates as PEM text. */
+    public static String write(List<X509Certificate> chain) {
+        java.io.StringWriter text = new java.io.StringWriter();
+        try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
+            for (X509Certificate cert : chain) {
+                writer.writeObject(cert);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return text.toString();
+    }
+
+    private static NkException unreadable(Path path, Exception e) {
+        return NkException.usage("cannot read " + path + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+    }
+}

@@ -1,0 +1,177 @@
+package dev.netknife.tls;
+
+import dev.netknife.ExitCode;
+import dev.netknife.NkException;
+import dev.netknife.io.Conn;
+import dev.netknife.io.Endpoint;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManager;
+
+/**
+ * The client side of TLS for every command: trust (JDK CAs plus {@code --cacert}), hostname
+ * verification, SNI, ALPN, version range and client certificates, layered over a dialed {@link Conn}.
+ */
+public final class TlsClient {
+
+    /** What the user asked for; nulls mean the defaults (SNI = the host, TLS 1.2 to 1.3, no ALPN). */
+    public record Config(String serverName, List<String> alpn, Path caCert, boolean insecure, String minVersion,
+            String maxVersion, Path cert, Path key, long handshakeTimeoutMillis) {
+
+        public static Config defaults() {
+            return new Config(null, List.of(), null, false, null, null, null, null, 10_000);
+        }
+    }
+
+    /**
+     * A finished handshake: the connection, the chain the server presented, and why it did not
+     * verify when {@code --insecure} let it through anyway (null when verified).
+     */
+    public record Session(TlsConn conn, List<X509Certificate> chain, String verifyKind, String verifyProblem, String serverName) {
+        public boolean verified() {
+            return verifyProblem == null;
+        }
+    }
+
+    /** A failed handshake still tells what the server presented (tls-get prints it). */
+    public static final class Failure extends NkException {
+        private static final long serialVersionUID = 1L;
+        private final transient List<X509Certificate> chain;
+
+        Failure(NkException reason, List<X509Certificate> chain) {
+            super(reason.exitCode(), reason.phase(), reason.kind(), reason.getMessage(), reason.getCause());
+            this.chain = chain;
+        }
+
+        public List<X509Certificate> chain() {
+            return chain;
+        }
+    }
+
+    private final Config config;
+    private final String[] protocols;
+    private final KeyManager[] keyManagers;
+
+    public TlsClient(Config config) {
+        this.config = config;
+        this.protocols = TlsVersions.between(config.minVersion(), config.maxVersion());
+        this.keyManagers = clientKeyManagers(config.cert(), config.key());
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    /** Handshakes over {@code raw} (already connected to {@code target}); closes it on failure. */
+    public Session handshake(Conn raw, Endpoint target) {
+        String serverName = config.serverName() != null ? config.serverName() : target.host();
+        String checkedName = config.serverName() != null ? config.serverName() : target.host();
+        CheckingTrustManager trust = new CheckingTrustManager(TrustStore.pkix(config.caCert()), checkedName, config.insecure());
+        SSLEngine engine = engine(trust, serverName, target.port());
+        TlsConn conn = new TlsConn(raw, engine);
+        HandshakeDeadline deadline = new HandshakeDeadline(raw, config.handshakeTimeoutMillis());
+        try {
+            conn.handshake();
+        } catch (IOException | RuntimeException e) {
+            raw.close();
+            if (deadline.expired()) {
+                throw new Failure(NkException.timeout("tls", "TLS handshake timed out (" + target + ")"), trust.presented());
+            }
+            throw new Failure(TlsFailures.classify(e, trust.problem(), target.toString()), trust.presented());
+        } finally {
+            deadline.cancel();
+        }
+        CertCheck.Problem problem = trust.problem();
+        return new Session(conn, trust.presented(), problem == null ? null : problem.kind(), problem == null ? null : problem.message(),
+                CertCheck.isIpLiteral(serverName) ? null : serverName);
+    }
+
+    private SSLEngine engine(CheckingTrustManager trust, String serverName, int port) {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS", TlsProvider.jsse());
+            context.init(keyManagers, new TrustManager[] {trust}, new SecureRandom());
+            SSLEngine engine = context.createSSLEngine(serverName, port);
+            engine.setUseClientMode(true);
+            SSLParameters parameters = engine.getSSLParameters();
+            parameters.setProtocols(protocols);
+            if (!CertCheck.isIpLiteral(serverName)) {
+                parameters.setServerNames(List.of(new SNIHostName(serverName)));
+            }
+            if (!config.alpn().isEmpty()) {
+                parameters.setApplicationProtocols(config.alpn().toArray(String[]::new));
+            }
+            engine.setSSLParameters(parameters);
+            return engine;
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new NkException(ExitCode.USAGE, null, "cannot set up TLS: " + e.getMessage(), e);
+        }
+    }
+
+    static KeyManager[] clientKeyManagers(Path cert, Path key) {
+        if (cert == null && key == null) {
+            return null;
+        }
+        if (cert == null || key == null) {
+            throw NkException.usage("--cert and --key go together");
+        }
+        return keyManagers(Pem.certificates(cert), Pem.privateKey(key));
+    }
+
+    static KeyManager[] keyManagers(List<X509Certificate> chain, java.security.PrivateKey key) {
+        try {
+            char[] password = "nk".toCharArray();
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setKeyEntry("nk", key, password, chain.toArray(X509Certificate[]::new));
+            KeyManagerFactory factory = KeyManagerFactory.getInstance("PKIX", TlsProvider.jsse());
+            factory.init(store, password);
+            return factory.getKeyManagers();
+        } catch (GeneralSecurityException | IOException e) {
+            throw NkException.usage("cannot use the certificate and key: " + e.getMessage());
+        }
+    }
+
+    /** Closes the connection when the handshake takes too long, so a stalled peer cannot hang nk. */
+    static final class HandshakeDeadline {
+        private final Thread watchdog;
+        private volatile boolean done;
+        private volatile boolean expired;
+
+        HandshakeDeadline(Conn raw, long millis) {
+            this.watchdog = millis <= 0 ? null : Thread.ofVirtual().start(() -> {
+                try {
+                    TimeUnit.MILLISECONDS.sleep(millis);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (!done) {
+                    expired = true;
+                    raw.close();
+                }
+            });
+        }
+
+        boolean expired() {
+            return expired;
+        }
+
+        void cancel() {
+            done = true;
+            if (watchdog != null) {
+                watchdog.interrupt();
+            }
+        }
+    }
+}

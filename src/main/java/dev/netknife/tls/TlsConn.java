@@ -1,0 +1,314 @@
+package dev.netknife.tls;
+
+import dev.netknife.io.Conn;
+import dev.netknife.io.CountingConn;
+import dev.netknife.io.Timings;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSession;
+
+/**
+ * TLS over any {@link Conn}, driven through an {@link SSLEngine} (BCJSSE). Owning the record layer
+ * is what gives a real half-close: {@link #closeWrite()} sends close_notify and a TCP FIN while
+ * reading goes on, which BCJSSE's SSLSocket cannot do.
+ *
+ * <p>One thread reads and one thread writes, as with any Conn. {@code netIn} and {@code appIn} belong
+ * to the reading side (under {@code readLock}), {@code netOut} to the writing side (under
+ * {@code writeLock}). Both buffers are kept in "filling" mode between calls.
+ */
+public final class TlsConn extends CountingConn {
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
+    private final Conn raw;
+    private final SSLEngine engine;
+    private final ReentrantLock readLock = new ReentrantLock();
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private ByteBuffer netIn;
+    private ByteBuffer appIn;
+    private ByteBuffer netOut;
+    private volatile Timings timings;
+    private volatile boolean inboundDone;
+    private volatile boolean outboundDone;
+    private InputStream in;
+    private OutputStream out;
+
+    TlsConn(Conn raw, SSLEngine engine) {
+        this.raw = raw;
+        this.engine = engine;
+        SSLSession session = engine.getSession();
+        this.netIn = ByteBuffer.allocate(session.getPacketBufferSize());
+        this.appIn = ByteBuffer.allocate(session.getApplicationBufferSize());
+        this.netOut = ByteBuffer.allocate(session.getPacketBufferSize());
+        this.timings = raw.timings();
+    }
+
+    /** Runs the handshake to its end and records how long it took. */
+    void handshake() throws IOException {
+        long start = System.nanoTime();
+        engine.beginHandshake();
+        HandshakeStatus status = engine.getHandshakeStatus();
+        while (status != HandshakeStatus.FINISHED && status != HandshakeStatus.NOT_HANDSHAKING) {
+            status = switch (status) {
+                case NEED_WRAP -> wrapHandshake();
+                case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> unwrapHandshake();
+                case NEED_TASK -> runTasks();
+                default -> throw new SSLException("unexpected handshake state " + status);
+            };
+        }
+        timings = raw.timings().withTls(System.nanoTime() - start);
+    }
+
+    private HandshakeStatus wrapHandshake() throws IOException {
+        writeLock.lock();
+        try {
+            SSLEngineResult result = wrap(EMPTY);
+            if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
+                flushNetOut();
+                throw new EOFException("the peer closed the connection during the TLS handshake");
+            }
+            flushNetOut();
+            return result.getHandshakeStatus();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private HandshakeStatus unwrapHandshake() throws IOException {
+        readLock.lock();
+        try {
+            SSLEngineResult result = unwrap(true);
+            if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
+                throw new EOFException("the peer closed the connection during the TLS handshake");
+            }
+            return result.getHandshakeStatus();
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    private HandshakeStatus runTasks() {
+        Runnable task;
+        while ((task = engine.getDelegatedTask()) != null) {
+            task.run();
+        }
+        return engine.getHandshakeStatus();
+    }
+
+    /**
+     * Unwraps one step, reading from the raw connection when a whole record is not there yet.
+     * Returns CLOSED at the peer's close_notify; at a raw end of stream without one, throws during
+     * the handshake and otherwise reports CLOSED too (a truncated stream ends like a closed one).
+     */
+    private SSLEngineResult unwrap(boolean handshaking) throws IOException {
+        while (true) {
+            netIn.flip();
+            SSLEngineResult result;
+            try {
+                result = engine.unwrap(netIn, appIn);
+            } finally {
+                netIn.compact();
+            }
+            switch (result.getStatus()) {
+                case OK, CLOSED -> {
+                    return result;
+                }
+                case BUFFER_OVERFLOW -> appIn = grow(appIn, engine.getSession().getApplicationBufferSize());
+                case BUFFER_UNDERFLOW -> {
+                    if (!netIn.hasRemaining()) {
+                        netIn = grow(netIn, engine.getSession().getPacketBufferSize());
+                    }
+                    if (raw.read(netIn) < 0) {
+                        if (handshaking) {
+                            throw new EOFException("the peer closed the connection during the TLS handshake");
+                        }
+                        return new SSLEngineResult(SSLEngineResult.Status.CLOSED, HandshakeStatus.NOT_HANDSHAKING, 0, 0);
+                    }
+                }
+            }
+        }
+    }
+
+    private static ByteBuffer grow(ByteBuffer buffer, int atLeast) {
+        ByteBuffer bigger = ByteBuffer.allocate(Math.max(atLeast, buffer.capacity() * 2));
+        buffer.flip();
+        return bigger.put(buffer);
+    }
+
+    private SSLEngineResult wrap(ByteBuffer src) throws SSLException {
+        while (true) {
+            SSLEngineResult result = engine.wrap(src, netOut);
+            if (result.getStatus() != SSLEngineResult.Status.BUFFER_OVERFLOW) {
+                return result;
+            }
+            netOut = grow(netOut, engine.getSession().getPacketBufferSize());
+        }
+    }
+
+    private void flushNetOut() throws IOException {
+        netOut.flip();
+        try {
+            raw.write(netOut);
+        } finally {
+            netOut.clear();
+        }
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        readLock.lock();
+        try {
+            while (appIn.position() == 0) {
+                if (inboundDone) {
+                    return -1;
+                }
+                SSLEngineResult result = unwrap(false);
+                if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
+                    // the peer's close_notify: ours goes out with closeWrite(), not as an answer here
+                    inboundDone = true;
+                } else {
+                    afterPostHandshake(result.getHandshakeStatus());
+                }
+            }
+            appIn.flip();
+            int n = Math.min(appIn.remaining(), dst.remaining());
+            ByteBuffer slice = appIn.slice(appIn.position(), n);
+            dst.put(slice);
+            appIn.position(appIn.position() + n);
+            appIn.compact();
+            countIn(n);
+            return n;
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    /** TLS 1.3 sends tickets and key updates after the handshake; some want an answer or a task run. */
+    private void afterPostHandshake(HandshakeStatus status) throws IOException {
+        HandshakeStatus s = status;
+        while (s == HandshakeStatus.NEED_TASK || s == HandshakeStatus.NEED_WRAP) {
+            if (s == HandshakeStatus.NEED_TASK) {
+                s = runTasks();
+            } else if (outboundDone) {
+                return;
+            } else {
+                s = wrapHandshake();
+            }
+        }
+    }
+
+    @Override
+    public void write(ByteBuffer src) throws IOException {
+        writeLock.lock();
+        try {
+            if (outboundDone) {
+                throw new IOException("the TLS connection is closed for writing");
+            }
+            while (src.hasRemaining()) {
+                SSLEngineResult result = wrap(src);
+                if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
+                    throw new IOException("the TLS connection was closed");
+                }
+                flushNetOut();
+                countOut(result.bytesConsumed());
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Decrypted bytes ready to read. */
+    @Override
+    public int available() {
+        return appIn.position();
+    }
+
+    @Override
+    public synchronized InputStream in() {
+        if (in == null) {
+            in = new dev.netknife.io.ConnStreams.In(this);
+        }
+        return in;
+    }
+
+    @Override
+    public synchronized OutputStream out() {
+        if (out == null) {
+            out = new dev.netknife.io.ConnStreams.Out(this);
+        }
+        return out;
+    }
+
+    /**
+     * Sends close_notify, then half-closes TCP; reading goes on until the peer closes (TLS 1.3
+     * peers, OpenSSL among them, keep sending). See {@link HalfClose} for why this is not
+     * {@code engine.closeOutbound()}; where the half-close is impossible it falls back to that.
+     */
+    @Override
+    public void closeWrite() throws IOException {
+        writeLock.lock();
+        try {
+            if (outboundDone) {
+                return;
+            }
+            outboundDone = true;
+            if (!HalfClose.sendCloseNotify(engine)) {
+                engine.closeOutbound();
+            }
+            SSLEngineResult result;
+            do {
+                result = wrap(EMPTY);
+                flushNetOut();
+            } while (result.bytesProduced() > 0 && !engine.isOutboundDone());
+            raw.closeWrite();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    public String protocol() {
+        return engine.getSession().getProtocol();
+    }
+
+    public String cipherSuite() {
+        return engine.getSession().getCipherSuite();
+    }
+
+    /** The negotiated ALPN protocol, or null. */
+    public String applicationProtocol() {
+        String p = engine.getApplicationProtocol();
+        return p == null || p.isEmpty() ? null : p;
+    }
+
+    SSLSession session() {
+        return engine.getSession();
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return raw.localAddress();
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return raw.remoteAddress();
+    }
+
+    @Override
+    public Timings timings() {
+        return timings;
+    }
+
+    @Override
+    public void close() {
+        raw.close();
+    }
+}

@@ -1,0 +1,32 @@
+package dev.netknife.tls;
+
+import java.security.Provider;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.bouncycastle.jsse.provider.BouncyCastleJsseProvider;
+
+/**
+ * The one BCJSSE provider of the process, made on first use (TLS classes load only for TLS work).
+ * Its crypto goes through the JDK's providers, so AES-GCM runs on the JDK's intrinsics; BC's own
+ * JCE provider is never put first (it would make AES-GCM several times slower).
+ */
+final class TlsProvider {
+    private TlsProvider() {
+    }
+
+    /** BCJSSE logs handshake alerts at INFO with stack traces; a held reference keeps the level from being collected. */
+    private static final Logger BC_LOG = Logger.getLogger("org.bouncycastle");
+
+    private static final class Holder {
+        static final Provider JSSE = create();
+
+        private static Provider create() {
+            BC_LOG.setLevel(Level.OFF);
+            return new BouncyCastleJsseProvider();
+        }
+    }
+
+    static Provider jsse() {
+        return Holder.JSSE;
+    }
+}

@@ -1,0 +1,92 @@
+package dev.netknife.tls;
+
+import dev.netknife.ExitCode;
+import dev.netknife.NkException;
+import dev.netknife.io.Conn;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+
+/** The server side of TLS: a PEM identity, or a self-signed one made at start; one context for all connections. */
+public final class TlsServer {
+
+    /** {@code cert}/{@code key} null = generate a self-signed certificate for localhost. */
+    public record Config(Path cert, Path key, List<String> alpn, long handshakeTimeoutMillis) {
+    }
+
+    private final SSLContext context;
+    private final Config config;
+    private final X509Certificate certificate;
+    private final boolean selfSigned;
+
+    private TlsServer(SSLContext context, Config config, X509Certificate certificate, boolean selfSigned) {
+        this.context = context;
+        this.config = config;
+        this.certificate = certificate;
+        this.selfSigned = selfSigned;
+    }
+
+    public static TlsServer create(Config config) {
+        List<X509Certificate> chain;
+        PrivateKey key;
+        boolean generated = config.cert() == null && config.key() == null;
+        if (generated) {
+            SelfSigned.Identity identity = SelfSigned.forLocalhost();
+            chain = List.of(identity.certificate());
+            key = identity.key();
+        } else if (config.cert() == null || config.key() == null) {
+            throw NkException.usage("--cert and --key go together");
+        } else {
+            chain = Pem.certificates(config.cert());
+            key = Pem.privateKey(config.key());
+        }
+        try {
+            SSLContext context = SSLContext.getInstance("TLS", TlsProvider.jsse());
+            context.init(TlsClient.keyManagers(chain, key), null, new SecureRandom());
+            return new TlsServer(context, config, chain.getFirst(), generated);
+        } catch (GeneralSecurityException e) {
+            throw new NkException(ExitCode.FAILURE, null, "cannot set up TLS: " + e.getMessage(), e);
+        }
+    }
+
+    /** True when the certificate was generated at start. */
+    public boolean selfSigned() {
+        return selfSigned;
+    }
+
+    /** SHA-256 fingerprint of the server certificate, {@code AB:CD:...}. */
+    public String fingerprint() {
+        return CertInfo.fingerprint(certificate);
+    }
+
+    public X509Certificate certificate() {
+        return certificate;
+    }
+
+    /** Handshakes an accepted connection; throws IOException (the server drops that client and goes on). */
+    public TlsConn accept(Conn raw) throws IOException {
+        SSLEngine engine = context.createSSLEngine();
+        engine.setUseClientMode(false);
+        SSLParameters parameters = engine.getSSLParameters();
+        parameters.setProtocols(TlsVersions.between(null, null));
+        if (config.alpn() != null && !config.alpn().isEmpty()) {
+            parameters.setApplicationProtocols(config.alpn().toArray(String[]::new));
+        }
+        engine.setSSLParameters(parameters);
+        TlsConn conn = new TlsConn(raw, engine);
+        TlsClient.HandshakeDeadline deadline = new TlsClient.HandshakeDeadline(raw, config.handshakeTimeoutMillis());
+        try {
+            conn.handshake();
+        } finally {
+            deadline.cancel();
+        }
+        return conn;
+    }
+}

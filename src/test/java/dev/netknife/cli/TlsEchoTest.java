@@ -1,0 +1,144 @@
+package dev.netknife.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.netknife.support.Background;
+import dev.netknife.support.NkRun;
+import dev.netknife.support.OpensslServer;
+import dev.netknife.support.Peers;
+import dev.netknife.support.TestCerts;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** connect --tls and echo-server --tls, with each other and with OpenSSL. */
+class TlsEchoTest {
+    @TempDir
+    static Path dir;
+    static TestCerts certs;
+    static String ca;
+    static Path good;
+
+    @BeforeAll
+    static void makeCerts() throws Exception {
+        certs = new TestCerts(dir);
+        ca = certs.caFile().toString();
+        good = certs.good();
+    }
+
+    private static Background tlsEcho(String... extra) {
+        String[] args = new String[extra.length + 7];
+        args[0] = "echo-server";
+        args[1] = "--tls";
+        args[2] = "--cert";
+        args[3] = good.toString();
+        args[4] = "--key";
+        args[5] = TestCerts.keyOf(good).toString();
+        System.arraycopy(extra, 0, args, 6, extra.length);
+        args[args.length - 1] = "0";
+        return Background.start(args);
+    }
+
+    @Test
+    void roundTripsBinaryDataExactly() throws Exception {
+        byte[] data = new byte[8 << 20];
+        new Random(5).nextBytes(data);
+        try (Background server = tlsEcho()) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int code = NkRun.run(new ByteArrayInputStream(data), out, err, Map.of(),
+                    "connect", "--tls", "--cacert", ca, "localhost", String.valueOf(server.port()));
+            assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+            assertArrayEquals(data, out.toByteArray());
+            assertTrue(server.stderr().startsWith("nk: echo-server: TLS certificate SHA-256 "), server.stderr());
+        }
+    }
+
+    @Test
+    void stdinEndSendsCloseNotifyAndTheReplyStillArrives() throws Exception {
+        // s_server -www answers only after it has read the request: nk must keep reading after its close_notify
+        try (OpensslServer server = OpensslServer.start(good)) {
+            NkRun.Result r = NkRun.run("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII),
+                    "connect", "--tls", "--cacert", ca, "localhost", String.valueOf(server.port()));
+            assertEquals(0, r.code(), r.toString());
+            assertTrue(r.out().startsWith("HTTP/1.0 200 ok"), r.out());
+            assertTrue(r.out().contains("</HTML>") || r.out().contains("</html>"), "the whole page arrived: " + r.out());
+        }
+    }
+
+    @Test
+    void tls12HalfCloseToo() throws Exception {
+        try (OpensslServer server = OpensslServer.start(good, "-tls1_2")) {
+            NkRun.Result r = NkRun.run("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII),
+                    "connect", "--tls", "--cacert", ca, "localhost", String.valueOf(server.port()));
+            assertEquals(0, r.code(), r.toString());
+            assertTrue(r.out().startsWith("HTTP/1.0 200 ok"), r.out());
+        }
+    }
+
+    @Test
+    void opensslClientTalksToNkEchoServer() throws Exception {
+        String openssl = Peers.require("openssl", "openssl");
+        try (Background server = tlsEcho()) {
+            Process p = new ProcessBuilder(openssl, "s_client", "-quiet", "-no_ign_eof", "-CAfile", ca, "-verify_return_error",
+                    "-servername", "localhost", "-connect", "127.0.0.1:" + server.port())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            p.getOutputStream().write("hello from openssl\n".getBytes(StandardCharsets.US_ASCII));
+            p.getOutputStream().flush();
+            byte[] line = p.getInputStream().readNBytes("hello from openssl\n".length());
+            p.getOutputStream().close();
+            assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+            assertEquals("hello from openssl\n", new String(line, StandardCharsets.US_ASCII));
+            assertEquals(0, p.exitValue());
+        }
+    }
+
+    @Test
+    void selfSignedServerPrintsItsFingerprintAndVerifiesWithInsecureOnly() throws Exception {
+        try (Background server = Background.start("echo-server", "--tls", "0")) {
+            assertTrue(server.stderrLines().await("SHA-256", java.time.Duration.ofSeconds(5)));
+            assertTrue(server.stderr().matches("nk: echo-server: TLS with a self-signed certificate for localhost, SHA-256 ([0-9A-F]{2}:){31}[0-9A-F]{2}\\n"),
+                    server.stderr());
+            String port = String.valueOf(server.port());
+            NkRun.Result refused = NkRun.run("x".getBytes(StandardCharsets.US_ASCII), "connect", "--tls", "localhost", port);
+            assertEquals(5, refused.code());
+            assertTrue(refused.stderr().startsWith("nk: connect: self-signed certificate (CN=nk self-signed)"), refused.stderr());
+            NkRun.Result insecure = NkRun.run("x".getBytes(StandardCharsets.US_ASCII), "connect", "--tls", "--insecure", "localhost", port);
+            assertEquals(0, insecure.code(), insecure.toString());
+            assertEquals("x", insecure.out());
+        }
+    }
+
+    @Test
+    void aClientThatDoesNotSpeakTlsIsDroppedAndOthersAreServed() throws Exception {
+        try (Background server = tlsEcho("-v")) {
+            try (Socket plain = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+                plain.setSoTimeout(5000);
+                plain.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                plain.getInputStream().readAllBytes(); // the server ends it (an alert, then close)
+            }
+            NkRun.Result r = NkRun.run("still here".getBytes(StandardCharsets.US_ASCII),
+                    "connect", "--tls", "--cacert", ca, "localhost", String.valueOf(server.port()));
+            assertEquals(0, r.code(), r.toString());
+            assertEquals("still here", r.out());
+        }
+    }
+
+    @Test
+    void tlsOptionsNeedTls() {
+        assertEquals("nk: connect: TLS options need --tls\n", NkRun.run("connect", "--insecure", "h", "1").stderr());
+        assertEquals("nk: echo-server: --cert and --key need --tls\n", NkRun.run("echo-server", "--cert", good.toString(), "0").stderr());
+        assertEquals(2, NkRun.run("connect", "--tls", "--tls-min", "1.4", "h", "1").code());
+    }
+}

@@ -1,0 +1,234 @@
+package dev.netknife.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.netknife.support.NkRun;
+import dev.netknife.support.OpensslServer;
+import dev.netknife.support.TestCerts;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** nk tls-get against openssl s_server with certificates made for each case. */
+class TlsGetCommandTest {
+    @TempDir
+    static Path dir;
+    static TestCerts certs;
+    static String ca;
+
+    @BeforeAll
+    static void makeCerts() throws IOException {
+        certs = new TestCerts(dir);
+        ca = certs.caFile().toString();
+    }
+
+    private static NkRun.Result tlsGet(OpensslServer server, String... options) {
+        String[] args = new String[options.length + 2];
+        args[0] = "tls-get";
+        System.arraycopy(options, 0, args, 1, options.length);
+        args[args.length - 1] = "localhost:" + server.port();
+        return NkRun.run(args);
+    }
+
+    @Test
+    void reportsAVerifiedTls13Handshake() throws Exception {
+        try (OpensslServer server = OpensslServer.start(certs.good(), "-cert_chain", ca)) {
+            NkRun.Result r = tlsGet(server, "--cacert", ca);
+            assertEquals(0, r.code(), r.toString());
+            assertTrue(r.out().contains("protocol   TLSv1.3"), r.out());
+            assertTrue(r.out().contains("verified   yes"), r.out());
+            assertTrue(r.out().contains("chain (2 certificates, as sent)"), r.out());
+            assertTrue(r.out().contains("[0] CN=localhost"), r.out());
+            assertTrue(r.out().contains("[1] CN=nk test CA"), r.out());
+            assertTrue(r.out().contains("names    localhost, 127.0.0.1, ::1"), r.out());
+            assertTrue(r.out().contains("key      EC 256 bits, signed SHA256withECDSA"), r.out());
+            assertTrue(r.out().matches("(?s).*valid    \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC to .* 89 days left.*"), r.out());
+            assertEquals("", r.stderr());
+        }
+    }
+
+    @Test
+    void jsonNamesProtocolCipherAlpnAndChain() throws Exception {
+        try (OpensslServer server = OpensslServer.start(certs.good(), "-alpn", "h2,http/1.1")) {
+            NkRun.Result r = NkRun.run("--json", "tls-get", "--cacert", ca, "--alpn", "h2", "https://localhost:" + server.port() + "/path?q");
+            assertEquals(0, r.code(), r.toString());
+            String json = r.out();
+            assertTrue(json.startsWith("{\"schema\":\"nk/1\",\"command\":\"tls-get\",\"target\":\"localhost:" + server.port() + "\",\"ok\":true"), json);
+            assertTrue(json.contains("\"tls\":{\"protocol\":\"TLSv1.3\",\"cipher\":\"TLS_"), json);
+            assertTrue(json.contains("\"alpn\":\"h2\",\"sni\":\"localhost\""), json);
+            assertTrue(json.contains("\"verified\":true,\"verify_error\":null,\"chain\":[{\"subject\":\"CN=localhost\""), json);
+            assertTrue(json.matches("(?s).*\"timings\":\\{\"dns\":[0-9.]+,\"connect\":[0-9.]+,\"tls\":[0-9.]+,.*"), json);
+        }
+    }
+
+    @Test
+    void tls12Works() throws Exception {
+        try (OpensslServer server = OpensslServer.start(certs.good(), "-tls1_2")) {
+            NkRun.Result r = tlsGet(server, "--cacert", ca);
+            assertEquals(0, r.code(), r.toString());
+            assertTrue(r.out().contains("protocol   TLSv1.2"), r.out());
+        }
+    }
+
+    @Test
+    void versionMismatchIsExit5() throws Exception {
+        try (OpensslServer server = OpensslServer.start(certs.good(), "-tls1_2")) {
+            NkRun.Result r = NkRun.run("--json", "tls-get", "--cacert", ca, "--tls-min", "1.3", "localhost:" + server.port());
+            assertEquals(5, r.code(), r.toString());
+            assertTrue(r.out().contains("\"error\":{\"kind\":\"protocol_version\",\"phase\":\"tls\""), r.out());
+            assertTrue(r.stderr().startsWith("nk: tls-get: no TLS version in common with the server"), r.stderr());
+        }
+    }
+
+    @Test
+    void unknownAlpnIsExit5() throws Exception {
+        try (OpensslServer server = OpensslServer.start(certs.good(), "-alpn", "http/1.1")) {
+            NkRun.Result r = tlsGet(server, "--cacert", ca, "--alpn", "h2");
+            assertEquals(5, r.code(), r.toString());
+            assertEquals("nk: tls-get: the server accepts none of the offered ALPN protocols (localhost:" + server.port() + ")\n", r.stderr());
+        }
+    }
+
+    @Test
+    void eachVerificationFailureSaysWhyAndStillShowsTheChain() throws Exception {
+        record Case(Path cert, String kind, String message) {
+        }
+        Case[] cases = {
+            new Case(certs.expired(), "expired", "nk: tls-get: certificate expired on "),
+            new Case(certs.notYetValid(), "not_yet_valid", "nk: tls-get: certificate is not valid before "),
+            new Case(certs.wrongHost(), "hostname_mismatch", "nk: tls-get: certificate is for other.example, not localhost"),
+            new Case(certs.selfSigned(), "self_signed", "nk: tls-get: self-signed certificate (CN=localhost)"),
+        };
+        for (Case c : cases) {
+            try (OpensslServer server = OpensslServer.start(c.cert())) {
+                NkRun.Result r = tlsGet(server, "--cacert", ca);
+                assertEquals(5, r.code(), c.kind() + ": " + r);
+                assertTrue(r.stderr().startsWith(c.message()), c.kind() + ": " + r.stderr());
+                assertTrue(r.out().contains("[0] CN="), "the chain is printed even on failure: " + r.out());
+                NkRun.Result json = NkRun.run("--json", "tls-get", "--cacert", ca, "localhost:" + server.port());
+                assertTrue(json.out().contains("\"error\":{\"kind\":\"" + c.kind() + "\",\"phase\":\"tls\""), json.out());
+                assertTrue(json.out().contains("\"verified\":false"), json.out());
+            }
+        }
+    }
+
+    @Test
+    void unknownIssuerWithoutTheCa() throws Exception {
+        try (OpensslServer server = OpensslServer.start(certs.good())) {
+            NkRun.Result r = tlsGet(server);
+            assertEquals(5, r.code());
+            assertEquals("nk: tls-get: certificate issuer is not trusted (CN=nk test CA); add its CA with --cacert (localhost:"
+                    + server.port() + ")\n", r.stderr());
+        }
+    }
+
+    @Test
+    void anExpiredTrustAnchorStillFails() throws Exception {
+        Path expiredSelf = certs.selfSigned(-30 * 86_400_000L, -86_400_000L);
+        try (OpensslServer server = OpensslServer.start(expiredSelf)) {
+            NkRun.Result r = tlsGet(server, "--cacert", expiredSelf.toString());
+            assertEquals(5, r.code(), r.toString());
+            assertTrue(r.stderr().startsWith("nk: tls-get: certificate expired on "), r.stderr());
+        }
+    }
+
+    @Test
+    void insecureConnectsWithAWarning() throws Exception {
+        try (OpensslServer server = OpensslServer.start(certs.selfSigned())) {
+            NkRun.Result r = tlsGet(server, "--insecure");
+            assertEquals(0, r.code(), r.toString());
+            assertEquals("nk: tls-get: warning: --insecure: the server's certificate is not verified\n", r.stderr());
+            assertTrue(r.out().contains("verified   no, not enforced (--insecure): self-signed certificate"), r.out());
+        }
+    }
+
+    @Test
+    void minDaysFailsWith7OnACertificateExpiringIn3Days() throws Exception {
+        try (OpensslServer server = OpensslServer.start(certs.expiresIn3Days())) {
+            NkRun.Result r = tlsGet(server, "--cacert", ca, "--min-days", "10");
+            assertEquals(7, r.code(), r.toString());
+            assertEquals("nk: tls-get: certificate CN=localhost expires in 3 days, under --min-days 10 (localhost:" + server.port() + ")\n",
+                    r.stderr());
+            assertEquals(0, tlsGet(server, "--cacert", ca, "--min-days", "2").code());
+        }
+    }
+
+    @Test
+    void savesTheChainAsPem() throws Exception {
+        Path saved = dir.resolve("saved.pem");
+        try (OpensslServer server = OpensslServer.start(certs.good(), "-cert_chain", ca)) {
+            assertEquals(0, tlsGet(server, "--cacert", ca, "--save-chain", saved.toString()).code());
+        }
+        String pem = Files.readString(saved);
+        assertEquals(2, pem.split("-----BEGIN CERTIFICATE-----", -1).length - 1, pem);
+    }
+
+    @Test
+    void aPeerThatClosesDuringTheHandshake() throws Exception {
+        try (ServerSocket rude = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> {
+                try (Socket s = rude.accept()) {
+                    s.getInputStream().read();
+                } catch (IOException ignored) {
+                    // test over
+                }
+            });
+            NkRun.Result r = NkRun.run("tls-get", "127.0.0.1:" + rude.getLocalPort());
+            assertEquals(5, r.code(), r.toString());
+            assertTrue(r.stderr().startsWith("nk: tls-get: the peer closed the connection during the TLS handshake"), r.stderr());
+        }
+    }
+
+    @Test
+    void aPeerThatDoesNotSpeakTls() throws Exception {
+        try (ServerSocket http = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> {
+                try (Socket s = http.accept()) {
+                    s.getOutputStream().write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    s.getInputStream().read();
+                } catch (IOException ignored) {
+                    // test over
+                }
+            });
+            NkRun.Result r = NkRun.run("--json", "tls-get", "127.0.0.1:" + http.getLocalPort());
+            assertEquals(5, r.code(), r.toString());
+            assertTrue(r.out().contains("\"kind\":\"not_tls\""), r.out());
+        }
+    }
+
+    @Test
+    void aStalledHandshakeTimesOutWith124() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> {
+                try (Socket s = silent.accept()) {
+                    Thread.sleep(5000);
+                } catch (Exception ignored) {
+                    // test over
+                }
+            });
+            long start = System.nanoTime();
+            NkRun.Result r = NkRun.run("--json", "tls-get", "--connect-timeout", "300ms", "127.0.0.1:" + silent.getLocalPort());
+            assertEquals(124, r.code(), r.toString());
+            assertTrue(r.out().contains("\"error\":{\"kind\":\"timeout\",\"phase\":\"tls\""), r.out());
+            assertTrue((System.nanoTime() - start) / 1_000_000 < 3000);
+        }
+    }
+
+    @Test
+    void targetsParse() {
+        assertEquals("example.com:443", TlsGetCommand.target("example.com").toString());
+        assertEquals("example.com:8443", TlsGetCommand.target("https://user@example.com:8443/a?b#c").toString());
+        assertEquals("[::1]:443", TlsGetCommand.target("[::1]").toString());
+        assertEquals("[::1]:443", TlsGetCommand.target("::1").toString());
+        assertEquals("[::1]:9", TlsGetCommand.target("[::1]:9").toString());
+        assertEquals("nk: tls-get: unsupported URL scheme in 'http://x': expected https:// or HOST[:PORT]\n", NkRun.run("tls-get", "http://x").stderr());
+    }
+}
