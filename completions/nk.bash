@@ -317,7 +317,7 @@ function _picocli_nk_tlsget() {
 
   local commands=""
   local flag_opts="'--insecure' '-4' '-6' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
-  local arg_opts="'--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--cert' '--key' '--min-days' '--save-chain' '--connect-timeout' '--color'"
+  local arg_opts="'--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--cert' '--key' '--min-days' '--save-chain' '--repeat' '--connect-timeout' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -347,6 +347,9 @@ function _picocli_nk_tlsget() {
       return
       ;;
     '--save-chain')
+      return
+      ;;
+    '--repeat')
       return
       ;;
     '--connect-timeout')

@@ -28,6 +28,7 @@ final class TlsGetCommand implements NkCommand {
         TlsOptions.addClient(spec);
         spec.addOption(Specs.option("N", "Exit 7 when any certificate of the chain expires within N days.", "--min-days"));
         spec.addOption(Specs.option("FILE", "Write the chain the server sent as PEM.", "--save-chain"));
+        spec.addOption(Specs.option("N", "Then N more handshakes on the same session cache: handshakes per second and how many resumed.", "--repeat"));
         spec.addOption(Specs.option("DUR", "Give up connecting (and handshaking) after DUR (default 10s).", "--connect-timeout"));
         spec.addOption(Specs.flag("IPv4 only.", "-4"));
         spec.addOption(Specs.flag("IPv6 only.", "-6"));
@@ -45,7 +46,8 @@ final class TlsGetCommand implements NkCommand {
         int minDays = args.integer("--min-days", -1, 0, 100_000);
         long timeout = args.millis("--connect-timeout", DialOptions.DEFAULT_CONNECT_TIMEOUT_MILLIS);
         Dialer dialer = new Dialer(new DialOptions(timeout, args.flag("-4") ? IpVersion.V4 : args.flag("-6") ? IpVersion.V6 : IpVersion.ANY));
-        TlsProbe.Report report = new TlsProbe(dialer, TlsOptions.client(args, inv, timeout)).probe(target);
+        int repeat = args.integer("--repeat", 0, 0, 1_000_000);
+        TlsProbe.Report report = new TlsProbe(dialer, TlsOptions.client(args, inv, timeout)).probe(target, repeat);
         String saveChain = args.string("--save-chain");
         if (saveChain != null && !report.certificates().isEmpty()) {
             try {

@@ -28,6 +28,10 @@ public final class TlsReportView {
                 : style.red("no: ") + r.failure().getMessage();
         row(s, "verified", verified);
         row(s, "timings", timings(r.timings()));
+        if (r.repeat() != null) {
+            row(s, "repeat", String.format(Locale.ROOT, "%d handshakes in %.2f s: %.1f/s, %d resumed",
+                    r.repeat().handshakes(), r.repeat().nanos() / 1e9, r.repeat().perSecond(), r.repeat().resumed()));
+        }
         s.append(style.bold("chain")).append(" (").append(r.chain().size()).append(r.chain().size() == 1 ? " certificate" : " certificates")
                 .append(", as sent)\n");
         for (int i = 0; i < r.chain().size(); i++) {
@@ -103,6 +107,11 @@ public final class TlsReportView {
                         .put("resumed", r.resumed())
                         .put("verified", r.verified())
                         .put("verify_error", r.verified() ? null : Json.object().put("kind", r.verifyKind()).put("message", r.verifyProblem()))
-                        .put("chain", chain));
+                        .put("chain", chain)
+                        .put("repeat", r.repeat() == null ? null : Json.object()
+                                .put("handshakes", r.repeat().handshakes())
+                                .putMillis("seconds", Math.round(r.repeat().nanos() / 1e6) / 1e3)
+                                .putMillis("per_second", Math.round(r.repeat().perSecond() * 10) / 10.0)
+                                .put("resumed", r.repeat().resumed())));
     }
 }

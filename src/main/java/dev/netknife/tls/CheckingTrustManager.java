@@ -4,41 +4,52 @@ import java.net.Socket;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * Verifies the server's chain with {@link CertCheck} and remembers what was presented and why it
- * failed. BCJSSE reports every certificate failure as the same alert, so this is where nk learns
- * the reason it tells the user. With {@code insecure} it records and accepts everything.
+ * Verifies a server's chain with {@link CertCheck} against the name the engine was made for, and
+ * remembers per engine what was presented and why it failed: BCJSSE reports every certificate
+ * failure as the same alert, so this is where nk learns the reason it tells the user. One
+ * instance serves a whole {@link TlsClient} (so its SSLContext can resume sessions); with
+ * {@code insecure} it records and accepts everything.
  */
 final class CheckingTrustManager extends X509ExtendedTrustManager {
-    private final X509TrustManager pkix;
-    private final String host;
-    private final boolean insecure;
-    private volatile List<X509Certificate> presented = List.of();
-    private volatile CertCheck.Problem problem;
 
-    CheckingTrustManager(X509TrustManager pkix, String host, boolean insecure) {
+    /** What one handshake's server presented, and the verification failure (null when verified). */
+    record Verdict(List<X509Certificate> presented, CertCheck.Problem problem) {
+    }
+
+    private final X509TrustManager pkix;
+    private final boolean insecure;
+    private final Map<SSLEngine, Verdict> verdicts = new ConcurrentHashMap<>();
+
+    CheckingTrustManager(X509TrustManager pkix, boolean insecure) {
         this.pkix = pkix;
-        this.host = host;
         this.insecure = insecure;
     }
 
-    List<X509Certificate> presented() {
-        return presented;
-    }
-
-    /** The verification failure, also when {@code insecure} let the handshake go on; null when verified. */
-    CertCheck.Problem problem() {
-        return problem;
+    /** The verdict for this engine's handshake, removed; null when no certificate was checked (a resumed session). */
+    Verdict take(SSLEngine engine) {
+        return verdicts.remove(engine);
     }
 
     @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+        CertCheck.Problem problem = CertCheck.check(chain, authType, pkix, engine.getPeerHost(), System.currentTimeMillis());
+        verdicts.put(engine, new Verdict(chain == null ? List.of() : List.of(chain), problem));
+        if (problem != null && !insecure) {
+            throw new CertificateException(problem.message());
+        }
+    }
+
+    /** Without an engine there is no host to check: the chain alone is verified. nk always hands BCJSSE an engine. */
+    @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        presented = chain == null ? List.of() : List.of(chain);
-        problem = CertCheck.check(chain, authType, pkix, host, System.currentTimeMillis());
+        CertCheck.Problem problem = CertCheck.check(chain, authType, pkix, null, System.currentTimeMillis());
         if (problem != null && !insecure) {
             throw new CertificateException(problem.message());
         }
@@ -46,11 +57,6 @@ final class CheckingTrustManager extends X509ExtendedTrustManager {
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        checkServerTrusted(chain, authType);
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
         checkServerTrusted(chain, authType);
     }
 

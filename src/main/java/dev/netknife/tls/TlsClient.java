@@ -39,7 +39,8 @@ public final class TlsClient {
      * A finished handshake: the connection, the chain the server presented, and why it did not
      * verify when {@code --insecure} let it through anyway (null when verified).
      */
-    public record Session(TlsConn conn, List<X509Certificate> chain, String verifyKind, String verifyProblem, String serverName) {
+    public record Session(TlsConn conn, List<X509Certificate> chain, String verifyKind, String verifyProblem, String serverName,
+            boolean resumed) {
         public boolean verified() {
             return verifyProblem == null;
         }
@@ -62,12 +63,20 @@ public final class TlsClient {
 
     private final Config config;
     private final String[] protocols;
-    private final KeyManager[] keyManagers;
+    private final CheckingTrustManager trust;
+    private final SSLContext context;
 
+    /** One context per client, so later handshakes to the same server can resume the session. */
     public TlsClient(Config config) {
         this.config = config;
         this.protocols = TlsVersions.between(config.minVersion(), config.maxVersion());
-        this.keyManagers = clientKeyManagers(config.cert(), config.key());
+        this.trust = new CheckingTrustManager(TrustStore.pkix(config.caCert()), config.insecure());
+        try {
+            this.context = SSLContext.getInstance("TLS", TlsProvider.jsse());
+            context.init(clientKeyManagers(config.cert(), config.key()), new TrustManager[] {trust}, new SecureRandom());
+        } catch (GeneralSecurityException e) {
+            throw new NkException(ExitCode.FAILURE, null, "cannot set up TLS: " + e.getMessage(), e);
+        }
     }
 
     public Config config() {
@@ -77,31 +86,47 @@ public final class TlsClient {
     /** Handshakes over {@code raw} (already connected to {@code target}); closes it on failure. */
     public Session handshake(Conn raw, Endpoint target) {
         String serverName = config.serverName() != null ? config.serverName() : target.host();
-        String checkedName = config.serverName() != null ? config.serverName() : target.host();
-        CheckingTrustManager trust = new CheckingTrustManager(TrustStore.pkix(config.caCert()), checkedName, config.insecure());
-        SSLEngine engine = engine(trust, serverName, target.port());
+        SSLEngine engine = engine(serverName, target.port());
         TlsConn conn = new TlsConn(raw, engine);
         HandshakeDeadline deadline = new HandshakeDeadline(raw, config.handshakeTimeoutMillis());
         try {
             conn.handshake();
         } catch (IOException | RuntimeException e) {
             raw.close();
+            CheckingTrustManager.Verdict verdict = trust.take(engine);
+            List<X509Certificate> presented = verdict == null ? List.of() : verdict.presented();
             if (deadline.expired()) {
-                throw new Failure(NkException.timeout("tls", "TLS handshake timed out (" + target + ")"), trust.presented());
+                throw new Failure(NkException.timeout("tls", "TLS handshake timed out (" + target + ")"), presented);
             }
-            throw new Failure(TlsFailures.classify(e, trust.problem(), target.toString()), trust.presented());
+            throw new Failure(TlsFailures.classify(e, verdict == null ? null : verdict.problem(), target.toString()), presented);
         } finally {
             deadline.cancel();
         }
-        CertCheck.Problem problem = trust.problem();
-        return new Session(conn, trust.presented(), problem == null ? null : problem.kind(), problem == null ? null : problem.message(),
-                CertCheck.isIpLiteral(serverName) ? null : serverName);
+        CheckingTrustManager.Verdict verdict = trust.take(engine);
+        boolean resumed = verdict == null; // no certificate to check: the session was resumed
+        List<X509Certificate> chain = verdict != null ? verdict.presented() : peerChain(conn);
+        CertCheck.Problem problem = verdict == null ? null : verdict.problem();
+        return new Session(conn, chain, problem == null ? null : problem.kind(), problem == null ? null : problem.message(),
+                CertCheck.isIpLiteral(serverName) ? null : serverName, resumed);
     }
 
-    private SSLEngine engine(CheckingTrustManager trust, String serverName, int port) {
+    private static List<X509Certificate> peerChain(TlsConn conn) {
         try {
-            SSLContext context = SSLContext.getInstance("TLS", TlsProvider.jsse());
-            context.init(keyManagers, new TrustManager[] {trust}, new SecureRandom());
+            java.security.cert.Certificate[] certs = conn.session().getPeerCertificates();
+            List<X509Certificate> chain = new java.util.ArrayList<>();
+            for (java.security.cert.Certificate c : certs) {
+                if (c instanceof X509Certificate x509) {
+                    chain.add(x509);
+                }
+            }
+            return chain;
+        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+            return List.of();
+        }
+    }
+
+    private SSLEngine engine(String serverName, int port) {
+        try {
             SSLEngine engine = context.createSSLEngine(serverName, port);
             engine.setUseClientMode(true);
             SSLParameters parameters = engine.getSSLParameters();
@@ -114,7 +139,7 @@ public final class TlsClient {
             }
             engine.setSSLParameters(parameters);
             return engine;
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) {
             throw new NkException(ExitCode.USAGE, null, "cannot set up TLS: " + e.getMessage(), e);
         }
     }

@@ -18,7 +18,14 @@ public final class TlsProbe {
      */
     public record Report(Endpoint target, String serverName, String protocol, String cipher, String alpn, boolean resumed,
             List<CertInfo> chain, List<X509Certificate> certificates, boolean verified, String verifyKind, String verifyProblem,
-            Timings timings, NkException failure) {
+            Timings timings, NkException failure, Repeat repeat) {
+    }
+
+    /** {@code --repeat N}: N more handshakes on the same client context, so sessions may resume. */
+    public record Repeat(int handshakes, long nanos, int resumed) {
+        public double perSecond() {
+            return nanos <= 0 ? 0 : handshakes * 1e9 / nanos;
+        }
     }
 
     private final Dialer dialer;
@@ -31,6 +38,40 @@ public final class TlsProbe {
 
     /** Throws only when no TLS conversation happened at all (DNS, connect); TLS failures come back in the report. */
     public Report probe(Endpoint target) {
+        return probe(target, 0);
+    }
+
+    /** As {@link #probe(Endpoint)}, then {@code repeat} more handshakes (timed, resumption counted) when the first one worked. */
+    public Report probe(Endpoint target, int repeat) {
+        Report first = once(target);
+        if (repeat <= 0 || first.failure() != null) {
+            return first;
+        }
+        int resumed = 0;
+        long start = System.nanoTime();
+        for (int i = 0; i < repeat; i++) {
+            TlsClient.Session session = client.handshake(dialer.dial(target), target);
+            if (session.resumed()) {
+                resumed++;
+            }
+            goodbye(session.conn());
+        }
+        Repeat stats = new Repeat(repeat, System.nanoTime() - start, resumed);
+        return new Report(first.target(), first.serverName(), first.protocol(), first.cipher(), first.alpn(), first.resumed(),
+                first.chain(), first.certificates(), first.verified(), first.verifyKind(), first.verifyProblem(), first.timings(),
+                null, stats);
+    }
+
+    private static void goodbye(TlsConn conn) {
+        try {
+            conn.closeWrite();
+        } catch (java.io.IOException e) {
+            // the handshake is what was measured; a failed goodbye changes nothing
+        }
+        conn.close();
+    }
+
+    private Report once(Endpoint target) {
         long start = System.nanoTime();
         Conn raw = dialer.dial(target);
         Timings connected = raw.timings();
@@ -38,18 +79,13 @@ public final class TlsProbe {
         try {
             TlsClient.Session session = client.handshake(raw, target);
             TlsConn conn = session.conn();
-            try {
-                conn.closeWrite();
-            } catch (java.io.IOException e) {
-                // the report is complete; a failed goodbye changes nothing
-            }
-            conn.close();
-            return new Report(target, session.serverName(), conn.protocol(), conn.cipherSuite(), conn.applicationProtocol(), false,
-                    infos(session.chain()), session.chain(), session.verified(), session.verifyKind(), session.verifyProblem(),
-                    conn.timings().withTotal(System.nanoTime() - start), null);
+            goodbye(conn);
+            return new Report(target, session.serverName(), conn.protocol(), conn.cipherSuite(), conn.applicationProtocol(),
+                    session.resumed(), infos(session.chain()), session.chain(), session.verified(), session.verifyKind(),
+                    session.verifyProblem(), conn.timings().withTotal(System.nanoTime() - start), null, null);
         } catch (TlsClient.Failure e) {
             return new Report(target, CertCheck.isIpLiteral(sni) ? null : sni, null, null, null, false, infos(e.chain()), e.chain(),
-                    false, e.kind(), e.getMessage(), connected.withTotal(System.nanoTime() - start), e);
+                    false, e.kind(), e.getMessage(), connected.withTotal(System.nanoTime() - start), e, null);
         }
     }
 

@@ -70,6 +70,15 @@ class TlsGetCommandTest {
     }
 
     @Test
+    void repeatCountsHandshakesAndResumedSessions() throws Exception {
+        try (OpensslServer server = OpensslServer.start(certs.good(), "-tls1_2")) {
+            NkRun.Result r = NkRun.run("--json", "tls-get", "--cacert", ca, "--repeat", "5", "localhost:" + server.port());
+            assertEquals(0, r.code(), r.toString());
+            assertTrue(r.out().matches("(?s).*\"repeat\":\\{\"handshakes\":5,\"seconds\":[0-9.]+,\"per_second\":[0-9.]+,\"resumed\":5}.*"), r.out());
+        }
+    }
+
+    @Test
     void tls12Works() throws Exception {
         try (OpensslServer server = OpensslServer.start(certs.good(), "-tls1_2")) {
             NkRun.Result r = tlsGet(server, "--cacert", ca);
