@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.netknife.support.Background;
+import dev.netknife.support.NginxServer;
 import dev.netknife.support.NkRun;
 import dev.netknife.support.OpensslServer;
 import dev.netknife.support.Peers;
@@ -84,6 +85,21 @@ class TlsEchoTest {
                     "connect", "--tls", "--cacert", ca, "localhost", String.valueOf(server.port()));
             assertEquals(0, r.code(), r.toString());
             assertTrue(r.out().startsWith("HTTP/1.0 200 ok"), r.out());
+        }
+    }
+
+    @Test
+    void nginxOverTls() throws Exception {
+        try (NginxServer nginx = NginxServer.startTls(dir, good, "hello from nginx\n")) {
+            String port = String.valueOf(nginx.port());
+            NkRun.Result report = NkRun.run("--json", "tls-get", "--cacert", ca, "--alpn", "h2,http/1.1", "localhost:" + port);
+            assertEquals(0, report.code(), report.toString());
+            assertTrue(report.out().contains("\"alpn\":\"h2\""), report.out());
+            NkRun.Result get = NkRun.run("GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII),
+                    "connect", "--tls", "--cacert", ca, "localhost", port);
+            assertEquals(0, get.code(), get.toString());
+            assertTrue(get.out().startsWith("HTTP/1.1 200 OK"), get.out());
+            assertTrue(get.out().endsWith("hello from nginx\n"), get.out());
         }
     }
 
