@@ -170,7 +170,12 @@ public final class TlsConn extends CountingConn {
                 if (inboundDone) {
                     return -1;
                 }
-                SSLEngineResult result = unwrap(false);
+                SSLEngineResult result;
+                try {
+                    result = unwrap(false);
+                } catch (SSLException e) {
+                    throw afterHandshake(e);
+                }
                 if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
                     // the peer's close_notify: ours goes out with closeWrite(), not as an answer here
                     inboundDone = true;
@@ -189,6 +194,14 @@ public final class TlsConn extends CountingConn {
         } finally {
             readLock.unlock();
         }
+    }
+
+    /**
+     * A TLS alert after the handshake (in TLS 1.3 a server judges the client certificate only
+     * then) is a TLS failure, exit 5, said as clearly as one during the handshake.
+     */
+    private RuntimeException afterHandshake(SSLException e) {
+        return TlsFailures.classify(e, null, dev.netknife.io.Endpoint.format(raw.remoteAddress()));
     }
 
     /** TLS 1.3 sends tickets and key updates after the handshake; some want an answer or a task run. */
@@ -213,7 +226,12 @@ public final class TlsConn extends CountingConn {
                 throw new IOException("the TLS connection is closed for writing");
             }
             while (src.hasRemaining()) {
-                SSLEngineResult result = wrap(src);
+                SSLEngineResult result;
+                try {
+                    result = wrap(src);
+                } catch (SSLException e) {
+                    throw afterHandshake(e);
+                }
                 if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
                     throw new IOException("the TLS connection was closed");
                 }

@@ -89,6 +89,22 @@ class TlsEchoTest {
     }
 
     @Test
+    void clientCertificatesForServersThatAskForThem() throws Exception {
+        Path client = certs.client();
+        try (OpensslServer server = OpensslServer.start(good, "-Verify", "1", "-CAfile", ca)) {
+            String port = String.valueOf(server.port());
+            NkRun.Result with = NkRun.run("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII), "connect", "--tls", "--cacert", ca,
+                    "--cert", client.toString(), "--key", TestCerts.keyOf(client).toString(), "localhost", port);
+            assertEquals(0, with.code(), with.toString());
+            assertTrue(with.out().startsWith("HTTP/1.0 200 ok"), with.out());
+            NkRun.Result without = NkRun.run("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII), "connect", "--tls", "--cacert", ca,
+                    "localhost", port);
+            assertEquals(5, without.code(), without.toString());
+            assertTrue(without.stderr().startsWith("nk: connect: the server requires a client certificate (--cert/--key)"), without.stderr());
+        }
+    }
+
+    @Test
     void nginxOverTls() throws Exception {
         try (NginxServer nginx = NginxServer.startTls(dir, good, "hello from nginx\n")) {
             String port = String.valueOf(nginx.port());

@@ -41,6 +41,11 @@ public final class TestCerts {
         return leaf("good", -DAY, 90 * DAY, List.of("localhost", "127.0.0.1", "::1"));
     }
 
+    /** A client certificate signed by the CA (for servers that ask for one). */
+    public Path client() throws IOException {
+        return leaf("client", -DAY, 90 * DAY, List.of("nk-client"));
+    }
+
     public Path expired() throws IOException {
         return leaf("expired", -30 * DAY, -DAY, List.of("localhost", "127.0.0.1"));
     }
