@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.netknife.support.Accept;
 import dev.netknife.support.Background;
 import dev.netknife.support.BlockingInput;
 import dev.netknife.support.NkRun;
@@ -20,7 +21,6 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Random;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -70,7 +70,7 @@ class ConnectCommandTest {
     @Test
     void halfClosesOnStdinEndAndKeepsReading() throws Exception {
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            onAccept(server, s -> {
+            Accept.once(server, s -> {
                 try {
                     byte[] all = s.getInputStream().readAllBytes(); // returns only after nk half-closes
                     Thread.sleep(200); // answer late: nk must still be reading
@@ -99,7 +99,7 @@ class ConnectCommandTest {
     @Test
     void aResetMidStreamIsExit1WithAClearMessage() throws Exception {
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()); BlockingInput stdin = new BlockingInput()) {
-            onAccept(server, s -> {
+            Accept.once(server, s -> {
                 try {
                     s.getOutputStream().write("partial".getBytes(StandardCharsets.US_ASCII));
                     s.getOutputStream().flush();
@@ -140,7 +140,7 @@ class ConnectCommandTest {
     @Test
     void idleTimeoutIsExit124() throws Exception {
         try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()); BlockingInput stdin = new BlockingInput()) {
-            onAccept(silent, s -> sleepQuietly(5000));
+            Accept.once(silent, s -> sleepQuietly(5000));
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             long start = System.nanoTime();
             int code = NkRun.run(stdin, new ByteArrayOutputStream(), err, Map.of(),
@@ -155,7 +155,7 @@ class ConnectCommandTest {
     @Test
     void idleTimeoutInJsonNamesThePhase() throws Exception {
         try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()); BlockingInput stdin = new BlockingInput()) {
-            onAccept(silent, s -> sleepQuietly(5000));
+            Accept.once(silent, s -> sleepQuietly(5000));
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             int code = NkRun.run(stdin, out, new ByteArrayOutputStream(), Map.of(),
                     "--json", "connect", "--idle-timeout", "200ms", "127.0.0.1", String.valueOf(silent.getLocalPort()));
@@ -182,7 +182,7 @@ class ConnectCommandTest {
     @Test
     void expectFailsWith7WhenThePeerClosesFirst() throws Exception {
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            onAccept(server, s -> {
+            Accept.once(server, s -> {
                 try {
                     s.getOutputStream().write("-ERR nope\r\n".getBytes(StandardCharsets.US_ASCII));
                 } catch (IOException e) {
@@ -319,16 +319,6 @@ class ConnectCommandTest {
             listener.join(5000);
             assertTrue(err.await("stopped: 3 connections", Duration.ofSeconds(5)), err.text());
         }
-    }
-
-    private static void onAccept(ServerSocket server, Consumer<Socket> handler) {
-        Thread.ofVirtual().start(() -> {
-            try (Socket s = server.accept()) {
-                handler.accept(s);
-            } catch (IOException e) {
-                // test over
-            }
-        });
     }
 
     private static void sleepQuietly(long millis) {

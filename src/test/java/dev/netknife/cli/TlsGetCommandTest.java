@@ -3,13 +3,13 @@ package dev.netknife.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.netknife.support.Accept;
 import dev.netknife.support.NkRun;
 import dev.netknife.support.OpensslServer;
 import dev.netknife.support.TestCerts;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -183,13 +183,7 @@ class TlsGetCommandTest {
     @Test
     void aPeerThatClosesDuringTheHandshake() throws Exception {
         try (ServerSocket rude = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
-            Thread.ofVirtual().start(() -> {
-                try (Socket s = rude.accept()) {
-                    s.getInputStream().read();
-                } catch (IOException ignored) {
-                    // test over
-                }
-            });
+            Accept.once(rude, s -> s.getInputStream().read());
             NkRun.Result r = NkRun.run("tls-get", "127.0.0.1:" + rude.getLocalPort());
             assertEquals(5, r.code(), r.toString());
             assertTrue(r.stderr().startsWith("nk: tls-get: the peer closed the connection during the TLS handshake"), r.stderr());
@@ -199,13 +193,9 @@ class TlsGetCommandTest {
     @Test
     void aPeerThatDoesNotSpeakTls() throws Exception {
         try (ServerSocket http = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
-            Thread.ofVirtual().start(() -> {
-                try (Socket s = http.accept()) {
-                    s.getOutputStream().write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                    s.getInputStream().read();
-                } catch (IOException ignored) {
-                    // test over
-                }
+            Accept.once(http, s -> {
+                s.getOutputStream().write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                s.getInputStream().read();
             });
             NkRun.Result r = NkRun.run("--json", "tls-get", "127.0.0.1:" + http.getLocalPort());
             assertEquals(5, r.code(), r.toString());
@@ -216,13 +206,7 @@ class TlsGetCommandTest {
     @Test
     void aStalledHandshakeTimesOutWith124() throws Exception {
         try (ServerSocket silent = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
-            Thread.ofVirtual().start(() -> {
-                try (Socket s = silent.accept()) {
-                    Thread.sleep(5000);
-                } catch (Exception ignored) {
-                    // test over
-                }
-            });
+            Accept.once(silent, s -> Thread.sleep(5000));
             long start = System.nanoTime();
             NkRun.Result r = NkRun.run("--json", "tls-get", "--connect-timeout", "300ms", "127.0.0.1:" + silent.getLocalPort());
             assertEquals(124, r.code(), r.toString());

@@ -3,16 +3,12 @@ package dev.netknife.support;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 
 /** A throwaway nginx on 127.0.0.1 (foreground, one process, everything under a temp directory), serving TLS. */
-public final class NginxServer implements AutoCloseable {
-    private final Process process;
-    private final int port;
+public final class NginxServer extends PeerProcess {
 
     private NginxServer(Process process, int port) {
-        this.process = process;
-        this.port = port;
+        super(process, port);
     }
 
     /** HTTPS with {@code cert} (chain PEM) and its key; every request gets 200 and {@code body}; ALPN h2 and http/1.1. */
@@ -44,15 +40,5 @@ public final class NginxServer implements AutoCloseable {
                 "-c", conf.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("nginx-out-" + port + ".log").toFile()).start();
         Peers.awaitListening(port, 5000);
         return new NginxServer(p, port);
-    }
-
-    public int port() {
-        return port;
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-        process.destroy();
-        process.waitFor(5, TimeUnit.SECONDS);
     }
 }

@@ -5,16 +5,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /** {@code openssl s_server} on 127.0.0.1 with a given certificate, for interop tests. */
-public final class OpensslServer implements AutoCloseable {
-    private final Process process;
-    private final int port;
+public final class OpensslServer extends PeerProcess {
 
     private OpensslServer(Process process, int port) {
-        this.process = process;
-        this.port = port;
+        super(process, port);
     }
 
     /** Starts {@code openssl s_server -www} (answers every request with an HTML status page) plus extra flags. */
@@ -29,15 +25,5 @@ public final class OpensslServer implements AutoCloseable {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
         Peers.awaitListening(port, 5000);
         return new OpensslServer(p, port);
-    }
-
-    public int port() {
-        return port;
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-        process.destroy();
-        process.waitFor(5, TimeUnit.SECONDS);
     }
 }
