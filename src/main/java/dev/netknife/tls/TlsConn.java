@@ -27,6 +27,7 @@ import javax.net.ssl.SSLSession;
  */
 public final class TlsConn extends CountingConn {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    private static final int RECORDS_PER_CALL = 4;
 
     private final Conn raw;
     private final SSLEngine engine;
@@ -45,9 +46,10 @@ public final class TlsConn extends CountingConn {
         this.raw = raw;
         this.engine = engine;
         SSLSession session = engine.getSession();
-        this.netIn = ByteBuffer.allocate(session.getPacketBufferSize());
+        // room for several records, so one system call moves several (records are at most ~16 KiB)
+        this.netIn = ByteBuffer.allocate(RECORDS_PER_CALL * session.getPacketBufferSize());
         this.appIn = ByteBuffer.allocate(session.getApplicationBufferSize());
-        this.netOut = ByteBuffer.allocate(session.getPacketBufferSize());
+        this.netOut = ByteBuffer.allocate(RECORDS_PER_CALL * session.getPacketBufferSize());
         this.timings = raw.timings();
     }
 
@@ -225,7 +227,11 @@ public final class TlsConn extends CountingConn {
             if (outboundDone) {
                 throw new IOException("the TLS connection is closed for writing");
             }
+            int packet = engine.getSession().getPacketBufferSize();
             while (src.hasRemaining()) {
+                if (netOut.remaining() < packet) {
+                    flushNetOut();
+                }
                 SSLEngineResult result;
                 try {
                     result = wrap(src);
@@ -235,9 +241,9 @@ public final class TlsConn extends CountingConn {
                 if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
                     throw new IOException("the TLS connection was closed");
                 }
-                flushNetOut();
                 countOut(result.bytesConsumed());
             }
+            flushNetOut();
         } finally {
             writeLock.unlock();
         }
