@@ -11,12 +11,19 @@ public final class BufferPool {
     public static final int DEFAULT_BUFFER_SIZE = 256 * 1024;
 
     private final int bufferSize;
+    private final boolean direct;
     private final ByteBuffer[] free;
     private int count;
     private int lent;
 
     public BufferPool(int bufferSize, int maxPooled) {
+        this(bufferSize, maxPooled, true);
+    }
+
+    /** {@code direct} false: heap buffers, for code (like an SSLEngine) that works on arrays anyway. */
+    public BufferPool(int bufferSize, int maxPooled, boolean direct) {
         this.bufferSize = bufferSize;
+        this.direct = direct;
         this.free = new ByteBuffer[maxPooled];
     }
 
@@ -37,13 +44,13 @@ public final class BufferPool {
                 return buffer.clear();
             }
         }
-        return ByteBuffer.allocateDirect(bufferSize);
+        return direct ? ByteBuffer.allocateDirect(bufferSize) : ByteBuffer.allocate(bufferSize);
     }
 
     public void release(ByteBuffer buffer) {
         synchronized (this) {
             lent--;
-            if (count < free.length) {
+            if (count < free.length && buffer.capacity() == bufferSize && buffer.isDirect() == direct) {
                 free[count++] = buffer;
             }
         }

@@ -65,6 +65,7 @@ public final class TlsClient {
     private final String[] protocols;
     private final CheckingTrustManager trust;
     private final SSLContext context;
+    private final dev.netknife.io.BufferPool buffers = TlsBuffers.pool();
 
     /** One context per client, so later handshakes to the same server can resume the session. */
     public TlsClient(Config config) {
@@ -87,7 +88,7 @@ public final class TlsClient {
     public Session handshake(Conn raw, Endpoint target) {
         String serverName = config.serverName() != null ? config.serverName() : target.host();
         SSLEngine engine = engine(serverName, target.port());
-        TlsConn conn = new TlsConn(raw, engine);
+        TlsConn conn = new TlsConn(raw, engine, buffers);
         HandshakeDeadline deadline = new HandshakeDeadline(raw, config.handshakeTimeoutMillis());
         try {
             conn.handshake();

@@ -1,7 +1,9 @@
 package dev.netknife.tls;
 
+import dev.netknife.io.BufferPool;
 import dev.netknife.io.Conn;
 import dev.netknife.io.CountingConn;
+import dev.netknife.io.Endpoint;
 import dev.netknife.io.Timings;
 import java.io.EOFException;
 import java.io.IOException;
@@ -14,25 +16,27 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLSession;
 
 /**
  * TLS over any {@link Conn}, driven through an {@link SSLEngine} (BCJSSE). Owning the record layer
  * is what gives a real half-close: {@link #closeWrite()} sends close_notify and a TCP FIN while
  * reading goes on, which BCJSSE's SSLSocket cannot do.
  *
- * <p>One thread reads and one thread writes, as with any Conn. {@code netIn} and {@code appIn} belong
- * to the reading side (under {@code readLock}), {@code netOut} to the writing side (under
- * {@code writeLock}). Both buffers are kept in "filling" mode between calls.
+ * <p>One thread reads and one thread writes, as with any Conn. {@code netIn} and {@code appIn}
+ * belong to the reading side (under {@code readLock}), {@code netOut} to the writing side (under
+ * {@code writeLock}); all are kept in "filling" mode. They are borrowed from the pool only while
+ * bytes are in flight and are null otherwise, so an idle TLS connection waits on a one-byte probe
+ * and holds no record buffer (the same idea as {@link dev.netknife.io.Mover}).
  */
 public final class TlsConn extends CountingConn {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
-    private static final int RECORDS_PER_CALL = 4;
 
     private final Conn raw;
     private final SSLEngine engine;
+    private final BufferPool pool;
     private final ReentrantLock readLock = new ReentrantLock();
     private final ReentrantLock writeLock = new ReentrantLock();
+    private final ByteBuffer probe = ByteBuffer.allocate(1);
     private ByteBuffer netIn;
     private ByteBuffer appIn;
     private ByteBuffer netOut;
@@ -42,14 +46,11 @@ public final class TlsConn extends CountingConn {
     private InputStream in;
     private OutputStream out;
 
-    TlsConn(Conn raw, SSLEngine engine) {
+    /** {@code pool} lends heap buffers big enough for several records ({@link TlsBuffers#pool()}). */
+    TlsConn(Conn raw, SSLEngine engine, BufferPool pool) {
         this.raw = raw;
         this.engine = engine;
-        SSLSession session = engine.getSession();
-        // room for several records, so one system call moves several (records are at most ~16 KiB)
-        this.netIn = ByteBuffer.allocate(RECORDS_PER_CALL * session.getPacketBufferSize());
-        this.appIn = ByteBuffer.allocate(session.getApplicationBufferSize());
-        this.netOut = ByteBuffer.allocate(RECORDS_PER_CALL * session.getPacketBufferSize());
+        this.pool = pool;
         this.timings = raw.timings();
     }
 
@@ -66,20 +67,27 @@ public final class TlsConn extends CountingConn {
                 default -> throw new SSLException("unexpected handshake state " + status);
             };
         }
+        readLock.lock();
+        try {
+            releaseReadBuffersIfEmpty();
+        } finally {
+            readLock.unlock();
+        }
         timings = raw.timings().withTls(System.nanoTime() - start);
     }
 
     private HandshakeStatus wrapHandshake() throws IOException {
         writeLock.lock();
         try {
-            SSLEngineResult result = wrap(EMPTY);
+            netOut = borrow(netOut);
+            SSLEngineResult result = engine.wrap(EMPTY, netOut);
+            flushNetOut();
             if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
-                flushNetOut();
                 throw new EOFException("the peer closed the connection during the TLS handshake");
             }
-            flushNetOut();
             return result.getHandshakeStatus();
         } finally {
+            netOut = giveBack(netOut);
             writeLock.unlock();
         }
     }
@@ -87,6 +95,8 @@ public final class TlsConn extends CountingConn {
     private HandshakeStatus unwrapHandshake() throws IOException {
         readLock.lock();
         try {
+            netIn = borrow(netIn);
+            appIn = borrow(appIn);
             SSLEngineResult result = unwrap(true);
             if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
                 throw new EOFException("the peer closed the connection during the TLS handshake");
@@ -145,14 +155,22 @@ public final class TlsConn extends CountingConn {
         return bigger.put(buffer);
     }
 
-    private SSLEngineResult wrap(ByteBuffer src) throws SSLException {
-        while (true) {
-            SSLEngineResult result = engine.wrap(src, netOut);
-            if (result.getStatus() != SSLEngineResult.Status.BUFFER_OVERFLOW) {
-                return result;
-            }
-            netOut = grow(netOut, engine.getSession().getPacketBufferSize());
+    private ByteBuffer borrow(ByteBuffer current) {
+        return current != null ? current : pool.acquire();
+    }
+
+    /** Returns an empty buffer to the pool (null); keeps one that still holds bytes. */
+    private ByteBuffer giveBack(ByteBuffer buffer) {
+        if (buffer != null && buffer.position() == 0) {
+            pool.release(buffer);
+            return null;
         }
+        return buffer;
+    }
+
+    private void releaseReadBuffersIfEmpty() {
+        netIn = giveBack(netIn);
+        appIn = giveBack(appIn);
     }
 
     private void flushNetOut() throws IOException {
@@ -168,10 +186,15 @@ public final class TlsConn extends CountingConn {
     public int read(ByteBuffer dst) throws IOException {
         readLock.lock();
         try {
-            while (appIn.position() == 0) {
+            while (appIn == null || appIn.position() == 0) {
                 if (inboundDone) {
                     return -1;
                 }
+                if (netIn == null && !awaitRecordBytes()) {
+                    inboundDone = true;
+                    return -1;
+                }
+                appIn = borrow(appIn);
                 SSLEngineResult result;
                 try {
                     result = unwrap(false);
@@ -184,13 +207,14 @@ public final class TlsConn extends CountingConn {
                 } else {
                     afterPostHandshake(result.getHandshakeStatus());
                 }
+                netIn = giveBack(netIn);
             }
             appIn.flip();
             int n = Math.min(appIn.remaining(), dst.remaining());
-            ByteBuffer slice = appIn.slice(appIn.position(), n);
-            dst.put(slice);
+            dst.put(appIn.slice(appIn.position(), n));
             appIn.position(appIn.position() + n);
             appIn.compact();
+            appIn = giveBack(appIn);
             countIn(n);
             return n;
         } finally {
@@ -199,11 +223,29 @@ public final class TlsConn extends CountingConn {
     }
 
     /**
+     * Waits for the first byte of the next record without holding a record buffer, then borrows
+     * one; false at end of stream (no close_notify: a truncated stream ends like a closed one).
+     */
+    private boolean awaitRecordBytes() throws IOException {
+        if (raw.available() == 0) {
+            probe.clear();
+            if (raw.read(probe) < 0) {
+                return false;
+            }
+            netIn = pool.acquire();
+            netIn.put(probe.flip());
+        } else {
+            netIn = pool.acquire();
+        }
+        return true;
+    }
+
+    /**
      * A TLS alert after the handshake (in TLS 1.3 a server judges the client certificate only
      * then) is a TLS failure, exit 5, said as clearly as one during the handshake.
      */
     private RuntimeException afterHandshake(SSLException e) {
-        return TlsFailures.classify(e, null, dev.netknife.io.Endpoint.format(raw.remoteAddress()));
+        return TlsFailures.classify(e, null, Endpoint.format(raw.remoteAddress()));
     }
 
     /** TLS 1.3 sends tickets and key updates after the handshake; some want an answer or a task run. */
@@ -227,6 +269,7 @@ public final class TlsConn extends CountingConn {
             if (outboundDone) {
                 throw new IOException("the TLS connection is closed for writing");
             }
+            netOut = borrow(netOut);
             int packet = engine.getSession().getPacketBufferSize();
             while (src.hasRemaining()) {
                 if (netOut.remaining() < packet) {
@@ -234,7 +277,7 @@ public final class TlsConn extends CountingConn {
                 }
                 SSLEngineResult result;
                 try {
-                    result = wrap(src);
+                    result = engine.wrap(src, netOut);
                 } catch (SSLException e) {
                     throw afterHandshake(e);
                 }
@@ -245,6 +288,7 @@ public final class TlsConn extends CountingConn {
             }
             flushNetOut();
         } finally {
+            netOut = giveBack(netOut);
             writeLock.unlock();
         }
     }
@@ -252,7 +296,8 @@ public final class TlsConn extends CountingConn {
     /** Decrypted bytes ready to read. */
     @Override
     public int available() {
-        return appIn.position();
+        ByteBuffer app = appIn;
+        return app == null ? 0 : app.position();
     }
 
     @Override
@@ -287,13 +332,15 @@ public final class TlsConn extends CountingConn {
             if (!HalfClose.sendCloseNotify(engine)) {
                 engine.closeOutbound();
             }
+            netOut = borrow(netOut);
             SSLEngineResult result;
             do {
-                result = wrap(EMPTY);
+                result = engine.wrap(EMPTY, netOut);
                 flushNetOut();
             } while (result.bytesProduced() > 0 && !engine.isOutboundDone());
             raw.closeWrite();
         } finally {
+            netOut = giveBack(netOut);
             writeLock.unlock();
         }
     }
@@ -312,7 +359,7 @@ public final class TlsConn extends CountingConn {
         return p == null || p.isEmpty() ? null : p;
     }
 
-    SSLSession session() {
+    javax.net.ssl.SSLSession session() {
         return engine.getSession();
     }
 

@@ -25,6 +25,7 @@ public final class TlsServer {
     private final Config config;
     private final X509Certificate certificate;
     private final boolean selfSigned;
+    private final dev.netknife.io.BufferPool buffers = TlsBuffers.pool();
 
     private TlsServer(SSLContext context, Config config, X509Certificate certificate, boolean selfSigned) {
         this.context = context;
@@ -80,7 +81,7 @@ public final class TlsServer {
             parameters.setApplicationProtocols(config.alpn().toArray(String[]::new));
         }
         engine.setSSLParameters(parameters);
-        TlsConn conn = new TlsConn(raw, engine);
+        TlsConn conn = new TlsConn(raw, engine, buffers);
         TlsClient.HandshakeDeadline deadline = new TlsClient.HandshakeDeadline(raw, config.handshakeTimeoutMillis());
         try {
             conn.handshake();
