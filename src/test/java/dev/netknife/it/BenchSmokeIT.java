@@ -21,6 +21,7 @@ class BenchSmokeIT {
         "echo-throughput, socat, socat",
         "idle-conns, haproxy, haproxy",
         "startup, hyperfine, hyperfine",
+        "tls-throughput, socat, socat",
     })
     void runsInSmokeMode(String script, String peer, String debianPackage) throws Exception {
         Peers.require(peer, debianPackage);
