@@ -15,6 +15,7 @@ import dev.netknife.io.StreamConn;
 import dev.netknife.io.Timings;
 import dev.netknife.term.HexDump;
 import dev.netknife.tls.TlsClient;
+import dev.netknife.tls.TlsConn;
 import dev.netknife.term.Json;
 import dev.netknife.term.JsonResult;
 import java.util.Locale;
@@ -84,7 +85,10 @@ final class ConnectCommand implements NkCommand {
             TlsClient tls = args.flag("--tls") ? TlsOptions.client(args, inv, dial.connectTimeoutMillis()) : null;
             Conn conn = new Dialer(dial).dial(target);
             if (tls != null) {
-                conn = tls.handshake(conn, target).conn();
+                TlsConn tlsConn = tls.handshake(conn, target).conn();
+                inv.verboseInfo(tlsConn.protocol() + " " + tlsConn.cipherSuite()
+                        + (tlsConn.applicationProtocol() == null ? "" : ", ALPN " + tlsConn.applicationProtocol()));
+                conn = tlsConn;
             }
             timings = conn.timings();
             inv.verboseInfo("connected to " + ServerLifecycle.address(conn.remoteAddress()) + " from "
@@ -95,7 +99,9 @@ final class ConnectCommand implements NkCommand {
             if (inv.json()) {
                 inv.result(JsonResult.of(NAME, target.toString(), code, failure, timings.withTotal(System.nanoTime() - start))
                         .put("connect", Json.object().put("outcome", result.outcome().name().toLowerCase(Locale.ROOT))
-                                .put("sent", result.sent()).put("received", result.received())));
+                                .put("sent", result.sent()).put("received", result.received()))
+                        .put("tls", conn instanceof TlsConn t ? Json.object().put("protocol", t.protocol()).put("cipher", t.cipherSuite())
+                                .put("alpn", t.applicationProtocol()) : null));
             }
             if (failure != null) {
                 throw failure;

@@ -73,7 +73,7 @@ public final class Model {
                 + "schema (\"nk/1\"), command, target (HOST:PORT), ok, exit_code, error (null, or {kind, phase, message}, where kind "
                 + "names the exit code: error, usage, unknown_host, refused, tls, protocol, assertion, timeout, interrupted; and phase is "
                 + "dns, connect, tls, first-byte, idle or total where it applies), and timings {dns, connect, tls, first_byte, total} in "
-                + "milliseconds (null when not measured). A section of the command's own follows: connect has {outcome, sent, received}, "
+                + "milliseconds (null when not measured). A section of the command's own follows: connect has {outcome, sent, received} (and tls {protocol, cipher, alpn} with --tls), "
                 + "connect -z has port_check {address, port, open, reason}, tls-get has tls {protocol, cipher, alpn, sni, resumed, verified, "
                 + "verify_error, chain[] of {subject, issuer, subject_alt_names, not_before, not_after, days_left, key_type, key_bits, "
                 + "signature_algorithm, sha256, self_signed}}. For exit code 5 error.kind says what failed: expired, not_yet_valid, "

@@ -79,6 +79,18 @@ class TlsEchoTest {
     }
 
     @Test
+    void verboseAndJsonTellTheNegotiatedTls() throws Exception {
+        try (Background server = tlsEcho()) {
+            NkRun.Result r = NkRun.run("x".getBytes(StandardCharsets.US_ASCII), "-v", "--json", "connect", "--tls", "--cacert", ca,
+                    "localhost", String.valueOf(server.port()));
+            assertEquals(0, r.code(), r.toString());
+            assertTrue(r.stderr().contains("nk: connect: TLSv1.3 TLS_"), r.stderr());
+            assertTrue(r.out().matches("(?s)x\\{.*\"tls\":\\{\"protocol\":\"TLSv1.3\",\"cipher\":\"TLS_[A-Z0-9_]+\",\"alpn\":null}}\n"), r.out());
+            assertTrue(r.out().matches("(?s).*\"timings\":\\{\"dns\":[0-9.]+,\"connect\":[0-9.]+,\"tls\":[0-9.]+,.*"), r.out());
+        }
+    }
+
+    @Test
     void tls12HalfCloseToo() throws Exception {
         try (OpensslServer server = OpensslServer.start(good, "-tls1_2")) {
             NkRun.Result r = NkRun.run("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII),

@@ -98,6 +98,26 @@ class TlsGetCommandTest {
     }
 
     @Test
+    void cipherMismatchIsExit5() throws Exception {
+        try (OpensslServer server = OpensslServer.start(certs.good(), "-tls1_2", "-cipher", "ECDHE-ECDSA-CAMELLIA128-SHA256")) {
+            NkRun.Result r = NkRun.run("--json", "tls-get", "--cacert", ca, "localhost:" + server.port());
+            assertEquals(5, r.code(), r.toString());
+            assertTrue(r.out().contains("\"error\":{\"kind\":\"no_common_cipher\",\"phase\":\"tls\""), r.out());
+            assertTrue(r.stderr().startsWith("nk: tls-get: no cipher suite or parameters in common with the server"), r.stderr());
+        }
+    }
+
+    @Test
+    void cacertTakesADirectory() throws Exception {
+        Path cas = Files.createDirectories(dir.resolve("cas"));
+        Files.copy(Path.of(ca), cas.resolve("test-ca.crt"));
+        try (OpensslServer server = OpensslServer.start(certs.good())) {
+            NkRun.Result r = tlsGet(server, "--cacert", cas.toString());
+            assertEquals(0, r.code(), r.toString());
+        }
+    }
+
+    @Test
     void unknownAlpnIsExit5() throws Exception {
         try (OpensslServer server = OpensslServer.start(certs.good(), "-alpn", "http/1.1")) {
             NkRun.Result r = tlsGet(server, "--cacert", ca, "--alpn", "h2");
