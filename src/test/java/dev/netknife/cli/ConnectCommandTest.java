@@ -261,7 +261,7 @@ class ConnectCommandTest {
         String[] lines = r.out().split("\n");
         assertEquals("x", lines[0]);
         assertTrue(lines[1].startsWith("{\"schema\":\"nk/1\",\"command\":\"connect\",\"target\":\"127.0.0.1:" + port() + "\",\"ok\":true,\"exit_code\":0,\"error\":null,\"timings\":{\"dns\":"), lines[1]);
-        assertTrue(lines[1].endsWith("\"connect\":{\"outcome\":\"peer_closed\",\"sent\":2,\"received\":2}}"), lines[1]);
+        assertTrue(lines[1].endsWith("\"connect\":{\"outcome\":\"peer_closed\",\"sent\":2,\"received\":2},\"tls\":null}"), lines[1]);
     }
 
     @Test
