@@ -156,14 +156,17 @@ function _complete_nk() {
   # Edge case: if command line has no space after subcommand, then don't assume this subcommand is selected (remkop/picocli#1468).
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} echo-server" ];    then _picocli_nk; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} connect" ];    then _picocli_nk; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} http-get" ];    then _picocli_nk; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} tls-get" ];    then _picocli_nk; return $?; fi
 
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
   local cmds0=(echo-server)
   local cmds1=(connect)
-  local cmds2=(tls-get)
+  local cmds2=(http-get)
+  local cmds3=(tls-get)
 
-  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_nk_tlsget; return $?; fi
+  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_nk_tlsget; return $?; fi
+  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_nk_httpget; return $?; fi
   if CompWordsContainsArray "${cmds1[@]}"; then _picocli_nk_connect; return $?; fi
   if CompWordsContainsArray "${cmds0[@]}"; then _picocli_nk_echoserver; return $?; fi
 
@@ -177,7 +180,7 @@ function _picocli_nk() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="echo-server connect tls-get"
+  local commands="echo-server connect http-get tls-get"
   local flag_opts="'--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help' '--version'"
   local arg_opts="'--color'"
 
@@ -272,6 +275,78 @@ function _picocli_nk_connect() {
       return
       ;;
     '--concurrency')
+      return
+      ;;
+    '--servername')
+      return
+      ;;
+    '--alpn')
+      return
+      ;;
+    '--cacert')
+      return
+      ;;
+    '--tls-min')
+      return
+      ;;
+    '--tls-max')
+      return
+      ;;
+    '--cert')
+      return
+      ;;
+    '--key')
+      return
+      ;;
+    '--color')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `http-get` subcommand.
+function _picocli_nk_httpget() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-O' '--remote-name' '-L' '--location' '-i' '--include' '-I' '--head' '--fail' '--timing' '--compressed' '--allow-downgrade' '--insecure' '-4' '-6' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
+  local arg_opts="'-o' '--output' '--max-redirs' '-H' '--header' '-u' '--user' '--user-agent' '--connect-timeout' '--max-time' '--idle-timeout' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--cert' '--key' '--color'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-o'|'--output')
+      return
+      ;;
+    '--max-redirs')
+      return
+      ;;
+    '-H'|'--header')
+      return
+      ;;
+    '-u'|'--user')
+      return
+      ;;
+    '--user-agent')
+      return
+      ;;
+    '--connect-timeout')
+      return
+      ;;
+    '--max-time')
+      return
+      ;;
+    '--idle-timeout')
       return
       ;;
     '--servername')

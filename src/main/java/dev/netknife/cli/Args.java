@@ -27,6 +27,11 @@ public final class Args {
         return result.matchedOptionValue(name, new String[0]);
     }
 
+    /** All positional values (for a 0..* positional). */
+    public String[] strings0() {
+        return result.matchedPositionals().stream().flatMap(p -> p.stringValues().stream()).toArray(String[]::new);
+    }
+
     public String positional(int index) {
         return result.matchedPositionalValue(index, null);
     }

@@ -26,7 +26,7 @@ public final class Model {
     static CommandLine build(List<Commands.Entry> entries, Map<String, NkCommand> built) {
         CommandSpec root = CommandSpec.create().name("nk").version("nk " + version());
         root.usageMessage()
-                .description("A network Swiss-army knife: netcat, an echo server, TLS reports, and more, in one tool.")
+                .description("A network Swiss-army knife: netcat, an echo server, an HTTP client, TLS reports, and more, in one tool.")
                 .synopsisHeading("Usage: ")
                 .customSynopsis("nk [--json] [--color=WHEN] [-v|-q] COMMAND [ARGS...]", "       nk --version | --help | help COMMAND")
                 .descriptionHeading("%n")
@@ -74,7 +74,8 @@ public final class Model {
                 + "names the exit code: error, usage, unknown_host, refused, tls, protocol, assertion, timeout, interrupted; and phase is "
                 + "dns, connect, tls, first-byte, idle or total where it applies), and timings {dns, connect, tls, first_byte, total} in "
                 + "milliseconds (null when not measured). A section of the command's own follows: connect has {outcome, sent, received} (and tls {protocol, cipher, alpn} with --tls), "
-                + "connect -z has port_check {address, port, open, reason}, tls-get has tls {protocol, cipher, alpn, sni, resumed, verified, "
+                + "connect -z has port_check {address, port, open, reason}, http-get has http {url, method, status, reason, version, headers (lower-case names), bytes, redirects[], "
+                + "connection_reused}, tls-get has tls {protocol, cipher, alpn, sni, resumed, verified, "
                 + "verify_error, chain[] of {subject, issuer, subject_alt_names, not_before, not_after, days_left, key_type, key_bits, "
                 + "signature_algorithm, sha256, self_signed}}. For exit code 5 error.kind says what failed: expired, not_yet_valid, "
                 + "self_signed, unknown_issuer, hostname_mismatch, protocol_version, no_common_cipher, alpn, not_tls, peer_closed or "

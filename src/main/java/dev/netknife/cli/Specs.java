@@ -41,6 +41,12 @@ final class Specs {
                 .paramLabel(label).description(description).build();
     }
 
+    /** A positional that takes several values ({@code URL...}). */
+    static PositionalParamSpec positionals(String index, String arity, String label, String description) {
+        return PositionalParamSpec.builder().index(index).arity(arity).type(String[].class).auxiliaryTypes(String.class)
+                .required(!arity.startsWith("0")).paramLabel(label).description(description).build();
+    }
+
     static PositionalParamSpec positional(String index, String arity, String label, String description) {
         return PositionalParamSpec.builder().index(index).arity(arity).type(String.class)
                 .required(!arity.startsWith("0")).paramLabel(label).description(description).build();

@@ -29,7 +29,7 @@ class DocsUpToDateIT {
         Map<String, String> fresh = read(generated.resolve("man"));
         Map<String, String> committed = read(repo.resolve("man"));
         assertTrue(fresh.containsKey("nk.1") && fresh.containsKey("nk-connect.1") && fresh.containsKey("nk-echo-server.1")
-                && fresh.containsKey("nk-tls-get.1"), fresh.keySet().toString());
+                && fresh.containsKey("nk-tls-get.1") && fresh.containsKey("nk-http-get.1"), fresh.keySet().toString());
         assertEquals(fresh.keySet(), committed.keySet(), "man/" + FIX);
         for (String name : fresh.keySet()) {
             assertEquals(fresh.get(name), committed.get(name), "man/" + name + FIX);

@@ -1,0 +1,107 @@
+package dev.netknife.cli;
+
+import dev.netknife.ExitCode;
+import dev.netknife.NkException;
+import dev.netknife.http.HttpClient;
+import dev.netknife.http.HttpUrl;
+import dev.netknife.http.RequestHeaders;
+import dev.netknife.io.DialOptions;
+import dev.netknife.io.Dialer;
+import dev.netknife.io.IpVersion;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code nk http-get}: curl's GET, on nk's own HTTP/1.1 client. */
+final class HttpGetCommand implements NkCommand {
+    static final String NAME = "http-get";
+    static final String SUMMARY = "HTTP/1.1 GET (http and https) on nk's own client: redirects, keep-alive, gzip, timings.";
+
+    /** With nothing said, a silent server gives up after this long. */
+    private static final long DEFAULT_IDLE_MILLIS = 60_000;
+
+    @Override
+    public CommandSpec spec() {
+        CommandSpec spec = Specs.command(NAME, SUMMARY,
+                "nk http-get [-o FILE | -O] [-L] [-H 'K: V'] [-i] [-I] [--fail] [--timing] [--compressed] [--max-time DUR] [--cacert FILE] URL...");
+        spec.addOption(Specs.option("FILE", "Write the body to FILE (via a temporary file renamed when complete); one URL.", "-o", "--output"));
+        spec.addOption(Specs.flag("Write each body to a file named like the URL's last path segment.", "-O", "--remote-name"));
+        spec.addOption(Specs.flag("Follow redirects (301/302/303 become GET, 307/308 keep the method).", "-L", "--location"));
+        spec.addOption(Specs.option("N", "At most N redirects (default 20).", "--max-redirs"));
+        spec.addOption(Specs.repeatable("'K: V'", "Extra request header (repeatable); 'K:' with no value removes a default one.", "-H", "--header"));
+        spec.addOption(Specs.flag("Print the response head before the body.", "-i", "--include"));
+        spec.addOption(Specs.flag("HEAD request: print the response head only.", "-I", "--head"));
+        spec.addOption(Specs.flag("Exit 7 when the status is 400 or more (the body is still written).", "--fail"));
+        spec.addOption(Specs.flag("Print dns, connect, tls, first-byte and total times on stderr.", "--timing"));
+        spec.addOption(Specs.flag("Ask for gzip or deflate and decode it.", "--compressed"));
+        spec.addOption(Specs.option("USER:PASSWORD", "Basic authentication (sent to the first URL's origin only).", "-u", "--user"));
+        spec.addOption(Specs.option("TEXT", "User-Agent header (default nk/VERSION).", "--user-agent"));
+        spec.addOption(Specs.flag("Follow a redirect from https to http (refused by default).", "--allow-downgrade"));
+        spec.addOption(Specs.option("DUR", "Give up connecting after DUR, DNS included (default 10s).", "--connect-timeout"));
+        spec.addOption(Specs.option("DUR", "Give up on a URL after DUR in all (redirects included); exit 124, phase total.", "--max-time"));
+        spec.addOption(Specs.option("DUR", "Give up when no byte arrives for DUR (default 60s); exit 124, phase first-byte or idle.", "--idle-timeout"));
+        TlsOptions.addClient(spec);
+        spec.addOption(Specs.flag("IPv4 only.", "-4"));
+        spec.addOption(Specs.flag("IPv6 only.", "-6"));
+        spec.addPositional(Specs.positionals("0..*", "1..*", "URL", "http:// or https:// URLs; several reuse connections per origin."));
+        spec.usageMessage().footer(
+                "The body goes to stdout unchanged (binary safe) unless -o/-O. With --json one result object per URL goes to stdout "
+                        + "and a body without -o/-O is read and counted, not printed.",
+                "A short body, a bad chunk, a garbled status line or a header block over 64 KiB is exit 6.");
+        return spec;
+    }
+
+    @Override
+    public int run(Args args, Invocation inv) {
+        List<HttpUrl> urls = new ArrayList<>();
+        for (String text : args.strings0()) {
+            urls.add(HttpUrl.parse(text));
+        }
+        if (args.string("-o") != null && urls.size() > 1) {
+            throw NkException.usage("-o takes one URL; use -O to save several");
+        }
+        if (args.string("-o") != null && args.flag("-O")) {
+            throw NkException.usage("-o and -O exclude each other");
+        }
+        long connectTimeout = args.millis("--connect-timeout", DialOptions.DEFAULT_CONNECT_TIMEOUT_MILLIS);
+        Dialer dialer = new Dialer(new DialOptions(connectTimeout,
+                args.flag("-4") ? IpVersion.V4 : args.flag("-6") ? IpVersion.V6 : IpVersion.ANY));
+        HttpClient.Config config = new HttpClient.Config(
+                dialer,
+                () -> TlsOptions.client(args, inv, connectTimeout),
+                RequestHeaders.parseAll(args.strings("-H")),
+                args.string("--user-agent") != null ? args.string("--user-agent") : "nk/" + Model.version(),
+                args.string("-u") == null ? null : RequestHeaders.basic(args.string("-u")),
+                args.flag("--compressed"),
+                args.flag("-L"),
+                args.integer("--max-redirs", 20, 0, 1000),
+                args.flag("--allow-downgrade"),
+                args.millis("--max-time", 0),
+                args.millis("--idle-timeout", DEFAULT_IDLE_MILLIS),
+                args.flag("-I"));
+        HttpGetOutput output = new HttpGetOutput(inv, args.string("-o"), args.flag("-O"), args.flag("-i") || args.flag("-I"),
+                args.flag("--fail"), args.flag("--timing"));
+        ExitCode worst = ExitCode.OK;
+        NkException last = null;
+        try (HttpClient client = new HttpClient(config)) {
+            for (HttpUrl url : urls) {
+                try {
+                    output.fetch(client, url);
+                } catch (NkException e) {
+                    if (e.exitCode() == ExitCode.USAGE) {
+                        throw e;
+                    }
+                    last = e;
+                    worst = e.exitCode();
+                    if (urls.size() > 1) {
+                        inv.info(e.getMessage());
+                    }
+                }
+            }
+        }
+        if (last != null && urls.size() == 1) {
+            throw last;
+        }
+        return worst.code();
+    }
+}

@@ -1,0 +1,183 @@
+package dev.netknife.cli;
+
+import dev.netknife.ExitCode;
+import dev.netknife.NkException;
+import dev.netknife.http.HttpClient;
+import dev.netknife.http.HttpHeaders;
+import dev.netknife.http.HttpUrl;
+import dev.netknife.http.RequestLog;
+import dev.netknife.http.ResponseHead;
+import dev.netknife.io.AtomicFile;
+import dev.netknife.io.Timings;
+import dev.netknife.term.Json;
+import dev.netknife.term.JsonResult;
+import dev.netknife.term.Sanitizer;
+import dev.netknife.term.Units;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Where http-get's bodies, heads, logs and results go for one run: stdout, files, stderr, JSON. */
+final class HttpGetOutput {
+    private final Invocation inv;
+    private final String outputFile;
+    private final boolean remoteName;
+    private final boolean includeHead;
+    private final boolean fail;
+    private final boolean timing;
+
+    HttpGetOutput(Invocation inv, String outputFile, boolean remoteName, boolean includeHead, boolean fail, boolean timing) {
+        this.inv = inv;
+        this.outputFile = outputFile;
+        this.remoteName = remoteName;
+        this.includeHead = includeHead;
+        this.fail = fail;
+        this.timing = timing;
+    }
+
+    void fetch(HttpClient client, HttpUrl url) {
+        AtomicFile[] file = new AtomicFile[1];
+        long start = System.nanoTime();
+        try {
+            HttpClient.Result result = client.get(url, (u, head) -> open(u, head, file), log());
+            HttpClient.Exchange last = result.last();
+            if (file[0] != null) {
+                file[0].commit();
+            }
+            NkException failure = fail && last.head().status() >= 400
+                    ? new NkException(ExitCode.ASSERTION, null, "HTTP " + last.head().status()
+                            + (last.head().reason().isEmpty() ? "" : " " + Sanitizer.clean(last.head().reason())) + " (" + last.url() + ")", null)
+                    : null;
+            Timings timings = last.timings().withTotal(System.nanoTime() - start);
+            if (timing) {
+                inv.err().println("nk: http-get: " + timingLine(timings) + (last.reused() ? " (connection reused)" : ""));
+            }
+            if (inv.json()) {
+                inv.result(JsonResult.of(HttpGetCommand.NAME, url.toString(), failure == null ? ExitCode.OK : ExitCode.ASSERTION, failure, timings)
+                        .put("http", http(result)));
+            }
+            if (failure != null) {
+                throw failure;
+            }
+        } catch (IOException e) {
+            NkException nk = new NkException(ExitCode.FAILURE, null, "cannot write the body: " + e.getMessage(), e);
+            reportJson(url, nk, start);
+            throw nk;
+        } catch (NkException e) {
+            if (!inv.resultPrinted() || !inv.json()) {
+                reportJson(url, e, start);
+            }
+            throw e;
+        } finally {
+            if (file[0] != null) {
+                file[0].close();
+            }
+            inv.out().flush();
+        }
+    }
+
+    private void reportJson(HttpUrl url, NkException e, long start) {
+        if (inv.json() && e.exitCode() != ExitCode.ASSERTION) {
+            inv.result(JsonResult.of(HttpGetCommand.NAME, url.toString(), e.exitCode(), e, Timings.NONE.withTotal(System.nanoTime() - start)));
+        }
+    }
+
+    private OutputStream open(HttpUrl url, ResponseHead head, AtomicFile[] file) throws IOException {
+        if (includeHead && !inv.json()) {
+            inv.out().write(headText(head).getBytes(StandardCharsets.ISO_8859_1));
+        }
+        String name = outputFile != null ? outputFile : remoteName ? remoteFileName(url) : null;
+        if (name != null) {
+            file[0] = AtomicFile.create(Path.of(name));
+            return file[0].stream();
+        }
+        return inv.json() ? OutputStream.nullOutputStream() : inv.out();
+    }
+
+    private static String remoteFileName(HttpUrl url) {
+        String name = url.fileName();
+        if (name.isEmpty() || name.equals(".") || name.equals("..")) {
+            throw NkException.usage("-O: no file name in " + url + "; use -o FILE");
+        }
+        return java.net.URLDecoder.decode(name.replace("+", "%2B"), StandardCharsets.UTF_8).replace('/', '_');
+    }
+
+    private static String headText(ResponseHead head) {
+        StringBuilder s = new StringBuilder().append(head.version()).append(' ').append(head.status());
+        if (!head.reason().isEmpty()) {
+            s.append(' ').append(head.reason());
+        }
+        s.append("\r\n");
+        for (HttpHeaders.Field f : head.headers().fields()) {
+            s.append(f.name()).append(": ").append(f.value()).append("\r\n");
+        }
+        return s.append("\r\n").toString();
+    }
+
+    private RequestLog log() {
+        if (!inv.verbose() || inv.quiet()) {
+            return RequestLog.NONE;
+        }
+        return new RequestLog() {
+            @Override
+            public void request(String head) {
+                for (String line : head.split("\r\n")) {
+                    inv.err().println("> " + Sanitizer.clean(line));
+                }
+                inv.err().println(">");
+            }
+
+            @Override
+            public void response(ResponseHead head) {
+                for (String line : headText(head).split("\r\n")) {
+                    inv.err().println("< " + Sanitizer.clean(line));
+                }
+                inv.err().println("<");
+            }
+        };
+    }
+
+    private static String timingLine(Timings t) {
+        List<String> parts = new ArrayList<>();
+        parts.add("dns " + ms(t.dnsNanos()));
+        parts.add("connect " + ms(t.connectNanos()));
+        parts.add("tls " + ms(t.tlsNanos()));
+        parts.add("first-byte " + ms(t.firstByteNanos()));
+        parts.add("total " + ms(t.totalNanos()));
+        return String.join("  ", parts);
+    }
+
+    private static String ms(long nanos) {
+        return nanos < 0 ? "-" : Units.millis(nanos);
+    }
+
+    private static Json http(HttpClient.Result result) {
+        HttpClient.Exchange last = result.last();
+        Json headers = Json.object();
+        List<String> seen = new ArrayList<>();
+        for (HttpHeaders.Field f : last.head().headers().fields()) {
+            String key = f.name().toLowerCase(java.util.Locale.ROOT);
+            if (!seen.contains(key)) {
+                seen.add(key);
+                headers.put(key, String.join(", ", last.head().headers().all(f.name())));
+            }
+        }
+        List<String> redirects = new ArrayList<>();
+        for (int i = 0; i < result.hops().size() - 1; i++) {
+            redirects.add(result.hops().get(i).url().toString());
+        }
+        return Json.object()
+                .put("url", last.url().toString())
+                .put("method", last.method())
+                .put("status", last.head().status())
+                .put("reason", last.head().reason())
+                .put("version", last.head().version())
+                .put("headers", headers)
+                .put("bytes", last.bodyBytes())
+                .put("redirects", redirects)
+                .put("connection_reused", last.reused());
+    }
+}

@@ -1,0 +1,404 @@
+package dev.netknife.http;
+
+import dev.netknife.ExitCode;
+import dev.netknife.NkException;
+import dev.netknife.io.Conn;
+import dev.netknife.io.Dialer;
+import dev.netknife.io.IdleWatch;
+import dev.netknife.io.Timings;
+import dev.netknife.tls.TlsClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.InflaterInputStream;
+
+/**
+ * An HTTP/1.1 client for GET and HEAD on the I/O layer: keep-alive connections pooled per origin
+ * (several URLs in one run reuse them), redirects with credentials kept to their origin, gzip and
+ * deflate, and timeouts that say which phase ran out.
+ */
+public final class HttpClient implements AutoCloseable {
+
+    /**
+     * {@code headers}: user headers (an empty value removes a default); {@code basicAuth}: an
+     * Authorization value for the first origin only; {@code tls}: made on the first https URL.
+     * {@code maxTimeMillis} bounds each URL (redirects included), {@code idleTimeoutMillis} each wait for bytes.
+     */
+    public record Config(Dialer dialer, Supplier<TlsClient> tls, List<HttpHeaders.Field> headers, String userAgent,
+            String basicAuth, boolean compressed, boolean followRedirects, int maxRedirects, boolean allowDowngrade,
+            long maxTimeMillis, long idleTimeoutMillis, boolean head) {
+    }
+
+    /** Where a final response's body goes: called once with the head, before any body byte. */
+    @FunctionalInterface
+    public interface Sink {
+        OutputStream open(HttpUrl url, ResponseHead head) throws IOException;
+    }
+
+    /** One request and its response. */
+    public record Exchange(HttpUrl url, String method, ResponseHead head, long bodyBytes, Timings timings, boolean reused) {
+    }
+
+    /** A URL fetched: every hop (redirects first, the final response last). */
+    public record Result(List<Exchange> hops) {
+        public Exchange last() {
+            return hops.getLast();
+        }
+    }
+
+    /** One connection and its buffered reader. */
+    private record Connection(Conn conn, HttpInput input) {
+    }
+
+    private final Config config;
+    private final Map<String, ArrayDeque<Connection>> idle = new HashMap<>();
+    private final IdleWatch idleWatch;
+    private TlsClient tls;
+
+    public HttpClient(Config config) {
+        this.config = config;
+        this.idleWatch = config.idleTimeoutMillis() > 0 ? new IdleWatch(config.idleTimeoutMillis()) : null;
+    }
+
+    /** Fetches one URL (following redirects if configured); the final body goes to {@code sink}. */
+    public Result get(HttpUrl start, Sink sink, RequestLog log) {
+        List<Exchange> hops = new ArrayList<>();
+        HttpUrl url = start;
+        boolean sameOrigin = true;
+        long deadline = config.maxTimeMillis() > 0 ? System.nanoTime() + config.maxTimeMillis() * 1_000_000 : 0;
+        while (true) {
+            boolean follow = config.followRedirects();
+            Exchange ex = exchange(url, sameOrigin, deadline, log, (u, head) -> follow && isRedirect(head) ? null : sink.open(u, head));
+            hops.add(ex);
+            ResponseHead head = ex.head();
+            if (!follow || !isRedirect(head)) {
+                return new Result(hops);
+            }
+            if (hops.size() > config.maxRedirects()) {
+                throw new NkException(ExitCode.PROTOCOL, null, "too many redirects: more than " + config.maxRedirects()
+                        + " (--max-redirs) (" + start + ")", null);
+            }
+            HttpUrl next = url.resolve(head.headers().first("Location"));
+            if (url.https() && !next.https() && !config.allowDowngrade()) {
+                throw new NkException(ExitCode.FAILURE, null, "refusing to follow a redirect from https to http (" + next
+                        + "); --allow-downgrade permits it", null);
+            }
+            sameOrigin = sameOrigin && next.origin().equals(start.origin());
+            url = next;
+        }
+    }
+
+    private static boolean isRedirect(ResponseHead head) {
+        int s = head.status();
+        return (s == 301 || s == 302 || s == 303 || s == 307 || s == 308) && head.headers().has("Location");
+    }
+
+    /** One request, retried once on a fresh connection when a pooled one turns out to be closed. */
+    private Exchange exchange(HttpUrl url, boolean sameOrigin, long deadline, RequestLog log, Sink sink) {
+        Connection pooled = takeIdle(url.origin());
+        if (pooled != null) {
+            Exchange ex = tryExchange(pooled, true, url, sameOrigin, deadline, log, sink);
+            if (ex != null) {
+                return ex;
+            }
+        }
+        Connection fresh = connect(url);
+        return tryExchange(fresh, false, url, sameOrigin, deadline, log, sink);
+    }
+
+    private Connection connect(HttpUrl url) {
+        Conn conn = config.dialer().dial(url.endpoint());
+        if (url.https()) {
+            if (tls == null) {
+                tls = config.tls().get();
+            }
+            conn = tls.handshake(conn, url.endpoint()).conn();
+        }
+        return new Connection(conn, new HttpInput(conn));
+    }
+
+    /** Null when a reused connection was already closed by the server (nothing of a response came). */
+    private Exchange tryExchange(Connection c, boolean reused, HttpUrl url, boolean sameOrigin, long deadline, RequestLog log, Sink sink) {
+        String method = config.head() ? "HEAD" : "GET";
+        Timer timer = new Timer(c.conn(), deadline, idleWatch);
+        long start = System.nanoTime();
+        ResponseHead head;
+        try {
+            byte[] request = request(url, method, sameOrigin);
+            log.request(new String(request, StandardCharsets.ISO_8859_1));
+            c.conn().write(ByteBuffer.wrap(request));
+            head = ResponseHead.read(c.input());
+            int interim = 0;
+            while (head != null && head.status() >= 100 && head.status() < 200 && head.status() != 101) {
+                if (++interim > HttpLimits.MAX_INTERIM) {
+                    throw HttpInput.protocol("more than " + HttpLimits.MAX_INTERIM + " interim (1xx) responses");
+                }
+                head = ResponseHead.read(c.input());
+            }
+        } catch (IOException | NkException e) {
+            c.conn().close();
+            timer.stop();
+            if (reused && !(e instanceof NkException)) {
+                return null;
+            }
+            throw failure(e, timer, url, false);
+        }
+        if (head == null) {
+            c.conn().close();
+            timer.stop();
+            if (reused) {
+                return null;
+            }
+            throw new NkException(ExitCode.PROTOCOL, "first-byte", "the server closed the connection without a response (" + url.endpoint() + ")", null);
+        }
+        if (head.status() == 101) {
+            c.conn().close();
+            timer.stop();
+            throw new NkException(ExitCode.PROTOCOL, null, "the server switched protocols (101), which http-get does not speak (" + url.endpoint() + ")", null);
+        }
+        long firstByte = System.nanoTime() - start;
+        log.response(head);
+        long bytes;
+        boolean complete;
+        BodyStream framing = null;
+        try {
+            BodyStream body = body(c.input(), head, method);
+            framing = body;
+            OutputStream out = sink.open(url, head);
+            bytes = copy(decoded(body, head), out == null ? OutputStream.nullOutputStream() : out);
+            complete = body.complete();
+        } catch (IOException | NkException e) {
+            c.conn().close();
+            timer.stop();
+            throw failure(e, timer, url, true);
+        }
+        timer.stop();
+        if (complete && head.keepAlive() && !c.input().hasBuffered() && !(framing instanceof BodyStream.UntilClose)) {
+            putIdle(url.origin(), c);
+        } else {
+            c.conn().close();
+        }
+        Timings base = reused ? Timings.NONE : c.conn().timings();
+        return new Exchange(url, method, head, bytes, base.withFirstByte(firstByte).withTotal(System.nanoTime() - start), reused);
+    }
+
+    private byte[] request(HttpUrl url, String method, boolean sameOrigin) {
+        HttpHeaders h = new HttpHeaders();
+        h.add("Host", url.hostHeader());
+        h.add("User-Agent", config.userAgent());
+        h.add("Accept", "*/*");
+        if (config.compressed()) {
+            h.add("Accept-Encoding", "gzip, deflate");
+        }
+        String auth = url.userInfo() != null ? RequestHeaders.basic(percentDecode(url.userInfo())) : config.basicAuth();
+        if (auth != null && sameOrigin) {
+            h.add("Authorization", auth);
+        }
+        for (HttpHeaders.Field f : config.headers()) {
+            if (!sameOrigin && isCredential(f.name())) {
+                continue; // never sent to another origin
+            }
+            h.remove(f.name());
+            if (!f.value().isEmpty()) {
+                h.add(f.name(), f.value());
+            }
+        }
+        StringBuilder text = new StringBuilder(256).append(method).append(' ').append(url.target()).append(" HTTP/1.1\r\n");
+        for (HttpHeaders.Field f : h.fields()) {
+            text.append(f.name()).append(": ").append(f.value()).append("\r\n");
+        }
+        return text.append("\r\n").toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static boolean isCredential(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        return n.equals("authorization") || n.equals("cookie") || n.equals("proxy-authorization");
+    }
+
+    private static String percentDecode(String s) {
+        return java.net.URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    /** Which framing the body has (RFC 9112 6.3); conflicting framing is an error, not a guess. */
+    private static BodyStream body(HttpInput in, ResponseHead head, String method) {
+        BodyStream kind = body(head, method);
+        if (kind == null) {
+            return BodyStream.empty(in);
+        }
+        if (kind instanceof BodyStream.Chunked) {
+            return new BodyStream.Chunked(in);
+        }
+        if (kind instanceof BodyStream.UntilClose) {
+            return new BodyStream.UntilClose(in);
+        }
+        return new BodyStream.Fixed(in, contentLength(head));
+    }
+
+    /** A framing prototype (no input attached) or null for no body. */
+    private static BodyStream body(ResponseHead head, String method) {
+        int s = head.status();
+        if (method.equals("HEAD") || s == 204 || s == 304 || (s >= 100 && s < 200)) {
+            return null;
+        }
+        List<String> te = head.headers().all("Transfer-Encoding");
+        if (!te.isEmpty()) {
+            if (head.headers().has("Content-Length")) {
+                throw HttpInput.protocol("the response has both Transfer-Encoding and Content-Length (RFC 9112 6.1)");
+            }
+            String[] codings = String.join(",", te).split(",");
+            if (!codings[codings.length - 1].strip().equalsIgnoreCase("chunked")) {
+                throw HttpInput.protocol("Transfer-Encoding does not end in chunked: '" + String.join(",", te) + "'");
+            }
+            for (int i = 0; i < codings.length - 1; i++) {
+                if (codings[i].strip().equalsIgnoreCase("chunked")) {
+                    throw HttpInput.protocol("chunked applied more than once");
+                }
+            }
+            return new BodyStream.Chunked(null);
+        }
+        if (head.headers().has("Content-Length")) {
+            contentLength(head);
+            return new BodyStream.Fixed(null, 0);
+        }
+        return new BodyStream.UntilClose(null);
+    }
+
+    private static long contentLength(ResponseHead head) {
+        long length = -1;
+        for (String value : head.headers().all("Content-Length")) {
+            for (String part : value.split(",")) {
+                String p = part.strip();
+                if (p.isEmpty() || p.length() > 18 || !p.chars().allMatch(Character::isDigit)) {
+                    throw HttpInput.protocol("bad Content-Length '" + dev.netknife.term.Sanitizer.clean(value) + "'");
+                }
+                long v = Long.parseLong(p);
+                if (length >= 0 && v != length) {
+                    throw HttpInput.protocol("conflicting Content-Length values");
+                }
+                length = v;
+            }
+        }
+        return length;
+    }
+
+    private InputStream decoded(BodyStream body, ResponseHead head) throws IOException {
+        String encoding = head.headers().first("Content-Encoding");
+        if (!config.compressed() || encoding == null || body instanceof BodyStream.Fixed f && contentLength(head) == 0) {
+            return body;
+        }
+        return switch (encoding.strip().toLowerCase(Locale.ROOT)) {
+            case "gzip", "x-gzip" -> new GZIPInputStream(body, 64 * 1024);
+            case "deflate" -> new InflaterInputStream(body);
+            default -> body;
+        };
+    }
+
+    private static long copy(InputStream in, OutputStream out) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        long total = 0;
+        int n;
+        while ((n = in.read(buffer, 0, buffer.length)) >= 0) {
+            if (n > 0) {
+                out.write(buffer, 0, n);
+                total += n;
+            }
+        }
+        // drain a decoder's underlying body so the connection can be reused
+        return total;
+    }
+
+    private NkException failure(Exception e, Timer timer, HttpUrl url, boolean gotHead) {
+        if (timer.expiredPhase() != null) {
+            return NkException.timeout(timer.expiredPhase().equals("idle") && !gotHead ? "first-byte" : timer.expiredPhase(),
+                    (timer.expiredPhase().equals("total") ? "--max-time ran out" : "no data for " + dev.netknife.io.Durations.format(config.idleTimeoutMillis()))
+                            + (gotHead ? " while reading the body" : " while waiting for the response") + " (" + url.endpoint() + ")");
+        }
+        if (e instanceof NkException nk) {
+            return nk.exitCode() == ExitCode.PROTOCOL && !nk.getMessage().contains(url.endpoint().toString())
+                    ? new NkException(ExitCode.PROTOCOL, nk.phase(), nk.kind(), nk.getMessage() + " (" + url.endpoint() + ")", nk)
+                    : nk;
+        }
+        if (e instanceof java.util.zip.ZipException) {
+            return new NkException(ExitCode.PROTOCOL, null, "bad " + "compressed body: " + e.getMessage() + " (" + url.endpoint() + ")", e);
+        }
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (message.contains("reset")) {
+            return new NkException(ExitCode.PROTOCOL, null, "the server reset the connection " + (gotHead ? "in the middle of the body" : "before responding")
+                    + " (" + url.endpoint() + ")", e);
+        }
+        return new NkException(ExitCode.FAILURE, null, message + " (" + url.endpoint() + ")", e);
+    }
+
+    private Connection takeIdle(String origin) {
+        ArrayDeque<Connection> q = idle.get(origin);
+        return q == null ? null : q.pollFirst();
+    }
+
+    private void putIdle(String origin, Connection c) {
+        idle.computeIfAbsent(origin, o -> new ArrayDeque<>()).addFirst(c);
+    }
+
+    @Override
+    public void close() {
+        for (ArrayDeque<Connection> q : idle.values()) {
+            for (Connection c : q) {
+                c.conn().close();
+            }
+        }
+        idle.clear();
+        if (idleWatch != null) {
+            idleWatch.close();
+        }
+    }
+
+    /** Closes the connection when --max-time or the idle timeout runs out, and remembers which. */
+    private static final class Timer {
+        private final IdleWatch idle;
+        private final Thread total;
+        private final Conn conn;
+        private volatile String expired;
+
+        Timer(Conn conn, long deadlineNanos, IdleWatch idle) {
+            this.conn = conn;
+            this.idle = idle;
+            if (idle != null) {
+                idle.watch(conn);
+            }
+            this.total = deadlineNanos == 0 ? null : Thread.ofVirtual().start(() -> {
+                try {
+                    java.util.concurrent.TimeUnit.NANOSECONDS.sleep(Math.max(1, deadlineNanos - System.nanoTime()));
+                    expired = "total";
+                    conn.close();
+                } catch (InterruptedException e) {
+                    // stopped in time
+                }
+            });
+        }
+
+        String expiredPhase() {
+            if (expired != null) {
+                return expired;
+            }
+            return idle != null && idle.expired(conn) ? "idle" : null;
+        }
+
+        void stop() {
+            if (total != null) {
+                total.interrupt();
+            }
+            if (idle != null && idle.unwatch(conn) && expired == null) {
+                expired = "idle";
+            }
+        }
+    }
+}

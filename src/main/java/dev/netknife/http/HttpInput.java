@@ -1,0 +1,104 @@
+package dev.netknife.http;
+
+import dev.netknife.ExitCode;
+import dev.netknife.NkException;
+import dev.netknife.io.Conn;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Buffered reading of one connection's responses: lines for heads (with a size limit) and raw
+ * bytes for bodies. Large body reads bypass the buffer once it is drained.
+ */
+final class HttpInput {
+    private final Conn conn;
+    private final byte[] buffer = new byte[16 * 1024];
+    private int start;
+    private int end;
+
+    HttpInput(Conn conn) {
+        this.conn = conn;
+    }
+
+    /** True when bytes are buffered (a server that sent more than its response asked for). */
+    boolean hasBuffered() {
+        return end > start;
+    }
+
+    /**
+     * One line without its ending. CRLF or a bare LF ends it (RFC 9112 2.2 allows LF); a bare CR
+     * inside is an error. {@code budget} is what is left of the head limit; null at a clean EOF
+     * before any byte.
+     */
+    String readLine(int[] budget, String what) throws IOException {
+        StringBuilder line = new StringBuilder(64);
+        boolean any = false;
+        while (true) {
+            if (start == end && !fill()) {
+                if (!any) {
+                    return null;
+                }
+                throw protocol("the server closed the connection in the middle of the " + what);
+            }
+            any = true;
+            byte b = buffer[start++];
+            if (--budget[0] < 0) {
+                throw protocol("the response " + what + " is larger than the limit of " + (HttpLimits.HEAD_BYTES / 1024) + " KiB");
+            }
+            if (b == '\n') {
+                int len = line.length();
+                if (len > 0 && line.charAt(len - 1) == '\r') {
+                    line.setLength(len - 1);
+                }
+                if (line.indexOf("\r") >= 0) {
+                    throw protocol("bare CR in the response " + what);
+                }
+                return line.toString();
+            }
+            if (b == 0) {
+                throw protocol("NUL byte in the response " + what);
+            }
+            line.append((char) (b & 0xff));
+        }
+    }
+
+    /** Up to {@code len} body bytes; -1 at end of stream. */
+    int read(byte[] b, int off, int len) throws IOException {
+        if (start < end) {
+            int n = Math.min(len, end - start);
+            System.arraycopy(buffer, start, b, off, n);
+            start += n;
+            return n;
+        }
+        if (len >= buffer.length) {
+            int n;
+            do {
+                n = conn.read(ByteBuffer.wrap(b, off, len));
+            } while (n == 0);
+            return n;
+        }
+        if (!fill()) {
+            return -1;
+        }
+        return read(b, off, len);
+    }
+
+    private boolean fill() throws IOException {
+        start = 0;
+        int n;
+        do {
+            n = conn.read(ByteBuffer.wrap(buffer, 0, buffer.length));
+        } while (n == 0);
+        end = Math.max(n, 0);
+        return n > 0;
+    }
+
+    static NkException protocol(String message) {
+        return new NkException(ExitCode.PROTOCOL, null, message, null);
+    }
+
+    static String latin1(byte[] bytes) {
+        return new String(bytes, StandardCharsets.ISO_8859_1);
+    }
+}

@@ -1,0 +1,82 @@
+package dev.netknife.http;
+
+import java.io.IOException;
+import java.util.Locale;
+
+/** A parsed status line and header block. */
+public record ResponseHead(String version, int status, String reason, HttpHeaders headers) {
+
+    /** Reads one head; null when the connection closed before a single byte (a stale keep-alive connection). */
+    static ResponseHead read(HttpInput in) throws IOException {
+        int[] budget = {HttpLimits.HEAD_BYTES};
+        String statusLine = in.readLine(budget, "status line");
+        if (statusLine == null) {
+            return null;
+        }
+        if (!statusLine.startsWith("HTTP/1.") || statusLine.length() < 12 || statusLine.charAt(8) != ' '
+                || !Character.isDigit(statusLine.charAt(7))) {
+            throw HttpInput.protocol("bad status line: " + quote(statusLine));
+        }
+        String code = statusLine.substring(9, 12);
+        if (!code.chars().allMatch(Character::isDigit) || (statusLine.length() > 12 && statusLine.charAt(12) != ' ')) {
+            throw HttpInput.protocol("bad status code in: " + quote(statusLine));
+        }
+        int status = Integer.parseInt(code);
+        if (status < 100) {
+            throw HttpInput.protocol("bad status code in: " + quote(statusLine));
+        }
+        String reason = statusLine.length() > 13 ? statusLine.substring(13) : "";
+        HttpHeaders headers = new HttpHeaders();
+        readFields(in, budget, headers, "header block");
+        return new ResponseHead(statusLine.substring(0, 8), status, reason, headers);
+    }
+
+    /** Header or trailer fields up to the empty line. */
+    static void readFields(HttpInput in, int[] budget, HttpHeaders into, String what) throws IOException {
+        while (true) {
+            String line = in.readLine(budget, what);
+            if (line == null) {
+                throw HttpInput.protocol("the server closed the connection in the middle of the " + what);
+            }
+            if (line.isEmpty()) {
+                return;
+            }
+            if (line.charAt(0) == ' ' || line.charAt(0) == '\t') {
+                throw HttpInput.protocol("obsolete line folding in the " + what + " (RFC 9112 5.2)");
+            }
+            int colon = line.indexOf(':');
+            if (colon <= 0) {
+                throw HttpInput.protocol("bad header line: " + quote(line));
+            }
+            String name = line.substring(0, colon);
+            for (int i = 0; i < name.length(); i++) {
+                if (!isTokenChar(name.charAt(i))) {
+                    throw HttpInput.protocol("bad header name: " + quote(name));
+                }
+            }
+            into.add(name, line.substring(colon + 1).strip());
+        }
+    }
+
+    private static boolean isTokenChar(char c) {
+        return c > 0x20 && c < 0x7f && "\"(),/:;<=>?@[\\]{}".indexOf(c) < 0;
+    }
+
+    private static String quote(String s) {
+        String cut = s.length() > 80 ? s.substring(0, 80) + "..." : s;
+        return "'" + dev.netknife.term.Sanitizer.clean(cut) + "'";
+    }
+
+    /** HTTP/1.1 keeps the connection unless told to close; HTTP/1.0 only with keep-alive. */
+    boolean keepAlive() {
+        if (headers.hasToken("Connection", "close")) {
+            return false;
+        }
+        return version.equals("HTTP/1.1") || headers.hasToken("Connection", "keep-alive");
+    }
+
+    String contentType() {
+        String t = headers.first("Content-Type");
+        return t == null ? null : t.toLowerCase(Locale.ROOT);
+    }
+}

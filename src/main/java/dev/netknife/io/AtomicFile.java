@@ -1,0 +1,72 @@
+package dev.netknife.io;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * A download target: a regular file is written under a temporary name in the same directory and
+ * renamed over the target only when complete, so a failed download never leaves a truncated file.
+ * Anything else (/dev/null, a FIFO, a terminal) is written directly; nk never renames over a device.
+ */
+public final class AtomicFile implements AutoCloseable {
+    private final Path target;
+    private final Path temp;
+    private final OutputStream out;
+    private boolean committed;
+
+    private AtomicFile(Path target, Path temp, OutputStream out) {
+        this.target = target;
+        this.temp = temp;
+        this.out = out;
+    }
+
+    public static AtomicFile create(Path target) throws IOException {
+        boolean special = Files.exists(target) && !Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(target);
+        if (special) {
+            return new AtomicFile(target, null, Files.newOutputStream(target));
+        }
+        if (Files.isDirectory(target)) {
+            throw new IOException(target + " is a directory");
+        }
+        Path dir = target.toAbsolutePath().getParent();
+        Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".nk-part");
+        return new AtomicFile(target, temp, Files.newOutputStream(temp));
+    }
+
+    public OutputStream stream() {
+        return out;
+    }
+
+    /** Closes and moves the finished file into place. */
+    public void commit() throws IOException {
+        out.close();
+        if (temp != null) {
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
+        committed = true;
+    }
+
+    /** Without a commit, the temporary file is removed and the target is left as it was. */
+    @Override
+    public void close() {
+        if (committed) {
+            return;
+        }
+        try {
+            out.close();
+        } catch (IOException ignored) {
+            // being discarded anyway
+        }
+        if (temp != null) {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException ignored) {
+                // a leftover .nk-part file is visible and harmless
+            }
+        }
+    }
+}
