@@ -320,7 +320,7 @@ function _picocli_nk_httpget() {
 
   local commands=""
   local flag_opts="'-O' '--remote-name' '-L' '--location' '-i' '--include' '-I' '--head' '--fail' '--timing' '--compressed' '--allow-downgrade' '--insecure' '-4' '-6' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
-  local arg_opts="'-o' '--output' '--max-redirs' '-H' '--header' '-u' '--user' '--user-agent' '--connect-timeout' '--max-time' '--idle-timeout' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--cert' '--key' '--color'"
+  local arg_opts="'-o' '--output' '--max-redirs' '-H' '--header' '-u' '--user' '--user-agent' '--parallel' '--connect-timeout' '--max-time' '--idle-timeout' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--cert' '--key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -338,6 +338,9 @@ function _picocli_nk_httpget() {
       return
       ;;
     '--user-agent')
+      return
+      ;;
+    '--parallel')
       return
       ;;
     '--connect-timeout')

@@ -10,6 +10,8 @@ import dev.netknife.io.Dialer;
 import dev.netknife.io.IpVersion;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Supplier;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code nk http-get}: curl's GET, on nk's own HTTP/1.1 client. */
@@ -37,6 +39,7 @@ final class HttpGetCommand implements NkCommand {
         spec.addOption(Specs.option("USER:PASSWORD", "Basic authentication (sent to the first URL's origin only).", "-u", "--user"));
         spec.addOption(Specs.option("TEXT", "User-Agent header (default nk/VERSION).", "--user-agent"));
         spec.addOption(Specs.flag("Follow a redirect from https to http (refused by default).", "--allow-downgrade"));
+        spec.addOption(Specs.option("N", "Fetch the URLs with N connections at once (bodies to stdout may then interleave; use -O).", "--parallel"));
         spec.addOption(Specs.option("DUR", "Give up connecting after DUR, DNS included (default 10s).", "--connect-timeout"));
         spec.addOption(Specs.option("DUR", "Give up on a URL after DUR in all (redirects included); exit 124, phase total.", "--max-time"));
         spec.addOption(Specs.option("DUR", "Give up when no byte arrives for DUR (default 60s); exit 124, phase first-byte or idle.", "--idle-timeout"));
@@ -68,7 +71,7 @@ final class HttpGetCommand implements NkCommand {
                 args.flag("-4") ? IpVersion.V4 : args.flag("-6") ? IpVersion.V6 : IpVersion.ANY));
         HttpClient.Config config = new HttpClient.Config(
                 dialer,
-                () -> TlsOptions.client(args, inv, connectTimeout),
+                new Once<>(() -> TlsOptions.client(args, inv, connectTimeout)),
                 RequestHeaders.parseAll(args.strings("-H")),
                 args.string("--user-agent") != null ? args.string("--user-agent") : "nk/" + Model.version(),
                 args.string("-u") == null ? null : RequestHeaders.basic(args.string("-u")),
@@ -81,27 +84,82 @@ final class HttpGetCommand implements NkCommand {
                 args.flag("-I"));
         HttpGetOutput output = new HttpGetOutput(inv, args.string("-o"), args.flag("-O"), args.flag("-i") || args.flag("-I"),
                 args.flag("--fail"), args.flag("--timing"));
-        ExitCode worst = ExitCode.OK;
-        NkException last = null;
-        try (HttpClient client = new HttpClient(config)) {
-            for (HttpUrl url : urls) {
+        int parallel = Math.min(args.integer("--parallel", 1, 1, 1000), urls.size());
+        Outcome outcome = new Outcome(inv, urls.size() > 1);
+        if (parallel == 1) {
+            try (HttpClient client = new HttpClient(config)) {
+                for (HttpUrl url : urls) {
+                    outcome.fetch(output, client, url);
+                }
+            }
+        } else {
+            ConcurrentLinkedQueue<HttpUrl> queue = new ConcurrentLinkedQueue<>(urls);
+            List<Thread> workers = new ArrayList<>();
+            for (int i = 0; i < parallel; i++) {
+                workers.add(Thread.ofVirtual().name("nk-http-" + i).start(() -> {
+                    try (HttpClient client = new HttpClient(config)) {
+                        HttpUrl url;
+                        while ((url = queue.poll()) != null) {
+                            outcome.fetch(output, client, url);
+                        }
+                    }
+                }));
+            }
+            for (Thread worker : workers) {
                 try {
-                    output.fetch(client, url);
-                } catch (NkException e) {
-                    if (e.exitCode() == ExitCode.USAGE) {
-                        throw e;
-                    }
-                    last = e;
-                    worst = e.exitCode();
-                    if (urls.size() > 1) {
-                        inv.info(e.getMessage());
-                    }
+                    worker.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return ExitCode.INTERRUPTED.code();
                 }
             }
         }
-        if (last != null && urls.size() == 1) {
-            throw last;
+        return outcome.code();
+    }
+
+    /** The exit code of a run over several URLs: the last failure's; each failure is said as it happens. */
+    private static final class Outcome {
+        private final Invocation inv;
+        private final boolean several;
+        private volatile ExitCode worst = ExitCode.OK;
+
+        Outcome(Invocation inv, boolean several) {
+            this.inv = inv;
+            this.several = several;
         }
-        return worst.code();
+
+        void fetch(HttpGetOutput output, HttpClient client, HttpUrl url) {
+            try {
+                output.fetch(client, url);
+            } catch (NkException e) {
+                if (!several || e.exitCode() == ExitCode.USAGE) {
+                    throw e;
+                }
+                worst = e.exitCode();
+                inv.err().println("nk: " + NAME + ": " + e.getMessage());
+            }
+        }
+
+        int code() {
+            return worst.code();
+        }
+    }
+
+    /** Makes the value on first use, once, for every thread. */
+    private static final class Once<T> implements Supplier<T> {
+        private final Supplier<T> factory;
+        private T value;
+
+        Once(Supplier<T> factory) {
+            this.factory = factory;
+        }
+
+        @Override
+        public synchronized T get() {
+            if (value == null) {
+                value = factory.get();
+            }
+            return value;
+        }
     }
 }

@@ -11,6 +11,7 @@ import dev.netknife.io.AtomicFile;
 import dev.netknife.io.Timings;
 import dev.netknife.term.Json;
 import dev.netknife.term.JsonResult;
+import dev.netknife.term.ProgressBar;
 import dev.netknife.term.Sanitizer;
 import dev.netknife.term.Units;
 import java.io.IOException;
@@ -28,6 +29,7 @@ final class HttpGetOutput {
     private final boolean includeHead;
     private final boolean fail;
     private final boolean timing;
+    private final boolean progress;
 
     HttpGetOutput(Invocation inv, String outputFile, boolean remoteName, boolean includeHead, boolean fail, boolean timing) {
         this.inv = inv;
@@ -36,16 +38,21 @@ final class HttpGetOutput {
         this.includeHead = includeHead;
         this.fail = fail;
         this.timing = timing;
+        this.progress = inv.ttys().stderr() && !inv.quiet() && !inv.json();
     }
 
     void fetch(HttpClient client, HttpUrl url) {
         AtomicFile[] file = new AtomicFile[1];
+        ProgressBar[] bar = new ProgressBar[1];
         long start = System.nanoTime();
         try {
-            HttpClient.Result result = client.get(url, (u, head) -> open(u, head, file), log());
+            HttpClient.Result result = client.get(url, (u, head) -> open(u, head, file, bar), log());
             HttpClient.Exchange last = result.last();
             if (file[0] != null) {
                 file[0].commit();
+            }
+            if (bar[0] != null) {
+                bar[0].finish();
             }
             NkException failure = fail && last.head().status() >= 400
                     ? new NkException(ExitCode.ASSERTION, null, "HTTP " + last.head().status()
@@ -85,16 +92,29 @@ final class HttpGetOutput {
         }
     }
 
-    private OutputStream open(HttpUrl url, ResponseHead head, AtomicFile[] file) throws IOException {
+    private OutputStream open(HttpUrl url, ResponseHead head, AtomicFile[] file, ProgressBar[] bar) throws IOException {
         if (includeHead && !inv.json()) {
             inv.out().write(headText(head).getBytes(StandardCharsets.ISO_8859_1));
         }
         String name = outputFile != null ? outputFile : remoteName ? remoteFileName(url) : null;
         if (name != null) {
             file[0] = AtomicFile.create(Path.of(name));
+            if (progress) {
+                bar[0] = new ProgressBar(inv.err(), name, contentLength(head));
+                return bar[0].counting(file[0].stream());
+            }
             return file[0].stream();
         }
         return inv.json() ? OutputStream.nullOutputStream() : inv.out();
+    }
+
+    private static long contentLength(ResponseHead head) {
+        String value = head.headers().first("Content-Length");
+        try {
+            return value == null || head.headers().has("Content-Encoding") ? -1 : Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     private static String remoteFileName(HttpUrl url) {

@@ -64,7 +64,8 @@ class HttpGetCommandTest {
                 ssl_certificate %s;
                 ssl_certificate_key %s;
                 root %s;
-                """.formatted(good, TestCerts.keyOf(good), root));
+                location = /down { return 302 %s/small.txt; }
+                """.formatted(good, TestCerts.keyOf(good), root, base));
     }
 
     @AfterAll
@@ -139,6 +140,46 @@ class HttpGetCommandTest {
         assertTrue(lines[1].contains("\"connection_reused\":true"), lines[1]);
         assertTrue(lines[2].contains("\"connection_reused\":true"), lines[2]);
         assertEquals("small\nsmall\n", NkRun.run("http-get", base + "/small.txt", base + "/small.txt").out());
+    }
+
+    @Test
+    void parallelFetchesEveryUrl() {
+        String[] args = new String[13];
+        args[0] = "--json";
+        args[1] = "http-get";
+        args[2] = "--parallel";
+        args[3] = "3";
+        for (int i = 4; i < 13; i++) {
+            args[i] = base + "/text.txt";
+        }
+        NkRun.Result r = NkRun.run(args);
+        assertEquals(0, r.code(), r.stderr());
+        String[] lines = r.out().split("\n");
+        assertEquals(9, lines.length);
+        for (String line : lines) {
+            assertTrue(line.contains("\"status\":200") && line.contains("\"bytes\":50000"), line);
+        }
+        assertEquals(6, r.out().split("\"connection_reused\":true", -1).length - 1, "3 connections for 9 URLs: " + r.out());
+    }
+
+    @Test
+    void httpsToHttpRedirectIsRefusedUnlessAllowed() {
+        String down = "https://localhost:" + nginxTls.port() + "/down";
+        NkRun.Result refused = NkRun.run("http-get", "-L", "--cacert", ca, down);
+        assertEquals(1, refused.code());
+        assertEquals("nk: http-get: refusing to follow a redirect from https to http (" + base + "/small.txt); --allow-downgrade permits it\n",
+                refused.stderr());
+        NkRun.Result allowed = NkRun.run("http-get", "-L", "--allow-downgrade", "--cacert", ca, down);
+        assertEquals(0, allowed.code(), allowed.stderr());
+        assertEquals("small\n", allowed.out());
+    }
+
+    @Test
+    void severalUrlsKeepGoingAfterAFailure() {
+        NkRun.Result r = NkRun.run("http-get", "--fail", base + "/gone", base + "/small.txt");
+        assertEquals(7, r.code());
+        assertEquals("long gone\nsmall\n", r.out());
+        assertEquals("nk: http-get: HTTP 410 Gone (" + base + "/gone)\n", r.stderr());
     }
 
     @Test
