@@ -254,15 +254,12 @@ function _picocli_nk_connect() {
 
   local commands=""
   local flag_opts="'-z' '-l' '--listen' '-k' '--keep-open' '--hex' '--tls' '--insecure' '-4' '-6' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
-  local arg_opts="'--bind' '--connect-timeout' '--idle-timeout' '--send' '--expect' '--concurrency' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--cert' '--key' '--color'"
+  local arg_opts="'--bind' '--idle-timeout' '--send' '--expect' '--concurrency' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--cert' '--key' '--connect-timeout' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--bind')
-      return
-      ;;
-    '--connect-timeout')
       return
       ;;
     '--idle-timeout')
@@ -298,6 +295,9 @@ function _picocli_nk_connect() {
     '--key')
       return
       ;;
+    '--connect-timeout')
+      return
+      ;;
     '--color')
       return
       ;;
@@ -320,7 +320,7 @@ function _picocli_nk_httpget() {
 
   local commands=""
   local flag_opts="'-O' '--remote-name' '-L' '--location' '-i' '--include' '-I' '--head' '--fail' '--timing' '--compressed' '--allow-downgrade' '--insecure' '-4' '-6' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
-  local arg_opts="'-o' '--output' '--max-redirs' '-H' '--header' '-u' '--user' '--user-agent' '--parallel' '--connect-timeout' '--max-time' '--idle-timeout' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--cert' '--key' '--color'"
+  local arg_opts="'-o' '--output' '--max-redirs' '-H' '--header' '-u' '--user' '--user-agent' '--parallel' '--max-time' '--idle-timeout' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--cert' '--key' '--connect-timeout' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -341,9 +341,6 @@ function _picocli_nk_httpget() {
       return
       ;;
     '--parallel')
-      return
-      ;;
-    '--connect-timeout')
       return
       ;;
     '--max-time')
@@ -371,6 +368,9 @@ function _picocli_nk_httpget() {
       return
       ;;
     '--key')
+      return
+      ;;
+    '--connect-timeout')
       return
       ;;
     '--color')

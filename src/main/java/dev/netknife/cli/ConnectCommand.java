@@ -9,7 +9,6 @@ import dev.netknife.io.Dialer;
 import dev.netknife.io.Endpoint;
 import dev.netknife.io.Escapes;
 import dev.netknife.io.ExpectMatcher;
-import dev.netknife.io.IpVersion;
 import dev.netknife.io.Relay;
 import dev.netknife.io.StreamConn;
 import dev.netknife.io.Timings;
@@ -39,7 +38,6 @@ final class ConnectCommand implements NkCommand {
         spec.addOption(Specs.flag("Listen for one connection instead of connecting (address on stderr when ready).", "-l", "--listen"));
         spec.addOption(Specs.flag("With -l: keep listening and serve many clients; stdin goes to all of them.", "-k", "--keep-open"));
         spec.addOption(Specs.option("ADDR", "With -l: address to listen on (default 127.0.0.1).", "--bind"));
-        spec.addOption(Specs.option("DUR", "Give up connecting after DUR, DNS included (default 10s).", "--connect-timeout"));
         spec.addOption(Specs.option("DUR", "Exit 124 when no byte moved either way for DUR (default: never; 10s with --expect).", "--idle-timeout"));
         spec.addOption(Specs.option("TEXT", "Send TEXT first (escapes \\n \\r \\t \\0 \\\\ \\xHH), then stdin.", "--send"));
         spec.addOption(Specs.option("REGEX", "Exit 0 as soon as the received bytes match REGEX; 7 if the peer closes or the idle timeout passes first.", "--expect"));
@@ -47,8 +45,7 @@ final class ConnectCommand implements NkCommand {
         spec.addOption(Specs.option("N", "With -z: probe at most N ports at once (default 100).", "--concurrency"));
         spec.addOption(Specs.flag("Speak TLS (BCJSSE) over the connection, verifying the server; with -l, serve TLS.", "--tls"));
         TlsOptions.addClient(spec);
-        spec.addOption(Specs.flag("IPv4 only.", "-4"));
-        spec.addOption(Specs.flag("IPv6 only.", "-6"));
+        DialArgs.add(spec);
         spec.addPositional(Specs.positional("0", "1", "HOST", "Host name or address; HOST:PORT and [v6addr]:PORT work too. With -l: the port."));
         spec.addPositional(Specs.positional("1", "0..1", "PORT", "Port (or FROM-TO with -z)."));
         spec.usageMessage().footer(
@@ -59,17 +56,13 @@ final class ConnectCommand implements NkCommand {
 
     @Override
     public int run(Args args, Invocation inv) throws Exception {
-        if (args.flag("-4") && args.flag("-6")) {
-            throw NkException.usage("-4 and -6 exclude each other");
-        }
         if (args.flag("-l")) {
             return new ConnectListen(inv).run(args);
         }
         if (args.flag("-k")) {
             throw NkException.usage("-k only makes sense with -l");
         }
-        DialOptions dial = new DialOptions(args.millis("--connect-timeout", DialOptions.DEFAULT_CONNECT_TIMEOUT_MILLIS),
-                args.flag("-4") ? IpVersion.V4 : args.flag("-6") ? IpVersion.V6 : IpVersion.ANY);
+        DialOptions dial = DialArgs.options(args);
         if (args.flag("-z")) {
             return new PortCheck(inv).run(args.positional(0), args.positional(1), new Dialer(dial),
                     args.integer("--concurrency", 100, 1, 10_000));

@@ -7,7 +7,6 @@ import dev.netknife.http.HttpUrl;
 import dev.netknife.http.RequestHeaders;
 import dev.netknife.io.DialOptions;
 import dev.netknife.io.Dialer;
-import dev.netknife.io.IpVersion;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -40,12 +39,10 @@ final class HttpGetCommand implements NkCommand {
         spec.addOption(Specs.option("TEXT", "User-Agent header (default nk/VERSION).", "--user-agent"));
         spec.addOption(Specs.flag("Follow a redirect from https to http (refused by default).", "--allow-downgrade"));
         spec.addOption(Specs.option("N", "Fetch the URLs with N connections at once (bodies to stdout may then interleave; use -O).", "--parallel"));
-        spec.addOption(Specs.option("DUR", "Give up connecting after DUR, DNS included (default 10s).", "--connect-timeout"));
         spec.addOption(Specs.option("DUR", "Give up on a URL after DUR in all (redirects included); exit 124, phase total.", "--max-time"));
         spec.addOption(Specs.option("DUR", "Give up when no byte arrives for DUR (default 60s); exit 124, phase first-byte or idle.", "--idle-timeout"));
         TlsOptions.addClient(spec);
-        spec.addOption(Specs.flag("IPv4 only.", "-4"));
-        spec.addOption(Specs.flag("IPv6 only.", "-6"));
+        DialArgs.add(spec);
         spec.addPositional(Specs.positionals("0..*", "1..*", "URL", "http:// or https:// URLs; several reuse connections per origin."));
         spec.usageMessage().footer(
                 "The body goes to stdout unchanged (binary safe) unless -o/-O. With --json one result object per URL goes to stdout "
@@ -66,9 +63,9 @@ final class HttpGetCommand implements NkCommand {
         if (args.string("-o") != null && args.flag("-O")) {
             throw NkException.usage("-o and -O exclude each other");
         }
-        long connectTimeout = args.millis("--connect-timeout", DialOptions.DEFAULT_CONNECT_TIMEOUT_MILLIS);
-        Dialer dialer = new Dialer(new DialOptions(connectTimeout,
-                args.flag("-4") ? IpVersion.V4 : args.flag("-6") ? IpVersion.V6 : IpVersion.ANY));
+        DialOptions dial = DialArgs.options(args);
+        long connectTimeout = dial.connectTimeoutMillis();
+        Dialer dialer = new Dialer(dial);
         HttpClient.Config config = new HttpClient.Config(
                 dialer,
                 new Once<>(() -> TlsOptions.client(args, inv, connectTimeout)),

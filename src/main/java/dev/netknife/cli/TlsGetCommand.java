@@ -5,7 +5,6 @@ import dev.netknife.NkException;
 import dev.netknife.io.DialOptions;
 import dev.netknife.io.Dialer;
 import dev.netknife.io.Endpoint;
-import dev.netknife.io.IpVersion;
 import dev.netknife.tls.CertInfo;
 import dev.netknife.tls.Pem;
 import dev.netknife.tls.TlsProbe;
@@ -29,9 +28,7 @@ final class TlsGetCommand implements NkCommand {
         spec.addOption(Specs.option("N", "Exit 7 when any certificate of the chain expires within N days.", "--min-days"));
         spec.addOption(Specs.option("FILE", "Write the chain the server sent as PEM.", "--save-chain"));
         spec.addOption(Specs.option("N", "Then N more handshakes on the same session cache: handshakes per second and how many resumed.", "--repeat"));
-        spec.addOption(Specs.option("DUR", "Give up connecting (and handshaking) after DUR (default 10s).", "--connect-timeout"));
-        spec.addOption(Specs.flag("IPv4 only.", "-4"));
-        spec.addOption(Specs.flag("IPv6 only.", "-6"));
+        DialArgs.add(spec);
         spec.addPositional(Specs.positional("0", "1", "TARGET", "HOST, HOST:PORT, [v6addr]:PORT or https://HOST[:PORT]/...; the port defaults to 443."));
         spec.usageMessage().footer(
                 "Exit 0 when the chain verifies, 5 when the handshake or verification fails (the chain is still shown), "
@@ -44,8 +41,9 @@ final class TlsGetCommand implements NkCommand {
     public int run(Args args, Invocation inv) {
         Endpoint target = target(args.positional(0));
         int minDays = args.integer("--min-days", -1, 0, 100_000);
-        long timeout = args.millis("--connect-timeout", DialOptions.DEFAULT_CONNECT_TIMEOUT_MILLIS);
-        Dialer dialer = new Dialer(new DialOptions(timeout, args.flag("-4") ? IpVersion.V4 : args.flag("-6") ? IpVersion.V6 : IpVersion.ANY));
+        DialOptions dial = DialArgs.options(args);
+        long timeout = dial.connectTimeoutMillis();
+        Dialer dialer = new Dialer(dial);
         int repeat = args.integer("--repeat", 0, 0, 1_000_000);
         TlsProbe.Report report = new TlsProbe(dialer, TlsOptions.client(args, inv, timeout)).probe(target, repeat);
         String saveChain = args.string("--save-chain");
