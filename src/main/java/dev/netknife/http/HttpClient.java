@@ -117,12 +117,14 @@ public final class HttpClient implements AutoCloseable {
     }
 
     private Connection connect(HttpUrl url) {
+        if (url.https() && tls == null) {
+            tls = config.tls().get(); // starts loading the CA store while we dial
+        }
         Conn conn = config.dialer().dial(url.endpoint());
         if (url.https()) {
-            if (tls == null) {
-                tls = config.tls().get();
-            }
-            conn = tls.handshake(conn, url.endpoint()).conn();
+            dev.netknife.tls.TlsConn tlsConn = tls.handshake(conn, url.endpoint()).conn();
+            tlsConn.setReadAhead(true); // the response is read to its end before anything else is sent
+            conn = tlsConn;
         }
         return new Connection(conn, new HttpInput(conn));
     }

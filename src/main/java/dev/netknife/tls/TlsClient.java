@@ -63,20 +63,48 @@ public final class TlsClient {
 
     private final Config config;
     private final String[] protocols;
-    private final CheckingTrustManager trust;
-    private final SSLContext context;
+    private final java.util.concurrent.FutureTask<Setup> setup;
     private final dev.netknife.io.BufferPool buffers = TlsBuffers.pool();
 
-    /** One context per client, so later handshakes to the same server can resume the session. */
+    /** The trust manager and the context, made together (loading the CA store is the slow part). */
+    private record Setup(CheckingTrustManager trust, SSLContext context) {
+    }
+
+    /**
+     * One context per client, so later handshakes to the same server can resume the session. It
+     * is built on a virtual thread started here: reading the JDK's CA store and starting BCJSSE
+     * take a few hundred milliseconds on a cold JVM, which then overlap DNS and connect.
+     */
     public TlsClient(Config config) {
         this.config = config;
         this.protocols = TlsVersions.between(config.minVersion(), config.maxVersion());
-        this.trust = new CheckingTrustManager(TrustStore.pkix(config.caCert()), config.insecure());
+        this.setup = new java.util.concurrent.FutureTask<>(() -> {
+            CheckingTrustManager trust = new CheckingTrustManager(TrustStore.pkix(config.caCert()), config.insecure());
+            try {
+                SSLContext context = SSLContext.getInstance("TLS", TlsProvider.jsse());
+                context.init(clientKeyManagers(config.cert(), config.key()), new TrustManager[] {trust}, new SecureRandom());
+                return new Setup(trust, context);
+            } catch (GeneralSecurityException e) {
+                throw new NkException(ExitCode.FAILURE, null, "cannot set up TLS: " + e.getMessage(), e);
+            }
+        });
+        if (config.cert() != null || config.key() != null) {
+            clientKeyManagers(config.cert(), config.key()); // bad key files are usage errors now, not after connecting
+        }
+        Thread.ofVirtual().name("nk-tls-setup").start(setup);
+    }
+
+    private Setup setup() {
         try {
-            this.context = SSLContext.getInstance("TLS", TlsProvider.jsse());
-            context.init(clientKeyManagers(config.cert(), config.key()), new TrustManager[] {trust}, new SecureRandom());
-        } catch (GeneralSecurityException e) {
-            throw new NkException(ExitCode.FAILURE, null, "cannot set up TLS: " + e.getMessage(), e);
+            return setup.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new NkException(ExitCode.FAILURE, null, "cannot set up TLS: " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NkException(ExitCode.INTERRUPTED, null, "interrupted", e);
         }
     }
 
@@ -87,7 +115,9 @@ public final class TlsClient {
     /** Handshakes over {@code raw} (already connected to {@code target}); closes it on failure. */
     public Session handshake(Conn raw, Endpoint target) {
         String serverName = config.serverName() != null ? config.serverName() : target.host();
-        SSLEngine engine = engine(serverName, target.port());
+        Setup ready = setup();
+        CheckingTrustManager trust = ready.trust();
+        SSLEngine engine = engine(ready.context(), serverName, target.port());
         TlsConn conn = new TlsConn(raw, engine, buffers);
         HandshakeDeadline deadline = new HandshakeDeadline(raw, config.handshakeTimeoutMillis());
         try {
@@ -126,7 +156,7 @@ public final class TlsClient {
         }
     }
 
-    private SSLEngine engine(String serverName, int port) {
+    private SSLEngine engine(SSLContext context, String serverName, int port) {
         try {
             SSLEngine engine = context.createSSLEngine(serverName, port);
             engine.setUseClientMode(true);

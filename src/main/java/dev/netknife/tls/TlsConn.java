@@ -43,6 +43,7 @@ public final class TlsConn extends CountingConn {
     private volatile Timings timings;
     private volatile boolean inboundDone;
     private volatile boolean outboundDone;
+    private volatile boolean readAhead;
     private InputStream in;
     private OutputStream out;
 
@@ -206,6 +207,9 @@ public final class TlsConn extends CountingConn {
                     inboundDone = true;
                 } else {
                     afterPostHandshake(result.getHandshakeStatus());
+                    if (readAhead) {
+                        decryptBuffered();
+                    }
                 }
                 netIn = giveBack(netIn);
             }
@@ -219,6 +223,40 @@ public final class TlsConn extends CountingConn {
             return n;
         } finally {
             readLock.unlock();
+        }
+    }
+
+    /**
+     * Lets one read return several records' worth of data (a download then writes 64 KiB at a
+     * time, not 16). Only for request/response protocols: BCJSSE answers a close_notify it
+     * unwraps by closing its own sending side too, so a relay that still has to write what it
+     * read (an echo) must not decrypt ahead past the data.
+     */
+    public void setReadAhead(boolean readAhead) {
+        this.readAhead = readAhead;
+    }
+
+    /** Decrypts the further whole records already read, while they fit (see {@link #setReadAhead}). */
+    private void decryptBuffered() throws IOException {
+        int appSize = engine.getSession().getApplicationBufferSize();
+        while (netIn != null && netIn.position() > 0 && appIn.remaining() >= appSize) {
+            netIn.flip();
+            SSLEngineResult result;
+            try {
+                result = engine.unwrap(netIn, appIn);
+            } catch (SSLException e) {
+                throw afterHandshake(e);
+            } finally {
+                netIn.compact();
+            }
+            if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
+                inboundDone = true;
+                return;
+            }
+            if (result.getStatus() != SSLEngineResult.Status.OK || result.bytesProduced() == 0 && result.bytesConsumed() == 0) {
+                return;
+            }
+            afterPostHandshake(result.getHandshakeStatus());
         }
     }
 

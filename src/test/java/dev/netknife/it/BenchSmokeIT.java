@@ -22,6 +22,8 @@ class BenchSmokeIT {
         "idle-conns, haproxy, haproxy",
         "startup, hyperfine, hyperfine",
         "tls-throughput, socat, socat",
+        "http-download, curl, curl",
+        "http-many, curl, curl",
     })
     void runsInSmokeMode(String script, String peer, String debianPackage) throws Exception {
         Peers.require(peer, debianPackage);
