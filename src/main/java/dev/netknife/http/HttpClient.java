@@ -64,6 +64,8 @@ public final class HttpClient implements AutoCloseable {
     private final Map<String, ArrayDeque<Connection>> idle = new HashMap<>();
     private final IdleWatch idleWatch;
     private TlsClient tls;
+    /** One body buffer per client; a client serves one thread (--parallel gives each worker its own). */
+    private byte[] copyBuffer;
 
     public HttpClient(Config config) {
         this.config = config;
@@ -305,8 +307,11 @@ public final class HttpClient implements AutoCloseable {
         };
     }
 
-    private static long copy(InputStream in, OutputStream out) throws IOException {
-        byte[] buffer = new byte[64 * 1024];
+    private long copy(InputStream in, OutputStream out) throws IOException {
+        if (copyBuffer == null) {
+            copyBuffer = new byte[64 * 1024];
+        }
+        byte[] buffer = copyBuffer;
         long total = 0;
         int n;
         while ((n = in.read(buffer, 0, buffer.length)) >= 0) {
@@ -315,7 +320,6 @@ public final class HttpClient implements AutoCloseable {
                 total += n;
             }
         }
-        // drain a decoder's underlying body so the connection can be reused
         return total;
     }
 
