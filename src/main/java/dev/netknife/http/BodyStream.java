@@ -33,6 +33,14 @@ abstract class BodyStream extends InputStream {
         return n < 0 ? -1 : one[0] & 0xff;
     }
 
+    /**
+     * Moves the whole body to a channel through a direct buffer, without the copies a byte[]
+     * costs; null when this framing cannot (chunked bodies go through {@link #read}).
+     */
+    Long transferTo(java.nio.channels.WritableByteChannel out, java.nio.ByteBuffer buffer) throws IOException {
+        return null;
+    }
+
     static BodyStream empty(HttpInput in) {
         return new Fixed(in, 0);
     }
@@ -58,6 +66,26 @@ abstract class BodyStream extends InputStream {
             left -= n;
             return n;
         }
+
+        @Override
+        Long transferTo(java.nio.channels.WritableByteChannel out, java.nio.ByteBuffer buffer) throws IOException {
+            long total = 0;
+            while (left > 0) {
+                buffer.clear().limit((int) Math.min(buffer.capacity(), left));
+                int n = in.read(buffer);
+                if (n < 0) {
+                    throw HttpInput.protocol("the server closed the connection with " + left + " bytes of the body still to come");
+                }
+                left -= n;
+                total += n;
+                buffer.flip();
+                while (buffer.hasRemaining()) {
+                    out.write(buffer);
+                }
+            }
+            finished();
+            return total;
+        }
     }
 
     /** Until the server closes the connection. */
@@ -70,6 +98,24 @@ abstract class BodyStream extends InputStream {
         public int read(byte[] b, int off, int len) throws IOException {
             int n = in.read(b, off, len);
             return n < 0 ? finished() : n;
+        }
+
+        @Override
+        Long transferTo(java.nio.channels.WritableByteChannel out, java.nio.ByteBuffer buffer) throws IOException {
+            long total = 0;
+            while (true) {
+                buffer.clear();
+                int n = in.read(buffer);
+                if (n < 0) {
+                    finished();
+                    return total;
+                }
+                total += n;
+                buffer.flip();
+                while (buffer.hasRemaining()) {
+                    out.write(buffer);
+                }
+            }
         }
     }
 

@@ -66,6 +66,7 @@ public final class HttpClient implements AutoCloseable {
     private TlsClient tls;
     /** One body buffer per client; a client serves one thread (--parallel gives each worker its own). */
     private byte[] copyBuffer;
+    private java.nio.ByteBuffer transferBuffer;
 
     public HttpClient(Config config) {
         this.config = config;
@@ -179,7 +180,9 @@ public final class HttpClient implements AutoCloseable {
             BodyStream body = body(c.input(), head, method);
             framing = body;
             OutputStream out = sink.open(url, head);
-            bytes = copy(decoded(body, head), out == null ? OutputStream.nullOutputStream() : out);
+            InputStream decoded = decoded(body, head);
+            Long moved = decoded == body && out instanceof dev.netknife.io.ChannelOutput channelOut ? body.transferTo(channelOut.channel(), transferBuffer()) : null;
+            bytes = moved != null ? moved : copy(decoded, out == null ? OutputStream.nullOutputStream() : out);
             complete = body.complete();
         } catch (IOException | NkException e) {
             c.conn().close();
@@ -305,6 +308,13 @@ public final class HttpClient implements AutoCloseable {
             case "deflate" -> new InflaterInputStream(body);
             default -> body;
         };
+    }
+
+    private java.nio.ByteBuffer transferBuffer() {
+        if (transferBuffer == null) {
+            transferBuffer = java.nio.ByteBuffer.allocateDirect(256 * 1024);
+        }
+        return transferBuffer;
     }
 
     private long copy(InputStream in, OutputStream out) throws IOException {

@@ -84,6 +84,21 @@ final class HttpInput {
         return read(b, off, len);
     }
 
+    /** Up to {@code dst.remaining()} body bytes straight into {@code dst} (a direct buffer moves them without a copy); -1 at end. */
+    int read(ByteBuffer dst) throws IOException {
+        if (start < end) {
+            int n = Math.min(dst.remaining(), end - start);
+            dst.put(buffer, start, n);
+            start += n;
+            return n;
+        }
+        int n;
+        do {
+            n = conn.read(dst);
+        } while (n == 0);
+        return n;
+    }
+
     private boolean fill() throws IOException {
         start = 0;
         int n;

@@ -5,7 +5,9 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.channels.FileChannel;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 
 /**
  * A download target: a regular file is written under a temporary name in the same directory and
@@ -27,14 +29,46 @@ public final class AtomicFile implements AutoCloseable {
     public static AtomicFile create(Path target) throws IOException {
         boolean special = Files.exists(target) && !Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(target);
         if (special) {
-            return new AtomicFile(target, null, Files.newOutputStream(target));
+            return new AtomicFile(target, null, new ChannelStream(FileChannel.open(target, StandardOpenOption.WRITE)));
         }
         if (Files.isDirectory(target)) {
             throw new IOException(target + " is a directory");
         }
         Path dir = target.toAbsolutePath().getParent();
         Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".nk-part");
-        return new AtomicFile(target, temp, Files.newOutputStream(temp));
+        return new AtomicFile(target, temp, new ChannelStream(FileChannel.open(temp, StandardOpenOption.WRITE)));
+    }
+
+    /** An OutputStream over a FileChannel that also hands out the channel (for direct-buffer writes). */
+    public static final class ChannelStream extends OutputStream implements ChannelOutput {
+        private final FileChannel channel;
+
+        ChannelStream(FileChannel channel) {
+            this.channel = channel;
+        }
+
+        @Override
+        public java.nio.channels.WritableByteChannel channel() {
+            return channel;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(b, off, len);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            channel.close();
+        }
     }
 
     public OutputStream stream() {
