@@ -180,7 +180,7 @@ public final class HttpClient implements AutoCloseable {
             BodyStream body = body(c.input(), head, method);
             framing = body;
             OutputStream out = sink.open(url, head);
-            InputStream decoded = decoded(body, head);
+            InputStream decoded = body(head, method) == null ? body : decoded(body, head);
             Long moved = decoded == body && out instanceof dev.netknife.io.ChannelOutput channelOut ? body.transferTo(channelOut.channel(), transferBuffer()) : null;
             bytes = moved != null ? moved : copy(decoded, out == null ? OutputStream.nullOutputStream() : out);
             complete = body.complete();
@@ -300,7 +300,8 @@ public final class HttpClient implements AutoCloseable {
 
     private InputStream decoded(BodyStream body, ResponseHead head) throws IOException {
         String encoding = head.headers().first("Content-Encoding");
-        if (!config.compressed() || encoding == null || body instanceof BodyStream.Fixed f && contentLength(head) == 0) {
+        boolean empty = head.headers().has("Content-Length") && contentLength(head) == 0;
+        if (!config.compressed() || encoding == null || empty) {
             return body;
         }
         return switch (encoding.strip().toLowerCase(Locale.ROOT)) {

@@ -118,6 +118,13 @@ class HttpGetCommandTest {
     }
 
     @Test
+    void headWithCompressedHasNoBodyToDecode() {
+        NkRun.Result r = NkRun.run("http-get", "-I", "--compressed", base + "/text.txt");
+        assertEquals(0, r.code(), r.stderr());
+        assertTrue(r.out().contains("Content-Encoding: gzip\r\n"), r.out());
+    }
+
+    @Test
     void followsARedirectChain() {
         NkRun.Result plain = NkRun.run("http-get", "-i", base + "/r1");
         assertTrue(plain.out().startsWith("HTTP/1.1 301 Moved Permanently\r\n"), plain.out());
