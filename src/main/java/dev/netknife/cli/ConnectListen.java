@@ -36,6 +36,9 @@ final class ConnectListen {
         int port = Ports.parse(portText);
         InetAddress bind = host != null ? args.bindAddress("HOST", host) : args.bindAddress("--bind", "127.0.0.1");
         BufferPool pool = new BufferPool();
+        if (!args.flag("--tls") && (args.flag("--cert") || args.flag("--key"))) {
+            throw NkException.usage("--cert and --key need --tls");
+        }
         TlsServer tls = args.flag("--tls") ? TlsOptions.server(args, inv) : null;
         StreamConn local = new StreamConn(inv.in(), inv.out());
         if (args.flag("-k")) {

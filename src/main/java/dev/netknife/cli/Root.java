@@ -103,9 +103,23 @@ public final class Root {
         }
         err.println("nk: " + (command == null ? "" : command + ": ") + message);
         if (verbose) {
-            e.printStackTrace(err);
+            err.print(stackTrace(e));
         }
         return nk.exitCode().code();
+    }
+
+    /** The exception, its frames and its causes, as the JVM would print them (for -v). */
+    static String stackTrace(Throwable e) {
+        StringBuilder s = new StringBuilder();
+        String prefix = "";
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            s.append(prefix).append(t).append(System.lineSeparator());
+            for (StackTraceElement frame : t.getStackTrace()) {
+                s.append("\tat ").append(frame).append(System.lineSeparator());
+            }
+            prefix = "Caused by: ";
+        }
+        return s.toString();
     }
 
     private static String usage(ParameterException e) {

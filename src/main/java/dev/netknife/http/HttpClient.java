@@ -346,7 +346,7 @@ public final class HttpClient implements AutoCloseable {
                     : nk;
         }
         if (e instanceof java.util.zip.ZipException) {
-            return new NkException(ExitCode.PROTOCOL, null, "bad " + "compressed body: " + e.getMessage() + " (" + url.endpoint() + ")", e);
+            return new NkException(ExitCode.PROTOCOL, null, "bad compressed body: " + e.getMessage() + " (" + url.endpoint() + ")", e);
         }
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         if (message.contains("reset")) {
