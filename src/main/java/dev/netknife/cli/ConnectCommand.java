@@ -86,7 +86,7 @@ final class ConnectCommand implements NkCommand {
             timings = conn.timings();
             inv.verboseInfo("connected to " + ServerLifecycle.address(conn.remoteAddress()) + " from "
                     + ServerLifecycle.address(conn.localAddress()));
-            Relay.Result result = new Relay(new BufferPool()).run(conn, new StreamConn(inv.in(), inv.out()), options, target);
+            Relay.Result result = new Relay(new BufferPool()).run(conn, new StreamConn(inv.in(), inv.data()), options, target);
             ExitCode code = exitCode(result, options);
             NkException failure = failure(code, options, target);
             if (inv.json()) {

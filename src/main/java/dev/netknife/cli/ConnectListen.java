@@ -40,7 +40,7 @@ final class ConnectListen {
             throw NkException.usage("--cert and --key need --tls");
         }
         TlsServer tls = args.flag("--tls") ? TlsOptions.server(args, inv) : null;
-        StreamConn local = new StreamConn(inv.in(), inv.out());
+        StreamConn local = new StreamConn(inv.in(), inv.data());
         if (args.flag("-k")) {
             Broadcast broadcast = new Broadcast(local, pool, args.flag("--hex") ? new HexDump(inv.err(), '<') : null);
             Server.Handler handler = tls == null ? broadcast.handler() : raw -> broadcast.handler().handle(tls.accept(raw));

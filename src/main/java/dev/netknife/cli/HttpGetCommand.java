@@ -88,6 +88,8 @@ final class HttpGetCommand implements NkCommand {
                 for (HttpUrl url : urls) {
                     outcome.fetch(output, client, url);
                 }
+            } catch (HttpGetOutput.StdoutClosed e) {
+                return ExitCode.OK.code();
             }
         } else {
             ConcurrentLinkedQueue<HttpUrl> queue = new ConcurrentLinkedQueue<>(urls);
@@ -99,6 +101,8 @@ final class HttpGetCommand implements NkCommand {
                         while ((url = queue.poll()) != null) {
                             outcome.fetch(output, client, url);
                         }
+                    } catch (HttpGetOutput.StdoutClosed e) {
+                        queue.clear();
                     }
                 }));
             }

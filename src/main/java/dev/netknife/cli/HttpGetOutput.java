@@ -6,6 +6,7 @@ import dev.netknife.http.HttpClient;
 import dev.netknife.http.HttpHeaders;
 import dev.netknife.http.HttpUrl;
 import dev.netknife.http.RequestLog;
+import dev.netknife.http.SinkFailure;
 import dev.netknife.http.ResponseHead;
 import dev.netknife.io.AtomicFile;
 import dev.netknife.io.Timings;
@@ -30,6 +31,7 @@ final class HttpGetOutput {
     private final boolean fail;
     private final boolean timing;
     private final boolean progress;
+    private final OutputStream stdout;
 
     HttpGetOutput(Invocation inv, String outputFile, boolean remoteName, boolean includeHead, boolean fail, boolean timing) {
         this.inv = inv;
@@ -39,6 +41,7 @@ final class HttpGetOutput {
         this.fail = fail;
         this.timing = timing;
         this.progress = inv.ttys().stderr() && !inv.quiet() && !inv.json();
+        this.stdout = inv.data();
     }
 
     void fetch(HttpClient client, HttpUrl url) {
@@ -69,6 +72,13 @@ final class HttpGetOutput {
             if (failure != null) {
                 throw failure;
             }
+        } catch (SinkFailure e) {
+            if (file[0] == null && "stdout was closed".equals(e.getMessage())) {
+                throw new StdoutClosed();
+            }
+            NkException nk = new NkException(ExitCode.FAILURE, null, "cannot write the body: " + e.getMessage(), e);
+            reportJson(url, nk, start);
+            throw nk;
         } catch (IOException e) {
             NkException nk = new NkException(ExitCode.FAILURE, null, "cannot write the body: " + e.getMessage(), e);
             reportJson(url, nk, start);
@@ -86,6 +96,15 @@ final class HttpGetOutput {
         }
     }
 
+    /** The reader of stdout went away ({@code | head}): stop quietly, as connect does. */
+    static final class StdoutClosed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        StdoutClosed() {
+            super(null, null, false, false);
+        }
+    }
+
     private void reportJson(HttpUrl url, NkException e, long start) {
         if (inv.json() && e.exitCode() != ExitCode.ASSERTION) {
             inv.result(JsonResult.of(HttpGetCommand.NAME, url.toString(), e.exitCode(), e, Timings.NONE.withTotal(System.nanoTime() - start)));
@@ -94,7 +113,7 @@ final class HttpGetOutput {
 
     private OutputStream open(HttpUrl url, ResponseHead head, AtomicFile[] file, ProgressBar[] bar) throws IOException {
         if (includeHead && !inv.json()) {
-            inv.out().write(headText(head).getBytes(StandardCharsets.ISO_8859_1));
+            stdout.write(headText(head).getBytes(StandardCharsets.ISO_8859_1));
         }
         String name = outputFile != null ? outputFile : remoteName ? remoteFileName(url) : null;
         if (name != null) {
@@ -105,7 +124,7 @@ final class HttpGetOutput {
             }
             return file[0].stream();
         }
-        return inv.json() ? OutputStream.nullOutputStream() : inv.out();
+        return inv.json() ? OutputStream.nullOutputStream() : stdout;
     }
 
     private static long contentLength(ResponseHead head) {

@@ -3,7 +3,9 @@ package dev.netknife.cli;
 import dev.netknife.term.Json;
 import dev.netknife.term.Style;
 import dev.netknife.term.Ttys;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.Map;
 
@@ -43,6 +45,39 @@ public final class Invocation {
 
     public PrintStream out() {
         return out;
+    }
+
+    /**
+     * stdout for payload bytes. A PrintStream swallows write errors, so this checks after every
+     * write and throws once the reader is gone ({@code | head}), letting a download or relay stop
+     * instead of carrying on into nothing.
+     */
+    public OutputStream data() {
+        return new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                out.write(b);
+                check();
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+                check();
+            }
+
+            @Override
+            public void flush() throws IOException {
+                out.flush();
+                check();
+            }
+
+            private void check() throws IOException {
+                if (out.checkError()) {
+                    throw new IOException("stdout was closed");
+                }
+            }
+        };
     }
 
     public PrintStream err() {

@@ -181,13 +181,18 @@ public final class HttpClient implements AutoCloseable {
             framing = body;
             OutputStream out = sink.open(url, head);
             InputStream decoded = body(head, method) == null ? body : decoded(body, head);
-            Long moved = decoded == body && out instanceof dev.netknife.io.ChannelOutput channelOut ? body.transferTo(channelOut.channel(), transferBuffer()) : null;
-            bytes = moved != null ? moved : copy(decoded, out == null ? OutputStream.nullOutputStream() : out);
+            Long moved = decoded == body && out instanceof dev.netknife.io.ChannelOutput channelOut
+                    ? body.transferTo(SinkFailure.guard(channelOut.channel()), transferBuffer()) : null;
+            bytes = moved != null ? moved : copy(decoded, out == null ? OutputStream.nullOutputStream() : SinkFailure.guard(out));
             complete = body.complete();
         } catch (IOException | NkException e) {
             c.conn().close();
             timer.stop();
             throw failure(e, timer, url, true);
+        } catch (SinkFailure e) {
+            c.conn().close();
+            timer.stop();
+            throw e;
         }
         timer.stop();
         if (complete && head.keepAlive() && !c.input().hasBuffered() && !(framing instanceof BodyStream.UntilClose)) {
