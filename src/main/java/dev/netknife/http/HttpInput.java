@@ -32,6 +32,35 @@ final class HttpInput {
      * before any byte.
      */
     String readLine(int[] budget, String what) throws IOException {
+        for (int i = start; i < end; i++) {
+            if (buffer[i] == '\n') {
+                return bufferedLine(i, budget, what);
+            }
+        }
+        return readLineByteByByte(budget, what);
+    }
+
+    /** The common case: the whole line is already in the buffer, ending at {@code newline}. */
+    private String bufferedLine(int newline, int[] budget, String what) {
+        budget[0] -= newline - start + 1;
+        if (budget[0] < 0) {
+            throw protocol("the response " + what + " is larger than the limit of " + (HttpLimits.HEAD_BYTES / 1024) + " KiB");
+        }
+        int lineEnd = newline > start && buffer[newline - 1] == '\r' ? newline - 1 : newline;
+        for (int j = start; j < lineEnd; j++) {
+            if (buffer[j] == '\r') {
+                throw protocol("bare CR in the response " + what);
+            }
+            if (buffer[j] == 0) {
+                throw protocol("NUL byte in the response " + what);
+            }
+        }
+        String line = new String(buffer, start, lineEnd - start, StandardCharsets.ISO_8859_1);
+        start = newline + 1;
+        return line;
+    }
+
+    private String readLineByteByByte(int[] budget, String what) throws IOException {
         StringBuilder line = new StringBuilder(64);
         boolean any = false;
         while (true) {
