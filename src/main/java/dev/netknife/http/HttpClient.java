@@ -175,12 +175,12 @@ public final class HttpClient implements AutoCloseable {
         log.response(head);
         long bytes;
         boolean complete;
-        BodyStream framing = null;
+        Framing framing;
         try {
-            BodyStream body = body(c.input(), head, method);
-            framing = body;
+            framing = Framing.of(head, method);
+            BodyStream body = framing.open(c.input(), head);
             OutputStream out = sink.open(url, head);
-            InputStream decoded = body(head, method) == null ? body : decoded(body, head);
+            InputStream decoded = framing == Framing.NONE ? body : decoded(body, head);
             Long moved = decoded == body && out instanceof dev.netknife.io.ChannelOutput channelOut
                     ? body.transferTo(SinkFailure.guard(channelOut.channel()), transferBuffer()) : null;
             bytes = moved != null ? moved : copy(decoded, out == null ? OutputStream.nullOutputStream() : SinkFailure.guard(out));
@@ -195,7 +195,7 @@ public final class HttpClient implements AutoCloseable {
             throw e;
         }
         timer.stop();
-        if (complete && head.keepAlive() && !c.input().hasBuffered() && !(framing instanceof BodyStream.UntilClose)) {
+        if (complete && head.keepAlive() && !c.input().hasBuffered() && framing != Framing.UNTIL_CLOSE) {
             putIdle(url.origin(), c);
         } else {
             c.conn().close();
@@ -241,71 +241,9 @@ public final class HttpClient implements AutoCloseable {
         return java.net.URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
-    /** Which framing the body has (RFC 9112 6.3); conflicting framing is an error, not a guess. */
-    private static BodyStream body(HttpInput in, ResponseHead head, String method) {
-        BodyStream kind = body(head, method);
-        if (kind == null) {
-            return BodyStream.empty(in);
-        }
-        if (kind instanceof BodyStream.Chunked) {
-            return new BodyStream.Chunked(in);
-        }
-        if (kind instanceof BodyStream.UntilClose) {
-            return new BodyStream.UntilClose(in);
-        }
-        return new BodyStream.Fixed(in, contentLength(head));
-    }
-
-    /** A framing prototype (no input attached) or null for no body. */
-    private static BodyStream body(ResponseHead head, String method) {
-        int s = head.status();
-        if (method.equals("HEAD") || s == 204 || s == 304 || (s >= 100 && s < 200)) {
-            return null;
-        }
-        List<String> te = head.headers().all("Transfer-Encoding");
-        if (!te.isEmpty()) {
-            if (head.headers().has("Content-Length")) {
-                throw HttpInput.protocol("the response has both Transfer-Encoding and Content-Length (RFC 9112 6.1)");
-            }
-            String[] codings = String.join(",", te).split(",");
-            if (!codings[codings.length - 1].strip().equalsIgnoreCase("chunked")) {
-                throw HttpInput.protocol("Transfer-Encoding does not end in chunked: '" + String.join(",", te) + "'");
-            }
-            for (int i = 0; i < codings.length - 1; i++) {
-                if (codings[i].strip().equalsIgnoreCase("chunked")) {
-                    throw HttpInput.protocol("chunked applied more than once");
-                }
-            }
-            return new BodyStream.Chunked(null);
-        }
-        if (head.headers().has("Content-Length")) {
-            contentLength(head);
-            return new BodyStream.Fixed(null, 0);
-        }
-        return new BodyStream.UntilClose(null);
-    }
-
-    private static long contentLength(ResponseHead head) {
-        long length = -1;
-        for (String value : head.headers().all("Content-Length")) {
-            for (String part : value.split(",")) {
-                String p = part.strip();
-                if (p.isEmpty() || p.length() > 18 || !p.chars().allMatch(Character::isDigit)) {
-                    throw HttpInput.protocol("bad Content-Length '" + dev.netknife.term.Sanitizer.clean(value) + "'");
-                }
-                long v = Long.parseLong(p);
-                if (length >= 0 && v != length) {
-                    throw HttpInput.protocol("conflicting Content-Length values");
-                }
-                length = v;
-            }
-        }
-        return length;
-    }
-
     private InputStream decoded(BodyStream body, ResponseHead head) throws IOException {
         String encoding = head.headers().first("Content-Encoding");
-        boolean empty = head.headers().has("Content-Length") && contentLength(head) == 0;
+        boolean empty = Framing.contentLength(head) == 0;
         if (!config.compressed() || encoding == null || empty) {
             return body;
         }
