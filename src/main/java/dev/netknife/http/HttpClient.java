@@ -12,12 +12,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.Supplier;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.InflaterInputStream;
@@ -61,7 +58,7 @@ public final class HttpClient implements AutoCloseable {
     }
 
     private final Config config;
-    private final Map<String, ArrayDeque<Connection>> idle = new HashMap<>();
+    private final ConnectionPool<Connection> idle = new ConnectionPool<>(c -> c.conn().close());
     private final IdleWatch idleWatch;
     private TlsClient tls;
     /** One body buffer per client; a client serves one thread (--parallel gives each worker its own). */
@@ -108,7 +105,7 @@ public final class HttpClient implements AutoCloseable {
 
     /** One request, retried once on a fresh connection when a pooled one turns out to be closed. */
     private Exchange exchange(HttpUrl url, boolean sameOrigin, long deadline, RequestLog log, Sink sink) {
-        Connection pooled = takeIdle(url.origin());
+        Connection pooled = idle.take(url.origin());
         if (pooled != null) {
             Exchange ex = tryExchange(pooled, true, url, sameOrigin, deadline, log, sink);
             if (ex != null) {
@@ -135,7 +132,7 @@ public final class HttpClient implements AutoCloseable {
     /** Null when a reused connection was already closed by the server (nothing of a response came). */
     private Exchange tryExchange(Connection c, boolean reused, HttpUrl url, boolean sameOrigin, long deadline, RequestLog log, Sink sink) {
         String method = config.head() ? "HEAD" : "GET";
-        Timer timer = new Timer(c.conn(), deadline, idleWatch);
+        ExchangeTimer timer = new ExchangeTimer(c.conn(), deadline, idleWatch);
         long start = System.nanoTime();
         ResponseHead head;
         try {
@@ -196,7 +193,7 @@ public final class HttpClient implements AutoCloseable {
         }
         timer.stop();
         if (complete && head.keepAlive() && !c.input().hasBuffered() && framing != Framing.UNTIL_CLOSE) {
-            putIdle(url.origin(), c);
+            idle.put(url.origin(), c);
         } else {
             c.conn().close();
         }
@@ -277,7 +274,7 @@ public final class HttpClient implements AutoCloseable {
         return total;
     }
 
-    private NkException failure(Exception e, Timer timer, HttpUrl url, boolean gotHead) {
+    private NkException failure(Exception e, ExchangeTimer timer, HttpUrl url, boolean gotHead) {
         if (timer.expiredPhase() != null) {
             return NkException.timeout(timer.expiredPhase().equals("idle") && !gotHead ? "first-byte" : timer.expiredPhase(),
                     (timer.expiredPhase().equals("total") ? "--max-time ran out" : "no data for " + dev.netknife.io.Durations.format(config.idleTimeoutMillis()))
@@ -299,66 +296,11 @@ public final class HttpClient implements AutoCloseable {
         return new NkException(ExitCode.FAILURE, null, message + " (" + url.endpoint() + ")", e);
     }
 
-    private Connection takeIdle(String origin) {
-        ArrayDeque<Connection> q = idle.get(origin);
-        return q == null ? null : q.pollFirst();
-    }
-
-    private void putIdle(String origin, Connection c) {
-        idle.computeIfAbsent(origin, o -> new ArrayDeque<>()).addFirst(c);
-    }
-
     @Override
     public void close() {
-        for (ArrayDeque<Connection> q : idle.values()) {
-            for (Connection c : q) {
-                c.conn().close();
-            }
-        }
-        idle.clear();
+        idle.close();
         if (idleWatch != null) {
             idleWatch.close();
-        }
-    }
-
-    /** Closes the connection when --max-time or the idle timeout runs out, and remembers which. */
-    private static final class Timer {
-        private final IdleWatch idle;
-        private final Thread total;
-        private final Conn conn;
-        private volatile String expired;
-
-        Timer(Conn conn, long deadlineNanos, IdleWatch idle) {
-            this.conn = conn;
-            this.idle = idle;
-            if (idle != null) {
-                idle.watch(conn);
-            }
-            this.total = deadlineNanos == 0 ? null : Thread.ofVirtual().start(() -> {
-                try {
-                    java.util.concurrent.TimeUnit.NANOSECONDS.sleep(Math.max(1, deadlineNanos - System.nanoTime()));
-                    expired = "total";
-                    conn.close();
-                } catch (InterruptedException e) {
-                    // stopped in time
-                }
-            });
-        }
-
-        String expiredPhase() {
-            if (expired != null) {
-                return expired;
-            }
-            return idle != null && idle.expired(conn) ? "idle" : null;
-        }
-
-        void stop() {
-            if (total != null) {
-                total.interrupt();
-            }
-            if (idle != null && idle.unwatch(conn) && expired == null) {
-                expired = "idle";
-            }
         }
     }
 }
