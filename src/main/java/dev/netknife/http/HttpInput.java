@@ -141,8 +141,4 @@ final class HttpInput {
     static NkException protocol(String message) {
         return new NkException(ExitCode.PROTOCOL, null, message, null);
     }
-
-    static String latin1(byte[] bytes) {
-        return new String(bytes, StandardCharsets.ISO_8859_1);
-    }
 }

@@ -1,7 +1,6 @@
 package dev.netknife.http;
 
 import java.io.IOException;
-import java.util.Locale;
 
 /** A parsed status line and header block. */
 public record ResponseHead(String version, int status, String reason, HttpHeaders headers) {
@@ -73,10 +72,5 @@ public record ResponseHead(String version, int status, String reason, HttpHeader
             return false;
         }
         return version.equals("HTTP/1.1") || headers.hasToken("Connection", "keep-alive");
-    }
-
-    String contentType() {
-        String t = headers.first("Content-Type");
-        return t == null ? null : t.toLowerCase(Locale.ROOT);
     }
 }

@@ -227,21 +227,6 @@ public final class Server implements AutoCloseable {
         }
     }
 
-    /** Waits up to {@code millis} for open connections to finish, then closes the rest. */
-    public void drain(long millis) {
-        closing = true;
-        try {
-            listener.close();
-        } catch (IOException ignored) {
-            // the listener is gone either way
-        }
-        long deadline = System.nanoTime() + millis * 1_000_000;
-        while (active.get() > 0 && System.nanoTime() < deadline) {
-            sleepQuietly(10);
-        }
-        close();
-    }
-
     private static void sleepQuietly(long millis) {
         try {
             Thread.sleep(millis);

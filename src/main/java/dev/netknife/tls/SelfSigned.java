@@ -27,7 +27,7 @@ public final class SelfSigned {
     }
 
     /** A certificate and its key. */
-    public record Identity(X509Certificate certificate, PrivateKey key, KeyPair keyPair) {
+    public record Identity(X509Certificate certificate, PrivateKey key) {
     }
 
     /** An EC P-256 key pair. */
@@ -47,7 +47,7 @@ public final class SelfSigned {
         KeyPair keys = newKeyPair();
         X509Certificate cert = issue("CN=nk self-signed", keys, "CN=nk self-signed", keys.getPrivate(), false,
                 new Date(now - 3_600_000L), new Date(now + 30L * 86_400_000L), List.of("localhost", "127.0.0.1", "::1"));
-        return new Identity(cert, keys.getPrivate(), keys);
+        return new Identity(cert, keys.getPrivate());
     }
 
     /**
