@@ -63,6 +63,9 @@ final class HttpGetCommand implements NkCommand {
         if (args.string("-o") != null && args.flag("-O")) {
             throw NkException.usage("-o and -O exclude each other");
         }
+        if (args.string("-o") != null) {
+            checkWritable(java.nio.file.Path.of(args.string("-o")));
+        }
         DialOptions dial = DialArgs.options(args);
         long connectTimeout = dial.connectTimeoutMillis();
         Dialer dialer = new Dialer(dial);
@@ -116,6 +119,20 @@ final class HttpGetCommand implements NkCommand {
             }
         }
         return outcome.code();
+    }
+
+    /** A bad -o path is said before any connection is made. */
+    private static void checkWritable(java.nio.file.Path file) {
+        if (java.nio.file.Files.isDirectory(file)) {
+            throw NkException.usage("-o: " + file + " is a directory");
+        }
+        java.nio.file.Path dir = file.toAbsolutePath().getParent();
+        if (dir != null && !java.nio.file.Files.isDirectory(dir)) {
+            throw NkException.usage("-o: no such directory " + dir);
+        }
+        if (dir != null && !java.nio.file.Files.exists(file) && !java.nio.file.Files.isWritable(dir)) {
+            throw NkException.usage("-o: cannot write in " + dir);
+        }
     }
 
     /** The exit code of a run over several URLs: the last failure's; each failure is said as it happens. */

@@ -117,7 +117,11 @@ final class HttpGetOutput {
         }
         String name = outputFile != null ? outputFile : remoteName ? remoteFileName(url) : null;
         if (name != null) {
-            file[0] = AtomicFile.create(Path.of(name));
+            try {
+                file[0] = AtomicFile.create(Path.of(name));
+            } catch (IOException e) {
+                throw new NkException(ExitCode.FAILURE, null, "cannot write " + name + ": " + e.getMessage(), e);
+            }
             if (progress) {
                 bar[0] = new ProgressBar(inv.err(), name, contentLength(head));
                 return bar[0].counting(file[0].stream());

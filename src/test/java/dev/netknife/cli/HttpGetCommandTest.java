@@ -347,5 +347,8 @@ class HttpGetCommandTest {
         assertEquals("nk: http-get: bad URL 'http://x/%zz': bad percent-encoding (% must be followed by two hex digits)\n",
                 NkRun.run("http-get", "http://x/%zz").stderr());
         assertEquals(2, NkRun.run("http-get", "-o", "a", "http://x/1", "http://x/2").code());
+        assertEquals("nk: http-get: -o: " + dir + " is a directory\n", NkRun.run("http-get", "-o", dir.toString(), "http://x/").stderr());
+        assertEquals("nk: http-get: -o: no such directory " + dir.resolve("nope") + "\n",
+                NkRun.run("http-get", "-o", dir.resolve("nope/file").toString(), "http://x/").stderr());
     }
 }
