@@ -34,6 +34,10 @@ public final class PortScan {
         long timeoutNanos = TimeUnit.MILLISECONDS.toNanos(dialer.options().connectTimeoutMillis());
         List<InetAddress> addresses = dialer.resolve(new Endpoint(host, range.from()), start + timeoutNanos);
         long dns = System.nanoTime() - start;
+        if (range.size() == 1) {
+            // one port: no threads to start (the common `-z HOST PORT` stays as quick as it can)
+            return new Result(host, addresses.getFirst(), dns, List.of(probe(addresses, host, range.from(), timeoutNanos)));
+        }
         PortResult[] results = new PortResult[range.size()];
         Semaphore permits = new Semaphore(concurrency);
         List<Thread> threads = new ArrayList<>(range.size());
