@@ -32,6 +32,11 @@ public final class Nk {
     }
 
     public static void main(String[] args) {
+        // nk's options are strings and booleans: spare picocli's reflective java.time/java.sql
+        // converters (~80 classes loaded on every start otherwise)
+        if (System.getProperty("picocli.converters.excludes") == null) {
+            System.setProperty("picocli.converters.excludes", "java\\..*");
+        }
         int code = new Nk().execute(args);
         System.out.flush();
         System.exit(code);
