@@ -35,12 +35,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_common.h"
+
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
-#define CHUNK (64 * 1024)
-/* Pattern period: not a multiple of CHUNK, so a misplaced or repeated chunk is detected. */
-#define PERIOD (1024 * 1024 + 4093)
 #define STALL_MS 30000
 
 static double now_diff(const struct timespec *a, const struct timespec *b) {
@@ -81,36 +80,13 @@ int main(int argc, char **argv) {
     }
     uint64_t total_bytes = (uint64_t)mib * 1024 * 1024;
 
-    unsigned char *pattern = malloc(PERIOD + CHUNK); /* pattern[i] == pattern[i % PERIOD] */
-    if (!pattern) { perror("malloc"); return 1; }
-    uint64_t x = 0x9E3779B97F4A7C15ull; /* xorshift64 */
-    for (size_t i = 0; i < PERIOD; i++) {
-        x ^= x << 13; x ^= x >> 7; x ^= x << 17;
-        pattern[i] = (unsigned char)(x >> 24);
-    }
-    memcpy(pattern + PERIOD, pattern, CHUNK);
+    unsigned char *pattern = make_pattern();
+    if (!pattern) return 1;
     unsigned char *rbuf = malloc(CHUNK);
     if (!rbuf) { perror("malloc"); return 1; }
 
-    struct sockaddr_in sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons((uint16_t)port);
-    if (inet_pton(AF_INET, host, &sa.sin_addr) != 1) {
-        fprintf(stderr, "tls_echo_client: HOST must be an IPv4 address: %s\n", host);
-        return 2;
-    }
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0) { perror("socket"); return 1; }
-    int one = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    struct timeval tv = {30, 0};
-    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
-        fprintf(stderr, "tls_echo_client: connect %s:%d: %s\n", host, port, strerror(errno));
-        return 1;
-    }
+    int fd = connect_ipv4("tls_echo_client", host, port);
+    if (fd < 0) return fd == -2 ? 2 : 1;
 
     SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
     if (!ctx) { ssl_fail("SSL_CTX_new", 0); return 1; }
