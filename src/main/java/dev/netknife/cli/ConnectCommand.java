@@ -6,6 +6,7 @@ import dev.netknife.io.BufferPool;
 import dev.netknife.io.Conn;
 import dev.netknife.io.DialOptions;
 import dev.netknife.io.Dialer;
+import dev.netknife.io.Durations;
 import dev.netknife.io.Endpoint;
 import dev.netknife.io.Escapes;
 import dev.netknife.io.ExpectMatcher;
@@ -132,9 +133,9 @@ final class ConnectCommand implements NkCommand {
     static NkException failure(ExitCode code, Relay.Options options, Endpoint target) {
         return switch (code) {
             case OK -> null;
-            case TIMEOUT -> NkException.timeout("idle", "idle for " + dev.netknife.io.Durations.format(options.idleTimeoutMillis()) + " (" + target + ")");
-            default -> new NkException(ExitCode.ASSERTION, null, "no match for '" + options.expect().pattern() + "' before "
-                    + (code == ExitCode.ASSERTION ? "the peer closed or the idle timeout passed" : "the end") + " (" + target + ")", null);
+            case TIMEOUT -> NkException.timeout("idle", "idle for " + Durations.format(options.idleTimeoutMillis()) + " (" + target + ")");
+            default -> new NkException(ExitCode.ASSERTION, null, "no match for '" + options.expect().pattern()
+                    + "' before the peer closed or the idle timeout passed (" + target + ")", null);
         };
     }
 }

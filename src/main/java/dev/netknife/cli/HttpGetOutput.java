@@ -76,18 +76,11 @@ final class HttpGetOutput {
             if (file[0] == null && "stdout was closed".equals(e.getMessage())) {
                 throw new StdoutClosed();
             }
-            NkException nk = new NkException(ExitCode.FAILURE, null, "cannot write the body: " + e.getMessage(), e);
-            reportJson(url, nk, start);
-            throw nk;
+            throw reported(url, writeFailure(e), start);
         } catch (IOException e) {
-            NkException nk = new NkException(ExitCode.FAILURE, null, "cannot write the body: " + e.getMessage(), e);
-            reportJson(url, nk, start);
-            throw nk;
+            throw reported(url, writeFailure(e), start);
         } catch (NkException e) {
-            if (!inv.resultPrinted() || !inv.json()) {
-                reportJson(url, e, start);
-            }
-            throw e;
+            throw reported(url, e, start);
         } finally {
             if (file[0] != null) {
                 file[0].close();
@@ -105,10 +98,16 @@ final class HttpGetOutput {
         }
     }
 
-    private void reportJson(HttpUrl url, NkException e, long start) {
+    private static NkException writeFailure(Exception e) {
+        return new NkException(ExitCode.FAILURE, null, "cannot write the body: " + e.getMessage(), e);
+    }
+
+    /** Prints the JSON error result for this URL (--fail's result, exit 7, was printed with the response). */
+    private NkException reported(HttpUrl url, NkException e, long start) {
         if (inv.json() && e.exitCode() != ExitCode.ASSERTION) {
             inv.result(JsonResult.of(HttpGetCommand.NAME, url.toString(), e.exitCode(), e, Timings.NONE.withTotal(System.nanoTime() - start)));
         }
+        return e;
     }
 
     private OutputStream open(HttpUrl url, ResponseHead head, AtomicFile[] file, ProgressBar[] bar) throws IOException {

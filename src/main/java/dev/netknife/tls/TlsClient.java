@@ -78,19 +78,17 @@ public final class TlsClient {
     public TlsClient(Config config) {
         this.config = config;
         this.protocols = TlsVersions.between(config.minVersion(), config.maxVersion());
+        KeyManager[] keyManagers = clientKeyManagers(config.cert(), config.key()); // bad key files: usage errors before connecting
         this.setup = new java.util.concurrent.FutureTask<>(() -> {
             CheckingTrustManager trust = new CheckingTrustManager(TrustStore.pkix(config.caCert()), config.insecure());
             try {
                 SSLContext context = SSLContext.getInstance("TLS", TlsProvider.jsse());
-                context.init(clientKeyManagers(config.cert(), config.key()), new TrustManager[] {trust}, new SecureRandom());
+                context.init(keyManagers, new TrustManager[] {trust}, new SecureRandom());
                 return new Setup(trust, context);
             } catch (GeneralSecurityException e) {
                 throw new NkException(ExitCode.FAILURE, null, "cannot set up TLS: " + e.getMessage(), e);
             }
         });
-        if (config.cert() != null || config.key() != null) {
-            clientKeyManagers(config.cert(), config.key()); // bad key files are usage errors now, not after connecting
-        }
         Thread.ofVirtual().name("nk-tls-setup").start(setup);
     }
 

@@ -206,6 +206,15 @@ class HttpGetCommandTest {
     }
 
     @Test
+    void jsonGivesOneResultPerUrlAlsoForFailures() {
+        NkRun.Result r = NkRun.run("--json", "http-get", base + "/small.txt", "http://127.0.0.1:1/");
+        assertEquals(4, r.code());
+        String[] lines = r.out().split("\n");
+        assertEquals(2, lines.length, r.out());
+        assertTrue(lines[1].contains("\"ok\":false,\"exit_code\":4,\"error\":{\"kind\":\"refused\""), lines[1]);
+    }
+
+    @Test
     void headShowsTheHeadOnly() {
         NkRun.Result r = NkRun.run("http-get", "-I", base + "/big.bin");
         assertEquals(0, r.code(), r.stderr());
