@@ -68,15 +68,12 @@ final class ConnectCommand implements NkCommand {
             return new PortCheck(inv).run(args.positional(0), args.positional(1), new Dialer(dial),
                     args.integer("--concurrency", 100, 1, 10_000));
         }
-        if (!args.flag("--tls") && (TlsOptions.anyClientOption(args) || args.flag("--cert") || args.flag("--key"))) {
-            throw NkException.usage("TLS options need --tls");
-        }
         Endpoint target = Endpoint.of(args.positional(0), args.positional(1));
         Relay.Options options = relayOptions(args, inv);
         long start = System.nanoTime();
         Timings timings = Timings.NONE;
         try {
-            TlsClient tls = args.flag("--tls") ? TlsOptions.client(args, inv, dial.connectTimeoutMillis()) : null;
+            TlsClient tls = TlsOptions.clientIfAsked(args, inv, dial.connectTimeoutMillis());
             Conn conn = new Dialer(dial).dial(target);
             if (tls != null) {
                 TlsConn tlsConn = tls.handshake(conn, target).conn();

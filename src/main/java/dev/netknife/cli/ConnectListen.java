@@ -36,10 +36,7 @@ final class ConnectListen {
         int port = Ports.parse(portText);
         InetAddress bind = host != null ? args.bindAddress("HOST", host) : args.bindAddress("--bind", "127.0.0.1");
         BufferPool pool = new BufferPool();
-        if (!args.flag("--tls") && (args.flag("--cert") || args.flag("--key"))) {
-            throw NkException.usage("--cert and --key need --tls");
-        }
-        TlsServer tls = args.flag("--tls") ? TlsOptions.server(args, inv) : null;
+        TlsServer tls = TlsOptions.serverIfAsked(args, inv);
         StreamConn local = new StreamConn(inv.in(), inv.data());
         if (args.flag("-k")) {
             Broadcast broadcast = new Broadcast(local, pool, args.flag("--hex") ? new HexDump(inv.err(), '<') : null);

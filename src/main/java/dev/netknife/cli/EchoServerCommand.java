@@ -1,6 +1,5 @@
 package dev.netknife.cli;
 
-import dev.netknife.NkException;
 import dev.netknife.io.BufferPool;
 import dev.netknife.io.Conn;
 import dev.netknife.io.Endpoint;
@@ -46,10 +45,7 @@ final class EchoServerCommand implements NkCommand {
                 args.millis("--idle-timeout", 0),
                 args.rate("--rate"));
         BufferPool pool = new BufferPool();
-        if (!args.flag("--tls") && (args.flag("--cert") || args.flag("--key"))) {
-            throw NkException.usage("--cert and --key need --tls");
-        }
-        TlsServer tls = args.flag("--tls") ? TlsOptions.server(args, inv) : null;
+        TlsServer tls = TlsOptions.serverIfAsked(args, inv);
         Server server = Server.bind(config, raw -> {
             Conn conn = tls == null ? raw : tls.accept(raw);
             Mover.copy(conn, conn, pool, null);

@@ -59,7 +59,29 @@ final class TlsOptions {
         return server;
     }
 
-    static boolean anyClientOption(Args args) {
+    /** With --tls, the server identity; without, null (and --cert/--key alone are a usage error). */
+    static TlsServer serverIfAsked(Args args, Invocation inv) {
+        if (!args.flag("--tls")) {
+            if (args.flag("--cert") || args.flag("--key")) {
+                throw NkException.usage("--cert and --key need --tls");
+            }
+            return null;
+        }
+        return server(args, inv);
+    }
+
+    /** With --tls, the client; without, null (and any TLS option alone is a usage error). */
+    static TlsClient clientIfAsked(Args args, Invocation inv, long handshakeTimeoutMillis) {
+        if (!args.flag("--tls")) {
+            if (anyClientOption(args) || args.flag("--cert") || args.flag("--key")) {
+                throw NkException.usage("TLS options need --tls");
+            }
+            return null;
+        }
+        return client(args, inv, handshakeTimeoutMillis);
+    }
+
+    private static boolean anyClientOption(Args args) {
         for (String name : new String[] {"--servername", "--alpn", "--cacert", "--insecure", "--tls-min", "--tls-max"}) {
             if (args.flag(name)) {
                 return true;
