@@ -39,7 +39,14 @@ public final class Nk {
         }
         int code = new Nk().execute(args);
         System.out.flush();
-        System.exit(code);
+        System.err.flush();
+        if (code == ExitCode.INTERRUPTED.code()) {
+            System.exit(code); // Ctrl-C or SIGTERM: the JVM is already shutting down and picks its own status
+        }
+        // Runtime.exit looks up a System.Logger on the way out (JDK 21+), which opens every jar on the
+        // class path: ~60 ms with BouncyCastle's. nk has no shutdown hook left to run at this point
+        // (servers remove theirs) and its streams are flushed, so it ends the process directly.
+        Runtime.getRuntime().halt(code);
     }
 
     /** Parses and runs one command line; returns its exit code. */

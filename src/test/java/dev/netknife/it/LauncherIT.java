@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -15,12 +18,63 @@ class LauncherIT {
     private final Path repo = Path.of(System.getProperty("nk.repo", "."));
 
     private Process nk(String... args) throws Exception {
+        return nk(Map.of(), args);
+    }
+
+    private Process nk(Map<String, String> env, String... args) throws Exception {
         String[] command = new String[args.length + 1];
         command[0] = repo.resolve("nk").toString();
         System.arraycopy(args, 0, command, 1, args.length);
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().remove("JAVA_HOME");
+        pb.environment().putAll(env);
         return pb.start();
+    }
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private Run run(Map<String, String> env, String... args) throws Exception {
+        Process p = nk(env, args);
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        return new Run(p.exitValue(), out, err);
+    }
+
+    @Test
+    void theTrainingRunsCoveredEveryCommandTheyTried() throws Exception {
+        for (String log : List.of("aot-training.log", "aot-training-tls.log")) {
+            String text = Files.readString(repo.resolve("target").resolve(log));
+            assertTrue(text.contains("training: all commands ok"), log + ":\n" + text);
+            assertTrue(text.contains("AOTCache creation is complete"), log + ":\n" + text);
+        }
+    }
+
+    @Test
+    void bothAotCachesMapForTheCommandLinesTheyServe() throws Exception {
+        // AOTMode=on makes the JVM fail instead of silently starting without a cache it cannot use
+        Map<String, String> strict = Map.of("NK_JAVA_OPTS", "-XX:AOTMode=on");
+        Run plain = run(strict, "--version");
+        assertEquals(0, plain.code(), plain.err());
+        Run tls = run(strict, "tls-get", "--help");
+        assertEquals(0, tls.code(), tls.err());
+        assertTrue(tls.out().startsWith("Usage: nk tls-get"), tls.out());
+    }
+
+    @Test
+    void anUnusableAotCacheIsIgnoredWithoutAWord() throws Exception {
+        Path junk = Files.createTempFile("nk-junk", ".aot");
+        try {
+            Files.writeString(junk, "not a cache");
+            Run r = run(Map.of("NK_JAVA_OPTS", "-XX:AOTCache=" + junk), "--version");
+            assertEquals(0, r.code());
+            assertTrue(r.out().matches("nk \\S+\\n"), r.out());
+            assertEquals("", r.err());
+        } finally {
+            Files.delete(junk);
+        }
     }
 
     @Test
