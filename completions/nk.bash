@@ -156,17 +156,20 @@ function _complete_nk() {
   # Edge case: if command line has no space after subcommand, then don't assume this subcommand is selected (remkop/picocli#1468).
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} echo-server" ];    then _picocli_nk; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} connect" ];    then _picocli_nk; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} udp" ];    then _picocli_nk; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} http-get" ];    then _picocli_nk; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} tls-get" ];    then _picocli_nk; return $?; fi
 
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
   local cmds0=(echo-server)
   local cmds1=(connect)
-  local cmds2=(http-get)
-  local cmds3=(tls-get)
+  local cmds2=(udp)
+  local cmds3=(http-get)
+  local cmds4=(tls-get)
 
-  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_nk_tlsget; return $?; fi
-  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_nk_httpget; return $?; fi
+  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_nk_tlsget; return $?; fi
+  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_nk_httpget; return $?; fi
+  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_nk_udp; return $?; fi
   if CompWordsContainsArray "${cmds1[@]}"; then _picocli_nk_connect; return $?; fi
   if CompWordsContainsArray "${cmds0[@]}"; then _picocli_nk_echoserver; return $?; fi
 
@@ -180,7 +183,7 @@ function _picocli_nk() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="echo-server connect http-get tls-get"
+  local commands="echo-server connect udp http-get tls-get"
   local flag_opts="'--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help' '--version'"
   local arg_opts="'--color'"
 
@@ -296,6 +299,57 @@ function _picocli_nk_connect() {
       return
       ;;
     '--connect-timeout')
+      return
+      ;;
+    '--color')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `udp` subcommand.
+function _picocli_nk_udp() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--binary' '--hex' '-l' '--listen' '--echo' '-4' '-6' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
+  local arg_opts="'--send' '--count' '--timeout' '--expect' '--bind' '--prefix' '--rate' '--max-datagram' '--color'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--send')
+      return
+      ;;
+    '--count')
+      return
+      ;;
+    '--timeout')
+      return
+      ;;
+    '--expect')
+      return
+      ;;
+    '--bind')
+      return
+      ;;
+    '--prefix')
+      return
+      ;;
+    '--rate')
+      return
+      ;;
+    '--max-datagram')
       return
       ;;
     '--color')

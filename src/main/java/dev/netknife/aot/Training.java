@@ -73,7 +73,7 @@ public final class Training {
     private void plain() throws Exception {
         expect(0, "--version");
         expect(0, "--help");
-        for (String command : List.of("connect", "http-get", "tls-get", "echo-server")) {
+        for (String command : List.of("connect", "udp", "http-get", "tls-get", "echo-server")) {
             expect(0, command, "--help");
         }
         expect(2, "connect", "127.0.0.1");
@@ -82,7 +82,14 @@ public final class Training {
 
         int closedPort = closedPort();
         try (BackgroundNk echo = new BackgroundNk("echo-server", "0");
+             BackgroundNk udpEcho = new BackgroundNk("udp", "--listen", "--echo", "0");
              TrainingHttpServer http = new TrainingHttpServer(null)) {
+            String udpPort = String.valueOf(udpEcho.port());
+            for (int i = 0; i < 5; i++) {
+                expect(0, "udp", "--send", "ping", "--count", "1", "127.0.0.1", udpPort);
+            }
+            expectWithInput("a\nb\nc\n".getBytes(StandardCharsets.US_ASCII), 0, "udp", "--count", "3", "127.0.0.1", udpPort);
+            expect(0, "--json", "udp", "--send", "ping", "--expect", "pi", "127.0.0.1", udpPort);
             String echoPort = String.valueOf(echo.port());
             for (int i = 0; i < 20; i++) {
                 expect(0, "connect", "-z", "127.0.0.1", echoPort);

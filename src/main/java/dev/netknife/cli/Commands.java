@@ -13,6 +13,7 @@ public final class Commands {
     private static final List<Entry> ALL = List.of(
             new Entry(EchoServerCommand.NAME, EchoServerCommand.SUMMARY, EchoServerCommand::new),
             new Entry(ConnectCommand.NAME, ConnectCommand.SUMMARY, ConnectCommand::new),
+            new Entry(UdpCommand.NAME, UdpCommand.SUMMARY, UdpCommand::new),
             new Entry(HttpGetCommand.NAME, HttpGetCommand.SUMMARY, HttpGetCommand::new),
             new Entry(TlsGetCommand.NAME, TlsGetCommand.SUMMARY, TlsGetCommand::new));
 

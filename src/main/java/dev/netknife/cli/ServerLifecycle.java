@@ -20,6 +20,14 @@ final class ServerLifecycle {
     }
 
     static int serve(Server server, Invocation inv) {
+        return serve(server.address(), server::serve, server::close, () -> summary(server.stats(), inv), inv);
+    }
+
+    /**
+     * Prints {@code address}, runs {@code loop} until it returns (an interrupt ends it), then
+     * {@code close} and {@code summary}; returns exit code 130.
+     */
+    static int serve(InetSocketAddress address, Runnable loop, Runnable close, Runnable summary, Invocation inv) {
         Thread serving = Thread.currentThread();
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -32,12 +40,12 @@ final class ServerLifecycle {
         }, "nk-shutdown");
         boolean hooked = addHook(hook);
         try {
-            inv.data(address(server.address()));
-            server.serve();
+            inv.data(address(address));
+            loop.run();
         } finally {
             Thread.interrupted(); // the interrupt that stopped serving is handled; clear it before waiting in close()
-            server.close();
-            summary(server.stats(), inv);
+            close.run();
+            summary.run();
             stopped.countDown();
             if (hooked) {
                 removeHook(hook);

@@ -52,6 +52,19 @@ public final class ExpectMatcher implements Tap {
         }
     }
 
+    /** Matches one message on its own (a datagram), without the bytes seen before; remembers a match. */
+    public boolean test(ByteBuffer message) {
+        StringBuilder text = new StringBuilder(message.remaining());
+        while (message.hasRemaining()) {
+            text.append((char) (message.get() & 0xff));
+        }
+        boolean found = pattern.matcher(text).find();
+        if (found) {
+            matched = true;
+        }
+        return found;
+    }
+
     public boolean matched() {
         return matched;
     }

@@ -24,6 +24,7 @@ class BenchSmokeIT {
         "tls-throughput, socat, socat",
         "http-download, curl, curl",
         "http-many, curl, curl",
+        "udp-echo, socat, socat",
     })
     void runsInSmokeMode(String script, String peer, String debianPackage) throws Exception {
         Peers.require(peer, debianPackage);

@@ -64,6 +64,22 @@ class LauncherIT {
     }
 
     @Test
+    void aCacheOlderThanTheJarIsNotUsed() throws Exception {
+        Path jar = repo.resolve("target/netknife.jar");
+        java.nio.file.attribute.FileTime built = Files.getLastModifiedTime(jar);
+        Map<String, String> log = Map.of("NK_JAVA_OPTS", "-Xlog:aot=info:stderr");
+        assertTrue(run(log, "--version").err().contains("Opened AOT cache"));
+        try {
+            Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+            Run stale = run(log, "--version");
+            assertEquals(0, stale.code());
+            assertTrue(!stale.err().contains("Opened AOT cache"), stale.err());
+        } finally {
+            Files.setLastModifiedTime(jar, built);
+        }
+    }
+
+    @Test
     void anUnusableAotCacheIsIgnoredWithoutAWord() throws Exception {
         Path junk = Files.createTempFile("nk-junk", ".aot");
         try {

@@ -1,0 +1,194 @@
+package dev.netknife.cli;
+
+import dev.netknife.ExitCode;
+import dev.netknife.NkException;
+import dev.netknife.io.DialOptions;
+import dev.netknife.io.Dialer;
+import dev.netknife.io.Durations;
+import dev.netknife.io.Endpoint;
+import dev.netknife.io.Escapes;
+import dev.netknife.io.ExpectMatcher;
+import dev.netknife.io.IpVersion;
+import dev.netknife.io.Timings;
+import dev.netknife.term.HexDump;
+import dev.netknife.term.Json;
+import dev.netknife.term.JsonResult;
+import dev.netknife.udp.DatagramSource;
+import dev.netknife.udp.Datagrams;
+import dev.netknife.udp.UdpClient;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code nk udp}: a UDP client (stdin lines to datagrams, replies to stdout) and, with --listen, a UDP server. */
+final class UdpCommand implements NkCommand {
+    static final String NAME = "udp";
+    static final String SUMMARY = "UDP client (each stdin line a datagram, replies to stdout) and server (--listen, --echo).";
+
+    static final long DEFAULT_TIMEOUT_MILLIS = 3_000;
+
+    private static final List<String> CLIENT_ONLY = List.of("--send", "--binary", "--count", "--timeout", "--expect");
+    private static final List<String> SERVER_ONLY = List.of("--bind", "--echo", "--prefix", "--rate", "--max-datagram");
+
+    @Override
+    public CommandSpec spec() {
+        CommandSpec spec = Specs.command(NAME, SUMMARY,
+                "nk udp [options] HOST PORT",
+                "       nk udp --listen [--bind ADDR] [--echo [--prefix TEXT]] [--rate R] PORT");
+        spec.addOption(Specs.repeatable("TEXT", "Send TEXT as one datagram (repeatable; escapes \\n \\r \\t \\0 \\\\ \\xHH) instead of reading stdin.", "--send"));
+        spec.addOption(Specs.flag("Send each read of stdin as one datagram, bytes as they are, instead of one per line.", "--binary"));
+        spec.addOption(Specs.option("N", "Exit 0 once N replies arrived.", "--count"));
+        spec.addOption(Specs.option("DUR", "After the last datagram is sent, wait DUR for replies (default 3s); exit 124 if none came (or fewer than --count).", "--timeout"));
+        spec.addOption(Specs.option("REGEX", "Exit 0 as soon as a reply matches REGEX; 7 if none did before --timeout.", "--expect"));
+        spec.addOption(Specs.flag("Show payloads as hex dumps (replies; with --listen, datagrams).", "--hex"));
+        spec.addOption(Specs.flag("Be the server: print each datagram received (source, size, payload).", "-l", "--listen"));
+        spec.addOption(Specs.option("ADDR", "With --listen: address to listen on (default 127.0.0.1, ::1 with -6).", "--bind"));
+        spec.addOption(Specs.flag("With --listen: send each datagram back to its source (printed only with -v).", "--echo"));
+        spec.addOption(Specs.option("TEXT", "With --echo: put TEXT before each echoed payload (escapes as --send).", "--prefix"));
+        spec.addOption(Specs.option("R", "With --listen: at most R datagrams per source address (N, N/s or N/m); the rest are dropped.", "--rate"));
+        spec.addOption(Specs.option("BYTES", "With --listen: drop datagrams larger than BYTES (default 65507 on IPv4, 65527 on IPv6).", "--max-datagram"));
+        spec.addOption(Specs.flag("IPv4 only.", "-4"));
+        spec.addOption(Specs.flag("IPv6 only.", "-6"));
+        spec.addPositional(Specs.positional("0", "1", "HOST", "Host name or address; HOST:PORT and [v6addr]:PORT work too. With --listen: the port."));
+        spec.addPositional(Specs.positional("1", "0..1", "PORT", "Port."));
+        spec.usageMessage().footer(
+                "Each stdin line is sent without its line ending; empty lines are not sent. Replies are printed as they arrive:",
+                "the payload and a newline, nothing else (--hex, --json: one JSON line each, with source, size and round-trip",
+                "time). An ICMP port unreachable from the server's host is exit 4.",
+                "The server prints its address on stdout when ready and a summary on stderr when stopped.");
+        return spec;
+    }
+
+    @Override
+    public int run(Args args, Invocation inv) throws Exception {
+        if (args.flag("-4") && args.flag("-6")) {
+            throw NkException.usage("-4 and -6 exclude each other");
+        }
+        IpVersion version = args.flag("-4") ? IpVersion.V4 : args.flag("-6") ? IpVersion.V6 : IpVersion.ANY;
+        if (args.flag("--listen")) {
+            refuse(args, CLIENT_ONLY, "is for the client; drop --listen");
+            if (args.positional(1) != null) {
+                throw NkException.usage("with --listen give only the PORT");
+            }
+            return new UdpListen(inv).run(args, version);
+        }
+        refuse(args, SERVER_ONLY, "needs --listen");
+        return client(args, inv, version);
+    }
+
+    private static void refuse(Args args, List<String> options, String why) {
+        for (String option : options) {
+            if (args.flag(option)) {
+                throw NkException.usage(option + " " + why);
+            }
+        }
+    }
+
+    private int client(Args args, Invocation inv, IpVersion version) throws Exception {
+        Endpoint target = Endpoint.of(args.positional(0), args.positional(1));
+        String[] sends = args.strings("--send");
+        if (sends.length > 0 && args.flag("--binary")) {
+            throw NkException.usage("--send and --binary exclude each other");
+        }
+        String expect = args.string("--expect");
+        UdpClient.Options options = new UdpClient.Options(args.integer("--count", 0, 1, Integer.MAX_VALUE),
+                expect == null ? null : new ExpectMatcher(expect), args.millis("--timeout", DEFAULT_TIMEOUT_MILLIS));
+        long start = System.nanoTime();
+        Timings timings = Timings.NONE;
+        try {
+            Dialer dialer = new Dialer(new DialOptions(DialOptions.DEFAULT_CONNECT_TIMEOUT_MILLIS, version));
+            List<InetAddress> addresses = dialer.resolve(target,
+                    start + TimeUnit.MILLISECONDS.toNanos(DialOptions.DEFAULT_CONNECT_TIMEOUT_MILLIS));
+            timings = new Timings(System.nanoTime() - start, -1, -1, -1, -1);
+            try (UdpClient client = UdpClient.connect(new InetSocketAddress(addresses.getFirst(), target.port()))) {
+                inv.verboseInfo("sending to " + ServerLifecycle.address(new InetSocketAddress(addresses.getFirst(), target.port()))
+                        + " from " + ServerLifecycle.address(client.localAddress()));
+                DatagramSource source = source(args, sends, inv, client.maxDatagram());
+                UdpClient.Result result = client.run(source, options, replies(args, inv));
+                ExitCode code = exitCode(result, options);
+                NkException failure = failure(code, result, options, target);
+                inv.verboseInfo("sent " + result.sent() + (result.sent() == 1 ? " datagram, " : " datagrams, ")
+                        + result.received() + (result.received() == 1 ? " reply" : " replies"));
+                if (inv.json()) {
+                    inv.result(JsonResult.of(NAME, target.toString(), code, failure, timings.withTotal(System.nanoTime() - start))
+                            .put("udp", Json.object().put("outcome", result.outcome().name().toLowerCase(Locale.ROOT))
+                                    .put("sent", result.sent()).put("received", result.received())
+                                    .put("bytes_sent", result.bytesSent()).put("bytes_received", result.bytesReceived())));
+                }
+                if (failure != null) {
+                    throw failure;
+                }
+                return code.code();
+            }
+        } catch (NkException e) {
+            if (inv.json() && !inv.resultPrinted()) {
+                inv.result(JsonResult.of(NAME, target.toString(), e.exitCode(), e, timings.withTotal(System.nanoTime() - start)));
+            }
+            throw e;
+        }
+    }
+
+    private static DatagramSource source(Args args, String[] sends, Invocation inv, int max) {
+        if (sends.length > 0) {
+            List<byte[]> payloads = new ArrayList<>();
+            for (String send : sends) {
+                byte[] payload = Escapes.decode(send);
+                if (payload.length > max) {
+                    throw NkException.usage("--send: " + payload.length + " bytes is over the limit of " + max + " bytes for one datagram");
+                }
+                payloads.add(payload);
+            }
+            return DatagramSource.of(payloads);
+        }
+        return args.flag("--binary") ? DatagramSource.chunks(inv.in(), max) : DatagramSource.lines(inv.in(), max);
+    }
+
+    private static UdpClient.Replies replies(Args args, Invocation inv) {
+        if (inv.json()) {
+            return (payload, from, rtt) -> inv.json(Payloads.describe(Json.object().put("schema", JsonResult.SCHEMA)
+                    .put("command", NAME).put("event", "reply").put("from", ServerLifecycle.address(from))
+                    .put("size", payload.remaining()).putMillis("rtt_ms", Timings.millis(rtt)), payload, args.flag("--hex")));
+        }
+        if (args.flag("--hex")) {
+            return (payload, from, rtt) -> new HexDump(inv.out(), '<').bytes(payload);
+        }
+        OutputStream out = inv.data();
+        return (payload, from, rtt) -> {
+            byte[] line = new byte[payload.remaining() + 1];
+            payload.get(line, 0, line.length - 1);
+            line[line.length - 1] = '\n';
+            synchronized (out) {
+                out.write(line);
+                out.flush();
+            }
+        };
+    }
+
+    static ExitCode exitCode(UdpClient.Result result, UdpClient.Options options) {
+        return switch (result.outcome()) {
+            case MATCHED -> ExitCode.OK;
+            case PORT_UNREACHABLE -> ExitCode.REFUSED;
+            case COUNT_REACHED -> options.expect() == null ? ExitCode.OK : ExitCode.ASSERTION;
+            case TIMED_OUT -> options.expect() != null ? ExitCode.ASSERTION
+                    : options.count() > 0 || result.received() == 0 ? ExitCode.TIMEOUT : ExitCode.OK;
+        };
+    }
+
+    private static NkException failure(ExitCode code, UdpClient.Result result, UdpClient.Options options, Endpoint target) {
+        return switch (code) {
+            case OK -> null;
+            case REFUSED -> new NkException(ExitCode.REFUSED, "connect", "port unreachable: nothing listens on UDP " + target, null);
+            case ASSERTION -> new NkException(ExitCode.ASSERTION, null, "no reply matched '" + options.expect().pattern() + "' ("
+                    + result.received() + (result.received() == 1 ? " reply" : " replies") + " from " + target + ")", null);
+            default -> NkException.timeout("first-byte", (options.count() > 0
+                    ? result.received() + " of " + options.count() + " replies" : "no reply") + " within "
+                    + Durations.format(options.timeoutMillis()) + " after the last datagram (" + target + ")");
+        };
+    }
+}

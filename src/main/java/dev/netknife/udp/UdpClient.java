@@ -1,0 +1,218 @@
+package dev.netknife.udp;
+
+import dev.netknife.ExitCode;
+import dev.netknife.NkException;
+import dev.netknife.io.ExpectMatcher;
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
+import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * A UDP client on a connected socket (so only the server's datagrams are accepted, and an ICMP
+ * port unreachable comes back as an error): sends each datagram of a {@link DatagramSource} while
+ * a virtual thread delivers the replies as they arrive. When the input ends it keeps waiting for
+ * replies, up to the timeout, unless the reply count or the expected pattern was reached first.
+ *
+ * <p>Round-trip times assume replies come in the order of the requests (each reply is paired with
+ * the oldest datagram not yet answered), which is what echo-style servers do.
+ */
+public final class UdpClient implements AutoCloseable {
+
+    /** {@code count} 0 = no limit; {@code expect} null = none. */
+    public record Options(int count, ExpectMatcher expect, long timeoutMillis) {
+    }
+
+    /** Gets each reply on the receiving thread; {@code rttNanos} is -1 when no request was waiting. */
+    @FunctionalInterface
+    public interface Replies {
+        void reply(ByteBuffer payload, InetSocketAddress from, long rttNanos) throws IOException;
+    }
+
+    /** How the exchange ended. */
+    public enum Outcome {
+        /** A reply matched the expected pattern. */
+        MATCHED,
+        /** The requested number of replies arrived. */
+        COUNT_REACHED,
+        /** The input ended and the timeout passed without either of the above. */
+        TIMED_OUT,
+        /** The server's host answered with ICMP port unreachable. */
+        PORT_UNREACHABLE
+    }
+
+    public record Result(Outcome outcome, long sent, long received, long bytesSent, long bytesReceived) {
+    }
+
+    private final DatagramChannel channel;
+    private final InetSocketAddress remote;
+    private final Queue<Long> unanswered = new ConcurrentLinkedQueue<>();
+    private final Object lock = new Object();
+    private Outcome outcome;
+    private Exception failure;
+    private boolean inputEnded;
+    private volatile long sent;
+    private volatile long bytesSent;
+    private volatile long received;
+    private volatile long bytesReceived;
+
+    private UdpClient(DatagramChannel channel, InetSocketAddress remote) {
+        this.channel = channel;
+        this.remote = remote;
+    }
+
+    /** A socket connected to {@code remote} (no packet is sent: connecting a UDP socket only fixes the peer). */
+    public static UdpClient connect(InetSocketAddress remote) {
+        try {
+            DatagramChannel channel = DatagramChannel.open(remote.getAddress() instanceof Inet6Address
+                    ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+            try {
+                channel.connect(remote);
+            } catch (IOException e) {
+                channel.close();
+                throw e;
+            }
+            return new UdpClient(channel, remote);
+        } catch (IOException e) {
+            throw new NkException(ExitCode.REFUSED, "connect", "cannot send to " + remote + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The largest payload one datagram to the server can carry. */
+    public int maxDatagram() {
+        return Datagrams.max(remote.getAddress());
+    }
+
+    public InetSocketAddress localAddress() {
+        try {
+            return (InetSocketAddress) channel.getLocalAddress();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Sends every datagram of {@code source}, delivering replies to {@code replies}; returns when the exchange ended. */
+    public Result run(DatagramSource source, Options options, Replies replies) throws Exception {
+        Thread receiver = Thread.ofVirtual().name("nk-udp-receive").start(() -> receive(options, replies));
+        Thread sender = Thread.ofVirtual().name("nk-udp-send").start(() -> send(source, options));
+        try {
+            synchronized (lock) {
+                while (outcome == null && failure == null && !inputEnded) {
+                    lock.wait();
+                }
+                long deadline = System.nanoTime() + options.timeoutMillis() * 1_000_000L;
+                for (long left = options.timeoutMillis(); outcome == null && failure == null && left > 0;
+                        left = (deadline - System.nanoTime()) / 1_000_000L) {
+                    lock.wait(left);
+                }
+                if (failure != null) {
+                    throw failure;
+                }
+                if (outcome == null) {
+                    outcome = Outcome.TIMED_OUT;
+                }
+            }
+        } finally {
+            close();
+            sender.interrupt(); // a sender blocked on a terminal's stdin stays blocked; the process ends without it
+            receiver.join();
+        }
+        return new Result(outcome, sent, received, bytesSent, bytesReceived);
+    }
+
+    private void send(DatagramSource source, Options options) {
+        try {
+            for (ByteBuffer datagram = source.next(); datagram != null && !ended(); datagram = source.next()) {
+                int size = datagram.remaining();
+                if (size == 0) {
+                    continue; // a connected DatagramChannel cannot send an empty datagram (it writes nothing)
+                }
+                if (size > maxDatagram()) {
+                    throw new NkException(ExitCode.FAILURE, null, "a datagram of " + size + " bytes is over the limit of "
+                            + maxDatagram() + " bytes for UDP over " + (remote.getAddress() instanceof Inet6Address ? "IPv6" : "IPv4"), null);
+                }
+                unanswered.add(System.nanoTime());
+                channel.write(datagram);
+                sent++;
+                bytesSent += size;
+            }
+            synchronized (lock) {
+                inputEnded = true;
+                lock.notifyAll();
+            }
+        } catch (PortUnreachableException e) {
+            finish(Outcome.PORT_UNREACHABLE);
+        } catch (ClosedChannelException e) {
+            // the exchange ended while sending
+        } catch (Exception e) {
+            fail(e);
+        }
+    }
+
+    private void receive(Options options, Replies replies) {
+        ByteBuffer buffer = ByteBuffer.allocate(maxDatagram());
+        try {
+            while (true) {
+                buffer.clear();
+                channel.read(buffer);
+                long now = System.nanoTime();
+                Long sentAt = unanswered.poll();
+                received++;
+                bytesReceived += buffer.position();
+                buffer.flip();
+                boolean matched = options.expect() != null && options.expect().test(buffer.duplicate());
+                replies.reply(buffer, remote, sentAt == null ? -1 : now - sentAt);
+                if (matched) {
+                    finish(Outcome.MATCHED);
+                } else if (options.count() > 0 && received >= options.count()) {
+                    finish(Outcome.COUNT_REACHED);
+                }
+            }
+        } catch (PortUnreachableException e) {
+            finish(Outcome.PORT_UNREACHABLE);
+        } catch (ClosedChannelException e) {
+            // the exchange is over
+        } catch (Exception e) {
+            fail(e);
+        }
+    }
+
+    private boolean ended() {
+        synchronized (lock) {
+            return outcome != null || failure != null;
+        }
+    }
+
+    private void finish(Outcome result) {
+        synchronized (lock) {
+            if (outcome == null) {
+                outcome = result;
+            }
+            lock.notifyAll();
+        }
+    }
+
+    private void fail(Exception e) {
+        synchronized (lock) {
+            if (failure == null && outcome == null) {
+                failure = e;
+            }
+            lock.notifyAll();
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // nothing left to release
+        }
+    }
+}
