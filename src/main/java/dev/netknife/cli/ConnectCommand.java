@@ -69,41 +69,35 @@ final class ConnectCommand implements NkCommand {
                     args.integer("--concurrency", 100, 1, 10_000));
         }
         Endpoint target = Endpoint.of(args.positional(0), args.positional(1));
+        inv.target(target.toString());
         Relay.Options options = relayOptions(args, inv);
         long start = System.nanoTime();
-        Timings timings = Timings.NONE;
-        try {
-            TlsClient tls = TlsOptions.clientIfAsked(args, inv, dial.connectTimeoutMillis());
-            Conn conn = new Dialer(dial).dial(target);
-            if (tls != null) {
-                TlsConn tlsConn = tls.handshake(conn, target).conn();
-                inv.verboseInfo(tlsConn.protocol() + " " + tlsConn.cipherSuite()
-                        + (tlsConn.applicationProtocol() == null ? "" : ", ALPN " + tlsConn.applicationProtocol()));
-                conn = tlsConn;
-            }
-            timings = conn.timings();
-            inv.verboseInfo("connected to " + ServerLifecycle.address(conn.remoteAddress()) + " from "
-                    + ServerLifecycle.address(conn.localAddress()));
-            Relay.Result result = new Relay(new BufferPool()).run(conn, new StreamConn(inv.in(), inv.data()), options, target);
-            ExitCode code = exitCode(result, options);
-            NkException failure = failure(code, options, target);
-            if (inv.json()) {
-                inv.result(JsonResult.of(NAME, target.toString(), code, failure, timings.withTotal(System.nanoTime() - start))
-                        .put("connect", Json.object().put("outcome", result.outcome().name().toLowerCase(Locale.ROOT))
-                                .put("sent", result.sent()).put("received", result.received()))
-                        .put("tls", conn instanceof TlsConn t ? Json.object().put("protocol", t.protocol()).put("cipher", t.cipherSuite())
-                                .put("alpn", t.applicationProtocol()) : null));
-            }
-            if (failure != null) {
-                throw failure;
-            }
-            return code.code();
-        } catch (NkException e) {
-            if (inv.json() && !inv.resultPrinted()) {
-                inv.result(JsonResult.of(NAME, target.toString(), e.exitCode(), e, timings.withTotal(System.nanoTime() - start)));
-            }
-            throw e;
+        TlsClient tls = TlsOptions.clientIfAsked(args, inv, dial.connectTimeoutMillis());
+        Conn conn = new Dialer(dial).dial(target);
+        if (tls != null) {
+            TlsConn tlsConn = tls.handshake(conn, target).conn();
+            inv.verboseInfo(tlsConn.protocol() + " " + tlsConn.cipherSuite()
+                    + (tlsConn.applicationProtocol() == null ? "" : ", ALPN " + tlsConn.applicationProtocol()));
+            conn = tlsConn;
         }
+        Timings timings = conn.timings();
+        inv.timings(timings);
+        inv.verboseInfo("connected to " + ServerLifecycle.address(conn.remoteAddress()) + " from "
+                + ServerLifecycle.address(conn.localAddress()));
+        Relay.Result result = new Relay(new BufferPool()).run(conn, new StreamConn(inv.in(), inv.data()), options, target);
+        ExitCode code = exitCode(result, options);
+        NkException failure = failure(code, options, target);
+        if (inv.json()) {
+            inv.result(JsonResult.of(NAME, target.toString(), code, failure, timings.withTotal(System.nanoTime() - start))
+                    .put("connect", Json.object().put("outcome", result.outcome().name().toLowerCase(Locale.ROOT))
+                            .put("sent", result.sent()).put("received", result.received()))
+                    .put("tls", conn instanceof TlsConn t ? Json.object().put("protocol", t.protocol()).put("cipher", t.cipherSuite())
+                            .put("alpn", t.applicationProtocol()) : null));
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return code.code();
     }
 
     static Relay.Options relayOptions(Args args, Invocation inv) {

@@ -1,5 +1,6 @@
 package dev.netknife.cli;
 
+import dev.netknife.io.Timings;
 import dev.netknife.term.Json;
 import dev.netknife.term.Style;
 import dev.netknife.term.Ttys;
@@ -21,8 +22,11 @@ public final class Invocation {
     private final GlobalOptions globals;
     private final Map<String, String> env;
     private final Ttys ttys;
+    private final long startNanos = System.nanoTime();
     private Style style;
     private volatile boolean resultPrinted;
+    private volatile String target;
+    private volatile Timings timings = Timings.NONE;
 
     public Invocation(String command, InputStream in, PrintStream out, PrintStream err, GlobalOptions globals,
             Map<String, String> env, Ttys ttys) {
@@ -37,6 +41,25 @@ public final class Invocation {
 
     public String command() {
         return command;
+    }
+
+    /** What the command talks to, for the JSON result of a failure ({@code HOST:PORT}, a URL). */
+    public void target(String target) {
+        this.target = target;
+    }
+
+    public String target() {
+        return target;
+    }
+
+    /** The phases measured so far (DNS, connect, TLS), for the JSON result of a failure. */
+    public void timings(Timings timings) {
+        this.timings = timings;
+    }
+
+    /** The phases measured so far, with the total time since the command started. */
+    public Timings timingsSoFar() {
+        return timings.withTotal(System.nanoTime() - startNanos);
     }
 
     public InputStream in() {

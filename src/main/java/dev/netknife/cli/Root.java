@@ -97,7 +97,8 @@ public final class Root {
                 : new NkException(ExitCode.FAILURE, null, message, e);
         if (json && (inv == null || !inv.resultPrinted())) {
             synchronized (out) {
-                out.println(JsonResult.of(command, null, nk.exitCode(), nk, null));
+                out.println(inv == null ? JsonResult.of(command, null, nk.exitCode(), nk, null)
+                        : JsonResult.of(command, inv.target(), nk.exitCode(), nk, inv.timingsSoFar()));
                 out.flush();
             }
         }

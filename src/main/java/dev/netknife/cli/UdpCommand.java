@@ -99,38 +99,31 @@ final class UdpCommand implements NkCommand {
         String expect = args.string("--expect");
         UdpClient.Options options = new UdpClient.Options(args.integer("--count", 0, 1, Integer.MAX_VALUE),
                 expect == null ? null : new ExpectMatcher(expect), args.millis("--timeout", DEFAULT_TIMEOUT_MILLIS));
+        inv.target(target.toString());
         long start = System.nanoTime();
-        Timings timings = Timings.NONE;
-        try {
-            Dialer dialer = new Dialer(new DialOptions(DialOptions.DEFAULT_CONNECT_TIMEOUT_MILLIS, version));
-            List<InetAddress> addresses = dialer.resolve(target,
-                    start + TimeUnit.MILLISECONDS.toNanos(DialOptions.DEFAULT_CONNECT_TIMEOUT_MILLIS));
-            timings = new Timings(System.nanoTime() - start, -1, -1, -1, -1);
-            try (UdpClient client = UdpClient.connect(new InetSocketAddress(addresses.getFirst(), target.port()))) {
-                inv.verboseInfo("sending to " + ServerLifecycle.address(new InetSocketAddress(addresses.getFirst(), target.port()))
-                        + " from " + ServerLifecycle.address(client.localAddress()));
-                DatagramSource source = source(args, sends, inv, client.maxDatagram());
-                UdpClient.Result result = client.run(source, options, replies(args, inv));
-                ExitCode code = exitCode(result, options);
-                NkException failure = failure(code, result, options, target);
-                inv.verboseInfo("sent " + result.sent() + (result.sent() == 1 ? " datagram, " : " datagrams, ")
-                        + result.received() + (result.received() == 1 ? " reply" : " replies"));
-                if (inv.json()) {
-                    inv.result(JsonResult.of(NAME, target.toString(), code, failure, timings.withTotal(System.nanoTime() - start))
-                            .put("udp", Json.object().put("outcome", result.outcome().name().toLowerCase(Locale.ROOT))
-                                    .put("sent", result.sent()).put("received", result.received())
-                                    .put("bytes_sent", result.bytesSent()).put("bytes_received", result.bytesReceived())));
-                }
-                if (failure != null) {
-                    throw failure;
-                }
-                return code.code();
+        Dialer dialer = new Dialer(new DialOptions(DialOptions.DEFAULT_CONNECT_TIMEOUT_MILLIS, version));
+        List<InetAddress> addresses = dialer.resolve(target, start + TimeUnit.MILLISECONDS.toNanos(DialOptions.DEFAULT_CONNECT_TIMEOUT_MILLIS));
+        Timings timings = new Timings(System.nanoTime() - start, -1, -1, -1, -1);
+        inv.timings(timings);
+        InetSocketAddress server = new InetSocketAddress(addresses.getFirst(), target.port());
+        try (UdpClient client = UdpClient.connect(server)) {
+            inv.verboseInfo("sending to " + ServerLifecycle.address(server) + " from " + ServerLifecycle.address(client.localAddress()));
+            DatagramSource source = source(args, sends, inv, client.maxDatagram());
+            UdpClient.Result result = client.run(source, options, replies(args, inv));
+            ExitCode code = exitCode(result, options);
+            NkException failure = failure(code, result, options, target);
+            inv.verboseInfo("sent " + result.sent() + (result.sent() == 1 ? " datagram, " : " datagrams, ")
+                    + result.received() + (result.received() == 1 ? " reply" : " replies"));
+            if (inv.json()) {
+                inv.result(JsonResult.of(NAME, target.toString(), code, failure, timings.withTotal(System.nanoTime() - start))
+                        .put("udp", Json.object().put("outcome", result.outcome().name().toLowerCase(Locale.ROOT))
+                                .put("sent", result.sent()).put("received", result.received())
+                                .put("bytes_sent", result.bytesSent()).put("bytes_received", result.bytesReceived())));
             }
-        } catch (NkException e) {
-            if (inv.json() && !inv.resultPrinted()) {
-                inv.result(JsonResult.of(NAME, target.toString(), e.exitCode(), e, timings.withTotal(System.nanoTime() - start)));
+            if (failure != null) {
+                throw failure;
             }
-            throw e;
+            return code.code();
         }
     }
 

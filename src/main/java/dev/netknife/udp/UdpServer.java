@@ -137,13 +137,16 @@ public final class UdpServer implements AutoCloseable {
 
     private void echo(InetSocketAddress to, int size) {
         buffer.position(0).limit(prefixLength + size);
+        // counted first: an interrupt (Ctrl-C) that lands while send() returns throws even though the datagram went out
+        echoed++;
+        bytesOut += prefixLength + size;
         try {
             channel.send(buffer, to);
-            echoed++;
-            bytesOut += prefixLength + size;
         } catch (ClosedChannelException e) {
             // closing: serve() sees it on the next receive
         } catch (IOException e) {
+            echoed--;
+            bytesOut -= prefixLength + size;
             sendFailed++;
             listener.dropped(to, size, Drop.SEND_FAILED, e.getMessage());
         }
