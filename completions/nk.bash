@@ -157,6 +157,7 @@ function _complete_nk() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} echo-server" ];    then _picocli_nk; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} connect" ];    then _picocli_nk; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} udp" ];    then _picocli_nk; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ws" ];    then _picocli_nk; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} http-get" ];    then _picocli_nk; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} tls-get" ];    then _picocli_nk; return $?; fi
 
@@ -164,11 +165,13 @@ function _complete_nk() {
   local cmds0=(echo-server)
   local cmds1=(connect)
   local cmds2=(udp)
-  local cmds3=(http-get)
-  local cmds4=(tls-get)
+  local cmds3=(ws)
+  local cmds4=(http-get)
+  local cmds5=(tls-get)
 
-  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_nk_tlsget; return $?; fi
-  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_nk_httpget; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_nk_tlsget; return $?; fi
+  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_nk_httpget; return $?; fi
+  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_nk_ws; return $?; fi
   if CompWordsContainsArray "${cmds2[@]}"; then _picocli_nk_udp; return $?; fi
   if CompWordsContainsArray "${cmds1[@]}"; then _picocli_nk_connect; return $?; fi
   if CompWordsContainsArray "${cmds0[@]}"; then _picocli_nk_echoserver; return $?; fi
@@ -183,7 +186,7 @@ function _picocli_nk() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="echo-server connect udp http-get tls-get"
+  local commands="echo-server connect udp ws http-get tls-get"
   local flag_opts="'--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help' '--version'"
   local arg_opts="'--color'"
 
@@ -350,6 +353,93 @@ function _picocli_nk_udp() {
       return
       ;;
     '--max-datagram')
+      return
+      ;;
+    '--color')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `ws` subcommand.
+function _picocli_nk_ws() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--binary' '--hex' '-l' '--listen' '--tls' '--insecure' '-4' '-6' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
+  local arg_opts="'-H' '--header' '--subprotocol' '--origin' '--send' '--count' '--expect' '--idle-timeout' '--ping' '--close-code' '--max-message' '--max-frame' '--bind' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--cert' '--key' '--connect-timeout' '--color'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-H'|'--header')
+      return
+      ;;
+    '--subprotocol')
+      return
+      ;;
+    '--origin')
+      return
+      ;;
+    '--send')
+      return
+      ;;
+    '--count')
+      return
+      ;;
+    '--expect')
+      return
+      ;;
+    '--idle-timeout')
+      return
+      ;;
+    '--ping')
+      return
+      ;;
+    '--close-code')
+      return
+      ;;
+    '--max-message')
+      return
+      ;;
+    '--max-frame')
+      return
+      ;;
+    '--bind')
+      return
+      ;;
+    '--servername')
+      return
+      ;;
+    '--alpn')
+      return
+      ;;
+    '--cacert')
+      return
+      ;;
+    '--tls-min')
+      return
+      ;;
+    '--tls-max')
+      return
+      ;;
+    '--cert')
+      return
+      ;;
+    '--key')
+      return
+      ;;
+    '--connect-timeout')
       return
       ;;
     '--color')

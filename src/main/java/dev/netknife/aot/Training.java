@@ -73,7 +73,7 @@ public final class Training {
     private void plain() throws Exception {
         expect(0, "--version");
         expect(0, "--help");
-        for (String command : List.of("connect", "udp", "http-get", "tls-get", "echo-server")) {
+        for (String command : List.of("connect", "udp", "ws", "http-get", "tls-get", "echo-server")) {
             expect(0, command, "--help");
         }
         expect(2, "connect", "127.0.0.1");
@@ -83,6 +83,7 @@ public final class Training {
         int closedPort = closedPort();
         try (BackgroundNk echo = new BackgroundNk("echo-server", "0");
              BackgroundNk udpEcho = new BackgroundNk("udp", "--listen", "--echo", "0");
+             BackgroundNk wsEcho = new BackgroundNk("ws", "--listen", "0");
              TrainingHttpServer http = new TrainingHttpServer(null)) {
             String udpPort = String.valueOf(udpEcho.port());
             for (int i = 0; i < 5; i++) {
@@ -90,6 +91,17 @@ public final class Training {
             }
             expectWithInput("a\nb\nc\n".getBytes(StandardCharsets.US_ASCII), 0, "udp", "--count", "3", "127.0.0.1", udpPort);
             expect(0, "--json", "udp", "--send", "ping", "--expect", "pi", "127.0.0.1", udpPort);
+            String wsUrl = "ws://127.0.0.1:" + wsEcho.port() + "/";
+            StringBuilder messages = new StringBuilder();
+            for (int i = 0; i < 2000; i++) {
+                messages.append("message ").append(i).append(" of the AOT training run\n");
+            }
+            for (int i = 0; i < 3; i++) {
+                expectWithInput(messages.toString().getBytes(StandardCharsets.US_ASCII), 0, "ws", wsUrl);
+            }
+            expect(0, "ws", "--send", "hi", "--count", "1", wsUrl);
+            expect(0, "--json", "ws", "--send", "hi", "--expect", "h", wsUrl);
+            expectWithInput(new byte[256 * 1024], 0, "ws", "--binary", "--hex", wsUrl);
             String echoPort = String.valueOf(echo.port());
             for (int i = 0; i < 20; i++) {
                 expect(0, "connect", "-z", "127.0.0.1", echoPort);
@@ -112,12 +124,15 @@ public final class Training {
         Path cacert = dir.resolve("ca.pem");
         Files.writeString(cacert, Pem.write(List.of(tls.certificate())));
         try (BackgroundNk tlsEcho = new BackgroundNk("echo-server", "--tls", "0");
+             BackgroundNk wssEcho = new BackgroundNk("ws", "--listen", "--tls", "0");
              TrainingHttpServer https = new TrainingHttpServer(tls)) {
             byte[] data = new byte[4 << 20];
             for (int i = 0; i < 3; i++) {
                 expectWithInput(data, 0, "connect", "--tls", "--insecure", "127.0.0.1", String.valueOf(tlsEcho.port()));
             }
             http("https://127.0.0.1:" + https.port(), List.of("--cacert", cacert.toString()));
+            expectWithInput("wss\n".repeat(500).getBytes(StandardCharsets.US_ASCII), 0, "ws", "--insecure",
+                    "wss://127.0.0.1:" + wssEcho.port() + "/");
             String tlsTarget = "127.0.0.1:" + https.port();
             expect(0, "tls-get", "--cacert", cacert.toString(), tlsTarget);
             expect(0, "--json", "tls-get", "--cacert", cacert.toString(), tlsTarget);

@@ -14,6 +14,7 @@ public final class Commands {
             new Entry(EchoServerCommand.NAME, EchoServerCommand.SUMMARY, EchoServerCommand::new),
             new Entry(ConnectCommand.NAME, ConnectCommand.SUMMARY, ConnectCommand::new),
             new Entry(UdpCommand.NAME, UdpCommand.SUMMARY, UdpCommand::new),
+            new Entry(WsCommand.NAME, WsCommand.SUMMARY, WsCommand::new),
             new Entry(HttpGetCommand.NAME, HttpGetCommand.SUMMARY, HttpGetCommand::new),
             new Entry(TlsGetCommand.NAME, TlsGetCommand.SUMMARY, TlsGetCommand::new));
 

@@ -137,7 +137,7 @@ abstract class BodyStream extends InputStream {
                 chunkLeft = nextChunkSize();
                 if (chunkLeft == 0) {
                     int[] budget = {HttpLimits.HEAD_BYTES};
-                    ResponseHead.readFields(in, budget, new HttpHeaders(), "trailer section");
+                    ResponseHead.readFields(in, budget, new HttpHeaders(), "response trailer section");
                     ended = true;
                     return finished();
                 }
@@ -149,7 +149,7 @@ abstract class BodyStream extends InputStream {
             chunkLeft -= n;
             if (chunkLeft == 0) {
                 int[] budget = {2};
-                String crlf = in.readLine(budget, "chunk end");
+                String crlf = in.readLine(budget, "response chunk end");
                 if (crlf == null || !crlf.isEmpty()) {
                     throw HttpInput.protocol("missing CRLF after a chunk");
                 }
@@ -159,7 +159,7 @@ abstract class BodyStream extends InputStream {
 
         private long nextChunkSize() throws IOException {
             int[] budget = {HttpLimits.CHUNK_LINE_BYTES};
-            String line = in.readLine(budget, "chunk size line");
+            String line = in.readLine(budget, "response chunk size line");
             if (line == null) {
                 throw HttpInput.protocol("the server closed the connection before the last chunk");
             }

@@ -11,18 +11,18 @@ import java.nio.charset.StandardCharsets;
  * Buffered reading of one connection's responses: lines for heads (with a size limit) and raw
  * bytes for bodies. Large body reads bypass the buffer once it is drained.
  */
-final class HttpInput {
+public final class HttpInput {
     private final Conn conn;
     private final byte[] buffer = new byte[16 * 1024];
     private int start;
     private int end;
 
-    HttpInput(Conn conn) {
+    public HttpInput(Conn conn) {
         this.conn = conn;
     }
 
     /** True when bytes are buffered (a server that sent more than its response asked for). */
-    boolean hasBuffered() {
+    public boolean hasBuffered() {
         return end > start;
     }
 
@@ -31,7 +31,7 @@ final class HttpInput {
      * inside is an error. {@code budget} is what is left of the head limit; null at a clean EOF
      * before any byte.
      */
-    String readLine(int[] budget, String what) throws IOException {
+    public String readLine(int[] budget, String what) throws IOException {
         for (int i = start; i < end; i++) {
             if (buffer[i] == '\n') {
                 return bufferedLine(i, budget, what);
@@ -44,15 +44,15 @@ final class HttpInput {
     private String bufferedLine(int newline, int[] budget, String what) {
         budget[0] -= newline - start + 1;
         if (budget[0] < 0) {
-            throw protocol("the response " + what + " is larger than the limit of " + (HttpLimits.HEAD_BYTES / 1024) + " KiB");
+            throw protocol("the " + what + " is larger than the limit of " + (HttpLimits.HEAD_BYTES / 1024) + " KiB");
         }
         int lineEnd = newline > start && buffer[newline - 1] == '\r' ? newline - 1 : newline;
         for (int j = start; j < lineEnd; j++) {
             if (buffer[j] == '\r') {
-                throw protocol("bare CR in the response " + what);
+                throw protocol("bare CR in the " + what);
             }
             if (buffer[j] == 0) {
-                throw protocol("NUL byte in the response " + what);
+                throw protocol("NUL byte in the " + what);
             }
         }
         String line = new String(buffer, start, lineEnd - start, StandardCharsets.ISO_8859_1);
@@ -68,12 +68,12 @@ final class HttpInput {
                 if (!any) {
                     return null;
                 }
-                throw protocol("the server closed the connection in the middle of the " + what);
+                throw protocol("the connection closed in the middle of the " + what);
             }
             any = true;
             byte b = buffer[start++];
             if (--budget[0] < 0) {
-                throw protocol("the response " + what + " is larger than the limit of " + (HttpLimits.HEAD_BYTES / 1024) + " KiB");
+                throw protocol("the " + what + " is larger than the limit of " + (HttpLimits.HEAD_BYTES / 1024) + " KiB");
             }
             if (b == '\n') {
                 int len = line.length();
@@ -81,19 +81,19 @@ final class HttpInput {
                     line.setLength(len - 1);
                 }
                 if (line.indexOf("\r") >= 0) {
-                    throw protocol("bare CR in the response " + what);
+                    throw protocol("bare CR in the " + what);
                 }
                 return line.toString();
             }
             if (b == 0) {
-                throw protocol("NUL byte in the response " + what);
+                throw protocol("NUL byte in the " + what);
             }
             line.append((char) (b & 0xff));
         }
     }
 
     /** Up to {@code len} body bytes; -1 at end of stream. */
-    int read(byte[] b, int off, int len) throws IOException {
+    public int read(byte[] b, int off, int len) throws IOException {
         if (start < end) {
             int n = Math.min(len, end - start);
             System.arraycopy(buffer, start, b, off, n);
@@ -138,7 +138,7 @@ final class HttpInput {
         return n > 0;
     }
 
-    static NkException protocol(String message) {
+    public static NkException protocol(String message) {
         return new NkException(ExitCode.PROTOCOL, null, message, null);
     }
 }

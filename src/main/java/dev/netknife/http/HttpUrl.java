@@ -14,6 +14,15 @@ import java.util.Locale;
 public record HttpUrl(String scheme, String host, int port, String target, String userInfo) {
 
     public static HttpUrl parse(String text) {
+        return parse(text, "http", "https");
+    }
+
+    /** A ws:// or wss:// URL (RFC 6455 3): the same rules, default ports 80 and 443. */
+    public static HttpUrl parseWebSocket(String text) {
+        return parse(text, "ws", "wss");
+    }
+
+    private static HttpUrl parse(String text, String plain, String secure) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c < 0x20 || c == 0x7f) {
@@ -22,11 +31,11 @@ public record HttpUrl(String scheme, String host, int port, String target, Strin
         }
         int colon = text.indexOf("://");
         if (colon <= 0) {
-            throw bad(text, "expected http:// or https://");
+            throw bad(text, "expected " + plain + ":// or " + secure + "://");
         }
         String scheme = text.substring(0, colon).toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw bad(text, "unsupported scheme '" + scheme + "' (http and https are)");
+        if (!scheme.equals(plain) && !scheme.equals(secure)) {
+            throw bad(text, "unsupported scheme '" + scheme + "' (" + plain + " and " + secure + " are)");
         }
         String rest = text.substring(colon + 3);
         int hash = rest.indexOf('#');
@@ -82,7 +91,7 @@ public record HttpUrl(String scheme, String host, int port, String target, Strin
                 throw bad(text, "empty label in the host");
             }
         }
-        int defaultPort = scheme.equals("https") ? 443 : 80;
+        int defaultPort = scheme.equals(secure) ? 443 : 80;
         int port = defaultPort;
         if (portText != null && !portText.isEmpty()) {
             if (portText.length() > 5 || !portText.chars().allMatch(Character::isDigit)
@@ -129,8 +138,9 @@ public record HttpUrl(String scheme, String host, int port, String target, Strin
         return NkException.usage("bad URL '" + url + "': " + why);
     }
 
+    /** https or wss: TLS on the connection. */
     public boolean https() {
-        return scheme.equals("https");
+        return scheme.equals("https") || scheme.equals("wss");
     }
 
     public Endpoint endpoint() {

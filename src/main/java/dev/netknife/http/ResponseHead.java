@@ -6,9 +6,9 @@ import java.io.IOException;
 public record ResponseHead(String version, int status, String reason, HttpHeaders headers) {
 
     /** Reads one head; null when the connection closed before a single byte (a stale keep-alive connection). */
-    static ResponseHead read(HttpInput in) throws IOException {
+    public static ResponseHead read(HttpInput in) throws IOException {
         int[] budget = {HttpLimits.HEAD_BYTES};
-        String statusLine = in.readLine(budget, "status line");
+        String statusLine = in.readLine(budget, "response status line");
         if (statusLine == null) {
             return null;
         }
@@ -26,16 +26,16 @@ public record ResponseHead(String version, int status, String reason, HttpHeader
         }
         String reason = statusLine.length() > 13 ? statusLine.substring(13) : "";
         HttpHeaders headers = new HttpHeaders();
-        readFields(in, budget, headers, "header block");
+        readFields(in, budget, headers, "response header block");
         return new ResponseHead(statusLine.substring(0, 8), status, reason, headers);
     }
 
     /** Header or trailer fields up to the empty line. */
-    static void readFields(HttpInput in, int[] budget, HttpHeaders into, String what) throws IOException {
+    public static void readFields(HttpInput in, int[] budget, HttpHeaders into, String what) throws IOException {
         while (true) {
             String line = in.readLine(budget, what);
             if (line == null) {
-                throw HttpInput.protocol("the server closed the connection in the middle of the " + what);
+                throw HttpInput.protocol("the connection closed in the middle of the " + what);
             }
             if (line.isEmpty()) {
                 return;

@@ -287,7 +287,7 @@ class HttpGetCommandTest {
                 serve("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", "http-get"));
         assertEquals("6 nk: http-get: conflicting Content-Length values (127.0.0.1:PORT)",
                 serve("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd", "http-get"));
-        assertEquals("6 nk: http-get: obsolete line folding in the header block (RFC 9112 5.2) (127.0.0.1:PORT)",
+        assertEquals("6 nk: http-get: obsolete line folding in the response header block (RFC 9112 5.2) (127.0.0.1:PORT)",
                 serve("HTTP/1.1 200 OK\r\nX-A: 1\r\n  folded\r\nContent-Length: 0\r\n\r\n", "http-get"));
     }
 

@@ -30,6 +30,14 @@ public final class NkRun {
         return run(new byte[0], args);
     }
 
+    /** With a stdin stream (e.g. {@link BlockingInput}, a terminal nobody types in). */
+    public static Result run(InputStream stdin, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = run(stdin, out, err, Map.of(), args);
+        return new Result(code, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
+    }
+
     public static Result run(byte[] stdin, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();

@@ -1,0 +1,83 @@
+package dev.netknife.cli;
+
+import dev.netknife.http.HttpInput;
+import dev.netknife.io.Conn;
+import dev.netknife.io.Ports;
+import dev.netknife.io.Server;
+import dev.netknife.term.Json;
+import dev.netknife.term.JsonResult;
+import dev.netknife.term.Sanitizer;
+import dev.netknife.tls.TlsServer;
+import dev.netknife.ws.Handshake;
+import dev.netknife.ws.Message;
+import dev.netknife.ws.WsProtocolException;
+import dev.netknife.ws.WsSession;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+
+import java.util.List;
+
+/**
+ * {@code nk ws --listen}: a WebSocket echo server, a virtual thread per client. Each message goes
+ * back as it came (text or binary); with -v each one is also printed on stderr. A client that breaks
+ * the protocol gets the matching close code and is dropped; the others go on.
+ */
+final class WsListen {
+    private final Invocation inv;
+
+    WsListen(Invocation inv) {
+        this.inv = inv;
+    }
+
+    int run(Args args, WsSession.Options options) {
+        Server.Config config = new Server.Config(args.bindAddress("--bind", "127.0.0.1"), Ports.parse(args.positional(0)), 0,
+                args.millis("--idle-timeout", 0), null);
+        TlsServer tls = TlsOptions.serverIfAsked(args, inv);
+        List<String> subprotocols = WsCommand.subprotocols(args.string("--subprotocol"));
+        Server server = Server.bind(config, raw -> {
+            Conn conn = tls == null ? raw : tls.accept(raw);
+            echo(conn, subprotocols, options);
+        }, new EchoServerCommand.Log(inv));
+        return ServerLifecycle.serve(server, inv);
+    }
+
+    private void echo(Conn conn, List<String> subprotocols, WsSession.Options options) throws IOException {
+        HttpInput in = new HttpInput(conn);
+        OutputStream out = new BufferedOutputStream(conn.out(), 64 * 1024);
+        Handshake.ServerRequest request = Handshake.server(in, out, subprotocols);
+        String client = ServerLifecycle.address(conn.remoteAddress());
+        inv.verboseInfo(client + " upgraded " + request.target() + (request.subprotocol() == null ? "" : " (" + request.subprotocol() + ")"));
+        WsSession session = new WsSession(in, out, false, options);
+        try {
+            for (Message m = session.receive(); m != null; m = session.receive()) {
+                if (inv.verbose()) {
+                    log(client, m);
+                }
+                session.send(m.text(), m.payload(), 0, m.length());
+                if (!session.hasBuffered()) {
+                    session.flush();
+                }
+            }
+            inv.verboseInfo(client + " closed with " + session.peerClose());
+        } catch (WsProtocolException e) {
+            throw new IOException(e.getMessage() + "; closed with " + e.closeCode(), e);
+        }
+    }
+
+    private void log(String client, Message m) {
+        if (inv.json()) {
+            inv.json(Payloads.describe(Json.object().put("schema", JsonResult.SCHEMA).put("command", inv.command()).put("event", "message")
+                    .put("client", client).put("type", m.text() ? "text" : "binary").put("size", m.length()),
+                    java.nio.ByteBuffer.wrap(m.payload(), 0, m.length()), false));
+        } else {
+            inv.verboseInfo(client + " " + (m.text() ? "text " : "binary ") + m.length() + " B"
+                    + (m.text() ? ": " + Sanitizer.clean(abbreviate(m.asText())) : ""));
+        }
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() > 200 ? text.substring(0, 200) + "..." : text;
+    }
+
+}

@@ -1,0 +1,327 @@
+package dev.netknife.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.netknife.support.Accept;
+import dev.netknife.support.Background;
+import dev.netknife.support.NkRun;
+import dev.netknife.support.NodeWs;
+import dev.netknife.support.TestCerts;
+import dev.netknife.ws.Handshake;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** nk ws against the npm ws package, against itself (ws and wss), and against scripted servers that break RFC 6455. */
+class WsCommandTest {
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    // --- nk client against the npm ws echo server
+
+    @Test
+    void linesAreTextMessagesAgainstNodeWs() throws Exception {
+        try (NodeWs server = NodeWs.echoServer()) {
+            NkRun.Result r = NkRun.run(bytes("hello\nw\u00f6rld\r\n\nlast"), "ws", server.url());
+            assertEquals(0, r.code(), r.toString());
+            assertEquals("hello\nw\u00f6rld\n\nlast\n", r.out());
+        }
+    }
+
+    @Test
+    void tenMiBMessagesFragmentedBothWays() throws Exception {
+        byte[] line = new byte[10 << 20];
+        new Random(1).ints(line.length, 'a', 'z' + 1).forEach(new java.util.function.IntConsumer() {
+            int i;
+
+            @Override
+            public void accept(int c) {
+                line[i++] = (byte) c;
+            }
+        });
+        byte[] input = Arrays.copyOf(line, line.length + 1);
+        input[line.length] = '\n';
+        try (NodeWs server = NodeWs.echoServer()) {
+            NkRun.Result r = NkRun.run(input, "ws", "--max-frame", "100000", server.url());
+            assertEquals(0, r.code(), r.stderr());
+            assertArrayEquals(input, r.stdout());
+        }
+    }
+
+    @Test
+    void binaryMessagesAsHexOrRaw() throws Exception {
+        try (NodeWs server = NodeWs.echoServer()) {
+            NkRun.Result hex = NkRun.run(new byte[] {0, 1, (byte) 0xff}, "ws", "--binary", "--hex", server.url());
+            assertEquals(0, hex.code(), hex.toString());
+            assertTrue(hex.out().startsWith("< 00000000  00 01 ff"), hex.out());
+            NkRun.Result json = NkRun.run(new byte[] {(byte) 0xc3, 0x28}, "--json", "ws", "--binary", server.url());
+            String[] lines = json.out().split("\n");
+            assertTrue(lines[1].contains("\"direction\":\"in\",\"type\":\"binary\",\"size\":2") && lines[1].contains("\"hex\":\"c328\""),
+                    json.out());
+            assertTrue(lines[2].contains("\"ws\":{\"subprotocol\":null,\"sent\":1,\"received\":1,\"close\":{\"code\":1000"), lines[2]);
+        }
+    }
+
+    @Test
+    void countExpectAndTheServersCloseCode() throws Exception {
+        try (NodeWs server = NodeWs.echoServer("--close-after", "2", "--close-code", "4001", "--subprotocol", "chat.v2")) {
+            NkRun.Result counted = NkRun.run("-v", "ws", "--subprotocol", "x,chat.v2", "--send", "one", "--send", "two", "--count", "1", server.url());
+            assertEquals(0, counted.code(), counted.toString());
+            assertEquals("one\n", counted.out());
+            assertTrue(counted.stderr().contains("subprotocol chat.v2"), counted.stderr());
+
+            NkRun.Result matched = NkRun.run("ws", "--send", "ping", "--send", "pong", "--expect", "^po", server.url());
+            assertEquals(0, matched.code(), matched.toString());
+
+            NkRun.Result closed = NkRun.run(bytes("a\nb\nc\n"), "ws", server.url());
+            assertEquals(6, closed.code(), closed.toString());
+            assertTrue(closed.stderr().contains("the server closed with 4001 (closing as asked)"), closed.stderr());
+        }
+    }
+
+    // --- the npm ws client against nk ws --listen, and nk against itself over wss
+
+    @Test
+    void nodeWsClientAgainstNkServer() throws Exception {
+        String node = NodeWs.node();
+        try (Background server = Background.start("ws", "--listen", "0")) {
+            Process client = new ProcessBuilder(node, NodeWs.DIR.resolve("ws-client-check.js").toString(), "ws://" + server.address() + "/echo")
+                    .directory(NodeWs.DIR.toFile()).redirectErrorStream(true).start();
+            String out = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(client.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(0, client.exitValue(), out);
+            assertEquals("ok text\nok binary\nok fragmented\nok 10MiB\nok pong\nok close 4000 \n", out);
+        }
+    }
+
+    @Test
+    void wssAgainstNkServerWithATestCa(@TempDir Path dir) throws Exception {
+        TestCerts certs = new TestCerts(dir);
+        Path cert = certs.good();
+        try (Background server = Background.start("ws", "--listen", "--tls", "--cert", cert.toString(), "--key",
+                TestCerts.keyOf(cert).toString(), "0")) {
+            NkRun.Result r = NkRun.run(bytes("secret\n"), "--json", "ws", "--cacert", certs.caFile().toString(),
+                    "wss://localhost:" + server.port() + "/");
+            assertEquals(0, r.code(), r.toString());
+            assertTrue(r.out().contains("\"direction\":\"in\",\"type\":\"text\",\"size\":6") && r.out().contains("\"tls\":"), r.out());
+            NkRun.Result untrusted = NkRun.run("ws", "--send", "x", "wss://localhost:" + server.port() + "/");
+            assertEquals(5, untrusted.code(), untrusted.toString());
+        }
+    }
+
+    @Test
+    void nkServerDropsABadClientAndServesTheNext() throws Exception {
+        try (Background server = Background.start("ws", "--listen", "0")) {
+            try (Socket raw = new Socket("127.0.0.1", server.port())) {
+                RawPeer peer = RawPeer.clientHandshake(raw);
+                peer.out.write(new byte[] {(byte) 0x81, 0x02, 'h', 'i'}); // unmasked from a client
+                assertEquals(1002, peer.readCloseCode());
+            }
+            try (Socket plain = new Socket("127.0.0.1", server.port())) {
+                plain.getOutputStream().write(bytes("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+                String answer = new String(plain.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+                assertTrue(answer.startsWith("HTTP/1.1 426 Upgrade Required"), answer);
+            }
+            NkRun.Result next = NkRun.run("ws", "--send", "still here", "--count", "1", "ws://" + server.address() + "/");
+            assertEquals("still here\n", next.out(), next.toString());
+        }
+    }
+
+    // --- scripted servers that break the rules
+
+    @Test
+    void badFramesGetTheRightCloseCodeAndExitSix() throws Exception {
+        record Case(String name, byte[] frame, int closeCode, String message) {
+        }
+        byte[] badUtf8 = {(byte) 0x81, 0x02, (byte) 0xc3, 0x28};
+        List<Case> cases = List.of(
+                new Case("masked from the server", new byte[] {(byte) 0x81, (byte) 0x82, 1, 2, 3, 4, 'h' ^ 1, 'i' ^ 2}, 1002, "masked frame from the server"),
+                new Case("reserved bits", new byte[] {(byte) 0xc1, 0x01, 'x'}, 1002, "reserved bits set"),
+                new Case("unknown opcode", new byte[] {(byte) 0x83, 0x00}, 1002, "unknown opcode 0x3"),
+                new Case("invalid UTF-8", badUtf8, 1007, "text message is not valid UTF-8"),
+                new Case("fragmented ping", new byte[] {0x09, 0x00}, 1002, "fragmented control frame"),
+                new Case("lone continuation", new byte[] {(byte) 0x80, 0x01, 'x'}, 1002, "continuation frame with no message"),
+                new Case("bad close code", new byte[] {(byte) 0x88, 0x02, 0x03, (byte) 0xed}, 1002, "invalid code 1005"),
+                new Case("2^62 bytes claimed", new byte[] {(byte) 0x82, 127, 0x40, 0, 0, 0, 0, 0, 0, 0}, 1009, "message larger than --max-message"));
+        for (Case c : cases) {
+            try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+                Accept.once(listener, s -> {
+                    RawPeer peer = RawPeer.serverHandshake(s);
+                    peer.out.write(c.frame());
+                    peer.out.flush();
+                    closeCode.complete(peer.readCloseCode());
+                });
+                NkRun.Result r = NkRun.run(new dev.netknife.support.BlockingInput(), "ws", "ws://127.0.0.1:" + listener.getLocalPort() + "/");
+                assertEquals(6, r.code(), c.name() + ": " + r);
+                assertTrue(r.stderr().contains(c.message()), c.name() + ": " + r.stderr());
+                assertEquals(c.closeCode(), closeCode.get(5, TimeUnit.SECONDS), c.name());
+            }
+        }
+    }
+
+    @Test
+    void pingsAreAnsweredWithTheSamePayload() throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CompletableFuture<String> pong = new CompletableFuture<>();
+            Accept.once(listener, s -> {
+                RawPeer peer = RawPeer.serverHandshake(s);
+                peer.out.write(new byte[] {(byte) 0x89, 0x04, 'b', 'e', 'a', 't'});
+                peer.out.flush();
+                RawPeer.Frame f = peer.readFrame();
+                pong.complete(f.opcode() + ":" + new String(f.payload(), StandardCharsets.US_ASCII));
+                peer.out.write(new byte[] {(byte) 0x88, 0x02, 0x03, (byte) 0xe8});
+                peer.out.flush();
+            });
+            NkRun.Result r = NkRun.run(new dev.netknife.support.BlockingInput(), "ws", "ws://127.0.0.1:" + listener.getLocalPort() + "/");
+            assertEquals("10:beat", pong.get(5, TimeUnit.SECONDS));
+            assertEquals(0, r.code(), r.toString());
+        }
+    }
+
+    @Test
+    void aRefusedOrWrongHandshakeIsExitSix() throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Accept.once(listener, s -> {
+                RawPeer.readHead(s.getInputStream());
+                s.getOutputStream().write(bytes("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n"));
+            });
+            NkRun.Result r = NkRun.run("ws", "--send", "x", "ws://127.0.0.1:" + listener.getLocalPort() + "/");
+            assertEquals(6, r.code(), r.toString());
+            assertTrue(r.stderr().contains("handshake refused: HTTP 403 Forbidden"), r.stderr());
+        }
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Accept.once(listener, s -> {
+                RawPeer.readHead(s.getInputStream());
+                s.getOutputStream().write(bytes("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                        + "Sec-WebSocket-Accept: bm90IHRoZSByaWdodCBvbmU=\r\n\r\n"));
+            });
+            NkRun.Result r = NkRun.run("ws", "--send", "x", "ws://127.0.0.1:" + listener.getLocalPort() + "/");
+            assertEquals(6, r.code(), r.toString());
+            assertTrue(r.stderr().contains("wrong Sec-WebSocket-Accept"), r.stderr());
+        }
+    }
+
+    @Test
+    void expectTimesOutAsSevenAndIdleAsTimeout() throws Exception {
+        try (NodeWs server = NodeWs.echoServer()) {
+            NkRun.Result missed = NkRun.run("ws", "--send", "abc", "--expect", "xyz", "--idle-timeout", "300ms", server.url());
+            assertEquals(7, missed.code(), missed.toString());
+            assertTrue(missed.stderr().contains("no message matched 'xyz' (1 message, idle for 300ms)"), missed.stderr());
+            NkRun.Result idle = NkRun.run(new dev.netknife.support.BlockingInput(), "ws", "--idle-timeout", "300ms", server.url());
+            assertEquals(124, idle.code(), idle.toString());
+        }
+    }
+
+    @Test
+    void usageErrors() {
+        assertUsage("nk: ws: bad URL 'http://x/': unsupported scheme 'http' (ws and wss are)", "ws", "http://x/");
+        assertUsage("nk: ws: --tls needs --listen (for a client, use a wss:// URL)", "ws", "--tls", "ws://x/");
+        assertUsage("nk: ws: --send is for the client; drop --listen", "ws", "--listen", "--send", "x", "0");
+        assertUsage("nk: ws: --close-code 1005 may not be sent", "ws", "--close-code", "1005", "ws://127.0.0.1:9/");
+    }
+
+    private static void assertUsage(String message, String... args) {
+        NkRun.Result r = NkRun.run(args);
+        assertEquals(2, r.code(), r.toString());
+        assertTrue(r.stderr().startsWith(message), r.stderr());
+    }
+
+    /** One end of a WebSocket spoken by hand: handshakes, raw frames out, frames in. */
+    static final class RawPeer {
+        final DataInputStream in;
+        final OutputStream out;
+
+        record Frame(int opcode, byte[] payload) {
+        }
+
+        private RawPeer(Socket s) throws IOException {
+            s.setSoTimeout(5000);
+            this.in = new DataInputStream(s.getInputStream());
+            this.out = s.getOutputStream();
+        }
+
+        static String readHead(InputStream in) throws IOException {
+            ByteArrayOutputStream head = new ByteArrayOutputStream();
+            while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+                int b = in.read();
+                if (b < 0) {
+                    throw new IOException("closed during the head");
+                }
+                head.write(b);
+            }
+            return head.toString(StandardCharsets.ISO_8859_1);
+        }
+
+        static RawPeer serverHandshake(Socket s) throws IOException {
+            RawPeer peer = new RawPeer(s);
+            String head = readHead(s.getInputStream());
+            String key = head.lines().filter(l -> l.toLowerCase().startsWith("sec-websocket-key:")).findFirst().orElseThrow()
+                    .substring(18).strip();
+            peer.out.write(bytes("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: "
+                    + Handshake.accept(key) + "\r\n\r\n"));
+            peer.out.flush();
+            return peer;
+        }
+
+        static RawPeer clientHandshake(Socket s) throws IOException {
+            RawPeer peer = new RawPeer(s);
+            peer.out.write(bytes("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"));
+            String head = readHead(s.getInputStream());
+            assertTrue(head.startsWith("HTTP/1.1 101") && head.contains(Handshake.accept("dGhlIHNhbXBsZSBub25jZQ==")), head);
+            return peer;
+        }
+
+        Frame readFrame() throws IOException {
+            int b0 = in.readUnsignedByte();
+            int b1 = in.readUnsignedByte();
+            long len = b1 & 0x7f;
+            if (len == 126) {
+                len = in.readUnsignedShort();
+            } else if (len == 127) {
+                len = in.readLong();
+            }
+            byte[] mask = new byte[4];
+            if ((b1 & 0x80) != 0) {
+                in.readFully(mask);
+            }
+            byte[] payload = new byte[(int) len];
+            in.readFully(payload);
+            for (int i = 0; i < payload.length; i++) {
+                payload[i] ^= mask[i & 3];
+            }
+            return new Frame(b0 & 0x0f, payload);
+        }
+
+        int readCloseCode() throws IOException {
+            for (int i = 0; i < 10; i++) {
+                Frame f = readFrame();
+                if (f.opcode() == 8) {
+                    return f.payload().length < 2 ? 1005 : (f.payload()[0] & 0xff) << 8 | (f.payload()[1] & 0xff);
+                }
+            }
+            throw new AssertionError("no close frame");
+        }
+    }
+
+}
