@@ -5,6 +5,7 @@ import dev.netknife.io.Durations;
 import dev.netknife.io.Rate;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.List;
 import picocli.CommandLine.ParseResult;
 
 /** Typed, validated access to a subcommand's parsed arguments; bad values become usage errors naming the option. */
@@ -17,6 +18,15 @@ public final class Args {
 
     public boolean flag(String name) {
         return result.hasMatchedOption(name);
+    }
+
+    /** A usage error naming the first of {@code options} that was given: {@code "OPTION why"} (they do not fit this mode). */
+    public void refuse(List<String> options, String why) {
+        for (String option : options) {
+            if (flag(option)) {
+                throw NkException.usage(option + " " + why);
+            }
+        }
     }
 
     public String string(String name) {

@@ -72,23 +72,16 @@ final class UdpCommand implements NkCommand {
         }
         IpVersion version = args.flag("-4") ? IpVersion.V4 : args.flag("-6") ? IpVersion.V6 : IpVersion.ANY;
         if (args.flag("--listen")) {
-            refuse(args, CLIENT_ONLY, "is for the client; drop --listen");
+            args.refuse(CLIENT_ONLY, "is for the client; drop --listen");
             if (args.positional(1) != null) {
                 throw NkException.usage("with --listen give only the PORT");
             }
             return new UdpListen(inv).run(args, version);
         }
-        refuse(args, SERVER_ONLY, "needs --listen");
+        args.refuse(SERVER_ONLY, "needs --listen");
         return client(args, inv, version);
     }
 
-    private static void refuse(Args args, List<String> options, String why) {
-        for (String option : options) {
-            if (args.flag(option)) {
-                throw NkException.usage(option + " " + why);
-            }
-        }
-    }
 
     private int client(Args args, Invocation inv, IpVersion version) throws Exception {
         Endpoint target = Endpoint.of(args.positional(0), args.positional(1));

@@ -87,18 +87,10 @@ final class WsCommand implements NkCommand {
                 args.integer("--max-message", (int) WsSession.Options.DEFAULT_MAX_MESSAGE, 1, Integer.MAX_VALUE - 8),
                 args.integer("--max-frame", 0, 1, Integer.MAX_VALUE));
         if (args.flag("--listen")) {
-            for (String option : CLIENT_ONLY) {
-                if (args.flag(option)) {
-                    throw NkException.usage(option + " is for the client; drop --listen");
-                }
-            }
+            args.refuse(CLIENT_ONLY, "is for the client; drop --listen");
             return new WsListen(inv).run(args, options);
         }
-        for (String option : SERVER_ONLY) {
-            if (args.flag(option)) {
-                throw NkException.usage(option + " needs --listen (for a client, use a wss:// URL)");
-            }
-        }
+        args.refuse(SERVER_ONLY, "needs --listen (for a client, use a wss:// URL)");
         return new Client(args, inv, options).run();
     }
 
@@ -328,7 +320,8 @@ final class WsCommand implements NkCommand {
                 case MATCHED, COUNT_REACHED -> code = expect != null && !expect.matched() ? ExitCode.ASSERTION : ExitCode.OK;
                 case IDLE -> code = expect != null ? ExitCode.ASSERTION : ExitCode.TIMEOUT;
                 default -> code = expect != null && !expect.matched() ? ExitCode.ASSERTION
-                        : close != null && close.normal() ? ExitCode.OK : ExitCode.PROTOCOL;
+                        : close != null && (close.normal() || session.closedFirst() && close.code() != CloseCodes.ABNORMAL)
+                        ? ExitCode.OK : ExitCode.PROTOCOL; // an answer to our own close is fine whatever its code
             }
             if (code == ExitCode.ASSERTION) {
                 failure = new NkException(code, null, "no message matched '" + expect.pattern() + "' (" + received

@@ -43,8 +43,9 @@ final class WsListen {
     }
 
     private void echo(Conn conn, List<String> subprotocols, WsSession.Options options) throws IOException {
-        HttpInput in = new HttpInput(conn);
-        OutputStream out = new BufferedOutputStream(conn.out(), 64 * 1024);
+        // small buffers: a server may hold thousands of idle clients, and large frames bypass them
+        HttpInput in = new HttpInput(conn, 4096);
+        OutputStream out = new BufferedOutputStream(conn.out(), 4096);
         Handshake.ServerRequest request = Handshake.server(in, out, subprotocols);
         String client = ServerLifecycle.address(conn.remoteAddress());
         inv.verboseInfo(client + " upgraded " + request.target() + (request.subprotocol() == null ? "" : " (" + request.subprotocol() + ")"));

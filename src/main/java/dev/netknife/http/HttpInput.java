@@ -13,12 +13,18 @@ import java.nio.charset.StandardCharsets;
  */
 public final class HttpInput {
     private final Conn conn;
-    private final byte[] buffer = new byte[16 * 1024];
+    private final byte[] buffer;
     private int start;
     private int end;
 
     public HttpInput(Conn conn) {
+        this(conn, 16 * 1024);
+    }
+
+    /** {@code bufferSize}: servers holding many idle connections keep it small; larger reads bypass it. */
+    public HttpInput(Conn conn, int bufferSize) {
         this.conn = conn;
+        this.buffer = new byte[bufferSize];
     }
 
     /** True when bytes are buffered (a server that sent more than its response asked for). */

@@ -47,6 +47,7 @@ public final class WsSession {
     private final byte[] control = new byte[125];
     private final Object sendLock = new Object();
     private boolean closeSent;
+    private volatile boolean closedFirst;
     private volatile Close peerClose;
 
     /** {@code client}: this end masks what it sends and expects unmasked frames. */
@@ -98,6 +99,9 @@ public final class WsSession {
                         }
                     }
                 } else if (opcode == Opcodes.CLOSE) {
+                    synchronized (sendLock) {
+                        closedFirst = closeSent;
+                    }
                     peerClose = parseClose(n);
                     int answer = peerClose.code() == CloseCodes.NO_STATUS ? CloseCodes.NORMAL : peerClose.code();
                     closeQuietly(answer, "");
@@ -226,6 +230,11 @@ public final class WsSession {
         synchronized (sendLock) {
             return closeSent;
         }
+    }
+
+    /** True when this end sent its close frame before the peer's arrived (the peer's is then an answer). */
+    public boolean closedFirst() {
+        return closedFirst;
     }
 
     /** The peer's close, once it came (or the connection ended); null before. */

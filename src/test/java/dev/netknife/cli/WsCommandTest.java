@@ -92,7 +92,7 @@ class WsCommandTest {
             NkRun.Result matched = NkRun.run("ws", "--send", "ping", "--send", "pong", "--expect", "^po", server.url());
             assertEquals(0, matched.code(), matched.toString());
 
-            NkRun.Result closed = NkRun.run(bytes("a\nb\nc\n"), "ws", server.url());
+            NkRun.Result closed = NkRun.run("ws", "--send", "a", "--send", "b", "--count", "3", server.url());
             assertEquals(6, closed.code(), closed.toString());
             assertTrue(closed.stderr().contains("the server closed with 4001 (closing as asked)"), closed.stderr());
         }
@@ -195,6 +195,46 @@ class WsCommandTest {
             NkRun.Result r = NkRun.run(new dev.netknife.support.BlockingInput(), "ws", "ws://127.0.0.1:" + listener.getLocalPort() + "/");
             assertEquals("10:beat", pong.get(5, TimeUnit.SECONDS));
             assertEquals(0, r.code(), r.toString());
+        }
+    }
+
+    @Test
+    void aPingBetweenFragmentsIsAnsweredAndTheMessageStillAssembles() throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CompletableFuture<String> seen = new CompletableFuture<>();
+            Accept.once(listener, s -> {
+                RawPeer peer = RawPeer.serverHandshake(s);
+                peer.out.write(new byte[] {0x01, 0x03, 'f', 'r', 'a'});               // text, not final
+                peer.out.write(new byte[] {(byte) 0x89, 0x01, 'p'});                  // ping in between
+                peer.out.write(new byte[] {(byte) 0x80, 0x03, 'g', 'm', 'e'});        // final continuation
+                peer.out.flush();
+                RawPeer.Frame pong = peer.readFrame();
+                int code = peer.readCloseCode();
+                seen.complete(pong.opcode() + " " + code);
+                peer.out.write(new byte[] {(byte) 0x88, 0x02, 0x0f, (byte) 0xa2});
+                peer.out.flush();
+            });
+            NkRun.Result r = NkRun.run("ws", "--count", "1", "--close-code", "4002", "ws://127.0.0.1:" + listener.getLocalPort() + "/");
+            assertEquals(0, r.code(), r.toString());
+            assertEquals("fragme\n", r.out());
+            assertEquals("10 1000", seen.get(5, TimeUnit.SECONDS), "pong, then the close after --count");
+        }
+    }
+
+    @Test
+    void stdinEndClosesWithTheCloseCodeAsked() throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CompletableFuture<Integer> code = new CompletableFuture<>();
+            Accept.once(listener, s -> {
+                RawPeer peer = RawPeer.serverHandshake(s);
+                code.complete(peer.readCloseCode());
+                peer.out.write(new byte[] {(byte) 0x88, 0x02, 0x0f, (byte) 0xa2});
+                peer.out.flush();
+            });
+            NkRun.Result r = NkRun.run(bytes("bye\n"), "--json", "ws", "--close-code", "4002", "ws://127.0.0.1:" + listener.getLocalPort() + "/");
+            assertEquals(4002, code.get(5, TimeUnit.SECONDS));
+            assertEquals(0, r.code(), "the server's 4002 answers nk's own close: " + r);
+            assertTrue(r.out().contains("\"close\":{\"code\":4002"), r.out());
         }
     }
 
