@@ -71,22 +71,24 @@ public final class Invocation {
     }
 
     /**
-     * stdout for payload bytes. A PrintStream swallows write errors, so this checks after every
-     * write and throws once the reader is gone ({@code | head}), letting a download or relay stop
-     * instead of carrying on into nothing.
+     * stdout for payload bytes. A PrintStream swallows write errors, so this checks after large
+     * writes and on every flush and throws once the reader is gone ({@code | head}), letting a
+     * download or relay stop instead of carrying on into nothing. Small writes are checked at the
+     * next flush (checking flushes), so writers of many small pieces flush when their input pauses.
      */
     public OutputStream data() {
         return new OutputStream() {
             @Override
-            public void write(int b) throws IOException {
-                out.write(b);
-                check();
+            public void write(int b) {
+                out.write(b); // checked at the next flush: checkError() flushes, which small writes must not pay for
             }
 
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
                 out.write(b, off, len);
-                check();
+                if (len >= 8192) {
+                    check(); // a large write went through to the file descriptor already; checking costs no extra flush
+                }
             }
 
             @Override

@@ -132,8 +132,8 @@ public final class WsSession {
             reader.payload(frame, message, length, (int) frame.length(), 0);
             length = (int) total;
             if (frame.fin()) {
-                if (text) {
-                    checkUtf8(message, length, "text message");
+                if (text && !Utf8.valid(message, 0, length)) {
+                    throw new WsProtocolException(CloseCodes.INVALID_PAYLOAD, "text message is not valid UTF-8");
                 }
                 return new Message(text, message, length);
             }
