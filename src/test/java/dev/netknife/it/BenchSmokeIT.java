@@ -25,6 +25,7 @@ class BenchSmokeIT {
         "http-download, curl, curl",
         "http-many, curl, curl",
         "udp-echo, socat, socat",
+        "ws-echo, node, nodejs",
     })
     void runsInSmokeMode(String script, String peer, String debianPackage) throws Exception {
         Peers.require(peer, debianPackage);
