@@ -158,6 +158,7 @@ function _complete_nk() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} connect" ];    then _picocli_nk; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} udp" ];    then _picocli_nk; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ws" ];    then _picocli_nk; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} chat" ];    then _picocli_nk; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} http-get" ];    then _picocli_nk; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} tls-get" ];    then _picocli_nk; return $?; fi
 
@@ -166,11 +167,13 @@ function _complete_nk() {
   local cmds1=(connect)
   local cmds2=(udp)
   local cmds3=(ws)
-  local cmds4=(http-get)
-  local cmds5=(tls-get)
+  local cmds4=(chat)
+  local cmds5=(http-get)
+  local cmds6=(tls-get)
 
-  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_nk_tlsget; return $?; fi
-  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_nk_httpget; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_nk_tlsget; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_nk_httpget; return $?; fi
+  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_nk_chat; return $?; fi
   if CompWordsContainsArray "${cmds3[@]}"; then _picocli_nk_ws; return $?; fi
   if CompWordsContainsArray "${cmds2[@]}"; then _picocli_nk_udp; return $?; fi
   if CompWordsContainsArray "${cmds1[@]}"; then _picocli_nk_connect; return $?; fi
@@ -186,7 +189,7 @@ function _picocli_nk() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="echo-server connect udp ws http-get tls-get"
+  local commands="echo-server connect udp ws chat http-get tls-get"
   local flag_opts="'--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help' '--version'"
   local arg_opts="'--color'"
 
@@ -416,6 +419,75 @@ function _picocli_nk_ws() {
       return
       ;;
     '--bind')
+      return
+      ;;
+    '--servername')
+      return
+      ;;
+    '--alpn')
+      return
+      ;;
+    '--cacert')
+      return
+      ;;
+    '--tls-min')
+      return
+      ;;
+    '--tls-max')
+      return
+      ;;
+    '--cert')
+      return
+      ;;
+    '--key')
+      return
+      ;;
+    '--connect-timeout')
+      return
+      ;;
+    '--color')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `chat` subcommand.
+function _picocli_nk_chat() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--tls' '--timestamps' '--insecure' '-4' '-6' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
+  local arg_opts="'--bind' '--rate' '--history' '--max-clients' '--max-line' '--nick' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--cert' '--key' '--connect-timeout' '--color'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--bind')
+      return
+      ;;
+    '--rate')
+      return
+      ;;
+    '--history')
+      return
+      ;;
+    '--max-clients')
+      return
+      ;;
+    '--max-line')
+      return
+      ;;
+    '--nick')
       return
       ;;
     '--servername')

@@ -73,7 +73,7 @@ public final class Training {
     private void plain() throws Exception {
         expect(0, "--version");
         expect(0, "--help");
-        for (String command : List.of("connect", "udp", "ws", "http-get", "tls-get", "echo-server")) {
+        for (String command : List.of("connect", "udp", "ws", "chat", "http-get", "tls-get", "echo-server")) {
             expect(0, command, "--help");
         }
         expect(2, "connect", "127.0.0.1");
@@ -84,6 +84,7 @@ public final class Training {
         try (BackgroundNk echo = new BackgroundNk("echo-server", "0");
              BackgroundNk udpEcho = new BackgroundNk("udp", "--listen", "--echo", "0");
              BackgroundNk wsEcho = new BackgroundNk("ws", "--listen", "0");
+             BackgroundNk chat = new BackgroundNk("chat", "serve", "--history", "10", "0");
              TrainingHttpServer http = new TrainingHttpServer(null)) {
             String udpPort = String.valueOf(udpEcho.port());
             for (int i = 0; i < 5; i++) {
@@ -102,6 +103,10 @@ public final class Training {
             expect(0, "ws", "--send", "hi", "--count", "1", wsUrl);
             expect(0, "--json", "ws", "--send", "hi", "--expect", "h", wsUrl);
             expectWithInput(new byte[256 * 1024], 0, "ws", "--binary", "--hex", wsUrl);
+            for (int i = 0; i < 3; i++) {
+                expectWithInput("hello\n/me trains\n/who\n/msg nobody hi\n/help\n".getBytes(StandardCharsets.US_ASCII), 0,
+                        "chat", "--nick", "trainer" + i, "127.0.0.1", String.valueOf(chat.port()));
+            }
             String echoPort = String.valueOf(echo.port());
             for (int i = 0; i < 20; i++) {
                 expect(0, "connect", "-z", "127.0.0.1", echoPort);

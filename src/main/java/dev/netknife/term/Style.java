@@ -42,6 +42,14 @@ public final class Style {
         return paint(s, org.fusesource.jansi.Ansi.Color.YELLOW);
     }
 
+    /** {@code s} in a colour chosen by {@code key}, the same for the same key in every run (nicknames). */
+    public String stable(String key, String s) {
+        org.fusesource.jansi.Ansi.Color[] palette = {org.fusesource.jansi.Ansi.Color.RED, org.fusesource.jansi.Ansi.Color.GREEN,
+            org.fusesource.jansi.Ansi.Color.YELLOW, org.fusesource.jansi.Ansi.Color.BLUE, org.fusesource.jansi.Ansi.Color.MAGENTA,
+            org.fusesource.jansi.Ansi.Color.CYAN};
+        return paint(s, palette[Math.floorMod(key.hashCode(), palette.length)]);
+    }
+
     public String bold(String s) {
         return color ? org.fusesource.jansi.Ansi.ansi().bold().a(s).boldOff().toString() : s;
     }
