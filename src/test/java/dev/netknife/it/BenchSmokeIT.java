@@ -26,6 +26,7 @@ class BenchSmokeIT {
         "http-many, curl, curl",
         "udp-echo, socat, socat",
         "ws-echo, node, nodejs",
+        "chat-fanout, ncat, ncat",
     })
     void runsInSmokeMode(String script, String peer, String debianPackage) throws Exception {
         Peers.require(peer, debianPackage);
