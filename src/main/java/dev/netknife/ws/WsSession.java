@@ -20,6 +20,7 @@ import java.util.Arrays;
  * <p>One thread receives; any thread may send (sends are serialized).
  */
 public final class WsSession {
+    private static final int KEEP_BUFFER = 64 * 1024;
 
     /** {@code maxFrame} 0 = send each message as one frame. */
     public record Options(long maxMessage, int maxFrame) {
@@ -45,6 +46,8 @@ public final class WsSession {
     private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
     private final byte[] control = new byte[125];
+    /** Received messages are read into this array, reused while it fits: a message is valid until the next receive. */
+    private byte[] buffer = new byte[0];
     private final Object sendLock = new Object();
     private boolean closeSent;
     private volatile boolean closedFirst;
@@ -59,7 +62,7 @@ public final class WsSession {
     }
 
     /**
-     * The next data message; null once the peer closed (its close frame was answered; see
+     * The next data message, valid until the next call (its array is reused); null once the peer closed (its close frame was answered; see
      * {@link #peerClose()}) or the connection ended without one (code 1006).
      */
     public Message receive() throws IOException {
@@ -118,7 +121,10 @@ public final class WsSession {
                     throw new WsProtocolException(CloseCodes.PROTOCOL_ERROR, "a new message began before the fragmented one ended");
                 }
                 text = opcode == Opcodes.TEXT;
-                message = new byte[0];
+                if (buffer.length > KEEP_BUFFER && frame.fin() && frame.length() <= KEEP_BUFFER) {
+                    buffer = new byte[0]; // after a big message, do not hold its array for small ones
+                }
+                message = buffer;
             }
             long total = length + frame.length();
             if (total > options.maxMessage()) {
@@ -127,7 +133,8 @@ public final class WsSession {
             if (total > message.length) {
                 // a single-frame message gets its exact size; fragments grow the array geometrically
                 long size = frame.fin() && length == 0 ? total : Math.min(options.maxMessage(), Math.max(total, message.length * 2L));
-                message = Arrays.copyOf(message, (int) size);
+                message = length == 0 ? new byte[(int) size] : Arrays.copyOf(message, (int) size);
+                buffer = message;
             }
             reader.payload(frame, message, length, (int) frame.length(), 0);
             length = (int) total;
