@@ -159,6 +159,7 @@ function _complete_nk() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} udp" ];    then _picocli_nk; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ws" ];    then _picocli_nk; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} chat" ];    then _picocli_nk; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} balance" ];    then _picocli_nk; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} http-get" ];    then _picocli_nk; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} tls-get" ];    then _picocli_nk; return $?; fi
 
@@ -168,11 +169,13 @@ function _complete_nk() {
   local cmds2=(udp)
   local cmds3=(ws)
   local cmds4=(chat)
-  local cmds5=(http-get)
-  local cmds6=(tls-get)
+  local cmds5=(balance)
+  local cmds6=(http-get)
+  local cmds7=(tls-get)
 
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_nk_tlsget; return $?; fi
-  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_nk_httpget; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_nk_tlsget; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_nk_httpget; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_nk_balance; return $?; fi
   if CompWordsContainsArray "${cmds4[@]}"; then _picocli_nk_chat; return $?; fi
   if CompWordsContainsArray "${cmds3[@]}"; then _picocli_nk_ws; return $?; fi
   if CompWordsContainsArray "${cmds2[@]}"; then _picocli_nk_udp; return $?; fi
@@ -189,7 +192,7 @@ function _picocli_nk() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="echo-server connect udp ws chat http-get tls-get"
+  local commands="echo-server connect udp ws chat balance http-get tls-get"
   local flag_opts="'--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help' '--version'"
   local arg_opts="'--color'"
 
@@ -512,6 +515,78 @@ function _picocli_nk_chat() {
       return
       ;;
     '--connect-timeout')
+      return
+      ;;
+    '--color')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `balance` subcommand.
+function _picocli_nk_balance() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--send-proxy' '--send-proxy-v2' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
+  local arg_opts="'--bind' '--strategy' '--connect-timeout' '--retries' '--idle-timeout' '--max-conns' '--rate' '--health-interval' '--health-http' '--rise' '--fall' '--fail-timeout' '--drain-timeout' '--stats-interval' '--stats' '--color'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--bind')
+      return
+      ;;
+    '--strategy')
+      return
+      ;;
+    '--connect-timeout')
+      return
+      ;;
+    '--retries')
+      return
+      ;;
+    '--idle-timeout')
+      return
+      ;;
+    '--max-conns')
+      return
+      ;;
+    '--rate')
+      return
+      ;;
+    '--health-interval')
+      return
+      ;;
+    '--health-http')
+      return
+      ;;
+    '--rise')
+      return
+      ;;
+    '--fall')
+      return
+      ;;
+    '--fail-timeout')
+      return
+      ;;
+    '--drain-timeout')
+      return
+      ;;
+    '--stats-interval')
+      return
+      ;;
+    '--stats')
       return
       ;;
     '--color')

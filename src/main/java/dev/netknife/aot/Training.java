@@ -73,7 +73,7 @@ public final class Training {
     private void plain() throws Exception {
         expect(0, "--version");
         expect(0, "--help");
-        for (String command : List.of("connect", "udp", "ws", "chat", "http-get", "tls-get", "echo-server")) {
+        for (String command : List.of("connect", "udp", "ws", "chat", "balance", "http-get", "tls-get", "echo-server")) {
             expect(0, command, "--help");
         }
         expect(2, "connect", "127.0.0.1");
@@ -85,6 +85,8 @@ public final class Training {
              BackgroundNk udpEcho = new BackgroundNk("udp", "--listen", "--echo", "0");
              BackgroundNk wsEcho = new BackgroundNk("ws", "--listen", "0");
              BackgroundNk chat = new BackgroundNk("chat", "serve", "--history", "10", "0");
+             BackgroundNk balance = new BackgroundNk("balance", "--drain-timeout", "1s", "0", "127.0.0.1:" + closedPort,
+                     "127.0.0.1:" + echo.port());
              TrainingHttpServer http = new TrainingHttpServer(null)) {
             String udpPort = String.valueOf(udpEcho.port());
             for (int i = 0; i < 5; i++) {
@@ -118,6 +120,7 @@ public final class Training {
             byte[] data = new byte[4 << 20];
             for (int i = 0; i < 3; i++) {
                 expectWithInput(data, 0, "connect", "127.0.0.1", echoPort);
+                expectWithInput(data, 0, "connect", "127.0.0.1", String.valueOf(balance.port()));
             }
             expectWithInput("ping\n".getBytes(StandardCharsets.US_ASCII), 0, "connect", "--expect", "pi.g", "127.0.0.1", echoPort);
             http("http://127.0.0.1:" + http.port(), List.of());

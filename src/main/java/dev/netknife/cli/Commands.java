@@ -16,6 +16,7 @@ public final class Commands {
             new Entry(UdpCommand.NAME, UdpCommand.SUMMARY, UdpCommand::new),
             new Entry(WsCommand.NAME, WsCommand.SUMMARY, WsCommand::new),
             new Entry(ChatCommand.NAME, ChatCommand.SUMMARY, ChatCommand::new),
+            new Entry(BalanceCommand.NAME, BalanceCommand.SUMMARY, BalanceCommand::new),
             new Entry(HttpGetCommand.NAME, HttpGetCommand.SUMMARY, HttpGetCommand::new),
             new Entry(TlsGetCommand.NAME, TlsGetCommand.SUMMARY, TlsGetCommand::new));
 

@@ -28,12 +28,17 @@ final class ServerLifecycle {
      * {@code close} and {@code summary}; returns exit code 130.
      */
     static int serve(InetSocketAddress address, Runnable loop, Runnable close, Runnable summary, Invocation inv) {
+        return serve(address, loop, close, summary, 3_000, inv);
+    }
+
+    /** As above; on SIGTERM the JVM waits up to {@code stopMillis} for {@code close} (a drain) to finish. */
+    static int serve(InetSocketAddress address, Runnable loop, Runnable close, Runnable summary, long stopMillis, Invocation inv) {
         Thread serving = Thread.currentThread();
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             serving.interrupt();
             try {
-                stopped.await(3, TimeUnit.SECONDS);
+                stopped.await(stopMillis, TimeUnit.MILLISECONDS);
             } catch (InterruptedException ignored) {
                 // the JVM is going down anyway
             }

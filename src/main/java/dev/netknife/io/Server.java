@@ -204,6 +204,27 @@ public final class Server implements AutoCloseable {
     }
 
     /**
+     * Stops accepting and lets open connections finish on their own for up to {@code timeoutMillis};
+     * returns how many are still open ({@link #close()} then ends them).
+     */
+    public int drain(long timeoutMillis) {
+        closing = true;
+        try {
+            listener.close();
+        } catch (IOException ignored) {
+            // the listener is gone either way
+        }
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        while (active.get() > 0 && System.nanoTime() < deadline) {
+            sleepQuietly(5);
+            if (Thread.currentThread().isInterrupted()) {
+                break;
+            }
+        }
+        return active.get();
+    }
+
+    /**
      * Stops accepting and closes every open connection, then waits (briefly) for their threads to
      * finish, so that {@link #stats()} afterwards is final.
      */

@@ -1,0 +1,171 @@
+package dev.netknife.balance;
+
+import dev.netknife.NkException;
+import dev.netknife.http.HttpInput;
+import dev.netknife.http.ResponseHead;
+import dev.netknife.io.BufferPool;
+import dev.netknife.io.Conn;
+import dev.netknife.io.DialOptions;
+import dev.netknife.io.Dialer;
+import dev.netknife.io.IpVersion;
+import dev.netknife.io.Pipe;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The load balancer's core: for each client, pick a backend, connect (trying the next one when a
+ * connect fails, which also marks that backend down), send the PROXY header if asked, then pipe
+ * bytes both ways with half-close. Active health checks run on a virtual thread per backend.
+ */
+public final class Balancer implements AutoCloseable {
+
+    /** What the balancer does; {@code healthIntervalMillis} 0 = passive checks only. */
+    public record Config(List<Backend> backends, Strategy strategy, long connectTimeoutMillis, int retries, int proxyProtocol,
+            long healthIntervalMillis, String healthHttpPath, int rise, int fall, long failTimeoutMillis) {
+    }
+
+    /** Log lines about backends and clients. */
+    @FunctionalInterface
+    public interface Log {
+        void line(String event, Backend backend, String detail);
+    }
+
+    private final Config config;
+    private final Log log;
+    private final Dialer dialer;
+    private final BufferPool pool = new BufferPool();
+    private final List<Thread> checkers;
+    private long refusedNoBackend;
+
+    public Balancer(Config config, Log log) {
+        this.config = config;
+        this.log = log;
+        this.dialer = new Dialer(new DialOptions(config.connectTimeoutMillis(), IpVersion.ANY));
+        this.checkers = config.healthIntervalMillis() > 0
+                ? config.backends().stream().map(b -> Thread.ofVirtual().name("nk-health").start(() -> healthLoop(b))).toList()
+                : List.of();
+    }
+
+    public List<Backend> backends() {
+        return config.backends();
+    }
+
+    public synchronized long refusedNoBackend() {
+        return refusedNoBackend;
+    }
+
+    /** Serves one client (the io.Server handler). */
+    public void handle(Conn client) throws IOException {
+        Set<Backend> tried = new HashSet<>();
+        int attempts = config.retries() + 1;
+        while (attempts-- > 0) {
+            Backend backend;
+            synchronized (this) {
+                backend = config.strategy().pick(config.backends(), tried, System.nanoTime());
+                if (backend == null) {
+                    if (tried.isEmpty()) {
+                        refusedNoBackend++;
+                    }
+                    break;
+                }
+            }
+            tried.add(backend);
+            long start = System.nanoTime();
+            Conn upstream;
+            try {
+                upstream = dialer.dial(backend.endpoint());
+            } catch (NkException e) {
+                long retryAfter = config.healthIntervalMillis() > 0 ? 0 : TimeUnit.MILLISECONDS.toNanos(config.failTimeoutMillis());
+                if (backend.failed(e.getMessage(), retryAfter)) {
+                    log.line("down", backend, e.getMessage());
+                }
+                continue;
+            }
+            if (backend.connected((System.nanoTime() - start) / 1e6)) {
+                log.line("up", backend, "a client connected");
+            }
+            backend.opened();
+            Pipe.Result result = null;
+            try (upstream) {
+                if (config.proxyProtocol() > 0) {
+                    InetSocketAddress local = client.localAddress();
+                    upstream.write(config.proxyProtocol() == 1 ? ProxyHeader.v1(client.remoteAddress(), local)
+                            : ProxyHeader.v2(client.remoteAddress(), local));
+                }
+                result = new Pipe(pool).join(client, upstream);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                backend.closed(result == null ? 0 : result.aToB(), result == null ? 0 : result.bToA());
+            }
+            return;
+        }
+        log.line("refused", null, "no backend is up for " + client.remoteAddress() + (tried.isEmpty() ? "" : " (tried " + tried.size() + ")"));
+    }
+
+    private void healthLoop(Backend backend) {
+        while (true) {
+            try {
+                Thread.sleep(config.healthIntervalMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+            String problem = check(backend);
+            if (backend.checked(problem == null, problem, config.rise(), config.fall())) {
+                log.line(backend.up() ? "up" : "down", backend, problem == null ? "health check passed " + config.rise() + " time(s)"
+                        : "health check failed " + config.fall() + " time(s): " + problem);
+            }
+        }
+    }
+
+    /** One active check: null when it passed, else why not. */
+    private String check(Backend backend) {
+        long timeout = Math.min(config.connectTimeoutMillis(), Math.max(100, config.healthIntervalMillis()));
+        try (Conn conn = new Dialer(new DialOptions(timeout, IpVersion.ANY)).dial(backend.endpoint())) {
+            if (config.healthHttpPath() == null) {
+                return null;
+            }
+            Thread deadline = Thread.ofVirtual().start(() -> {
+                try {
+                    Thread.sleep(timeout);
+                    conn.close(); // a backend that accepts but never answers fails the check
+                } catch (InterruptedException e) {
+                    // answered in time
+                }
+            });
+            try {
+                return httpCheck(conn, backend);
+            } finally {
+                deadline.interrupt();
+            }
+        } catch (NkException | IOException e) {
+            return e.getMessage();
+        }
+    }
+
+    private String httpCheck(Conn conn, Backend backend) throws IOException {
+        {
+            String request = "GET " + config.healthHttpPath() + " HTTP/1.1\r\nHost: " + backend.endpoint().host()
+                    + "\r\nUser-Agent: nk-balance-health\r\nConnection: close\r\n\r\n";
+            conn.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
+            ResponseHead head = ResponseHead.read(new HttpInput(conn, 4096));
+            if (head == null) {
+                return "no HTTP answer";
+            }
+            return head.status() >= 200 && head.status() < 400 ? null : "HTTP " + head.status();
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Thread t : checkers) {
+            t.interrupt();
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package dev.netknife.cli;
+
+import dev.netknife.NkException;
+import dev.netknife.balance.Backend;
+import dev.netknife.balance.Balancer;
+import dev.netknife.balance.StatsView;
+import dev.netknife.balance.Strategy;
+import dev.netknife.http.HttpInput;
+import dev.netknife.io.Conn;
+import dev.netknife.io.Durations;
+import dev.netknife.io.Ports;
+import dev.netknife.io.Server;
+import dev.netknife.term.Json;
+import dev.netknife.term.JsonResult;
+import dev.netknife.term.Units;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code nk balance}: a TCP load balancer with passive and active health checks, PROXY protocol, drain and stats. */
+final class BalanceCommand implements NkCommand {
+    static final String NAME = "balance";
+    static final String SUMMARY = "TCP load balancer: round-robin, least-conn or random over backends, with health checks, drain and stats.";
+
+    @Override
+    public CommandSpec spec() {
+        CommandSpec spec = Specs.command(NAME, SUMMARY,
+                "nk balance [--bind ADDR] [--strategy round-robin|least-conn|random] [options] PORT BACKEND...");
+        spec.addOption(Specs.option("ADDR", "Address to listen on (default 127.0.0.1).", "--bind"));
+        spec.addOption(Specs.option("NAME", "round-robin (default; weighted), least-conn or random.", "--strategy"));
+        spec.addOption(Specs.option("DUR", "Give up connecting to a backend after DUR (default 5s); the client is retried on the next.", "--connect-timeout"));
+        spec.addOption(Specs.option("N", "Try at most N other backends after a failed connect (default: every backend once).", "--retries"));
+        spec.addOption(Specs.option("DUR", "Close a connection when no byte moved either way for DUR.", "--idle-timeout"));
+        spec.addOption(Specs.option("N", "At most N client connections at once; more wait in the listen backlog.", "--max-conns"));
+        spec.addOption(Specs.option("R", "New connections per client address (N, N/s or N/m); more are closed at once.", "--rate"));
+        spec.addOption(Specs.flag("Send a PROXY protocol v1 header to backends (they see the client's address).", "--send-proxy"));
+        spec.addOption(Specs.flag("Send a PROXY protocol v2 (binary) header instead.", "--send-proxy-v2"));
+        spec.addOption(Specs.option("DUR", "Active health check every DUR (TCP connect, or --health-http).", "--health-interval"));
+        spec.addOption(Specs.option("PATH", "Active check: GET PATH, up on a 2xx or 3xx answer.", "--health-http"));
+        spec.addOption(Specs.option("N", "Checks to pass before a down backend is up again (default 2).", "--rise"));
+        spec.addOption(Specs.option("N", "Checks to fail before an up backend is down (default 3).", "--fall"));
+        spec.addOption(Specs.option("DUR", "Without active checks, retry a backend DUR after a failed connect (default 10s).", "--fail-timeout"));
+        spec.addOption(Specs.option("DUR", "On SIGTERM or Ctrl-C, let open connections finish for up to DUR (default 10s).", "--drain-timeout"));
+        spec.addOption(Specs.option("DUR", "Print the backend table on stderr every DUR.", "--stats-interval"));
+        spec.addOption(Specs.option("PORT", "Serve stats over HTTP on PORT (same address): / as JSON, /metrics for Prometheus.", "--stats"));
+        spec.addPositional(Specs.positional("0", "1", "PORT", "Port to listen on."));
+        spec.addPositional(Specs.positionals("1..*", "1..*", "BACKEND", "HOST:PORT, optionally =WEIGHT (1-1000)."));
+        spec.usageMessage().footer(
+                "A failed connect marks the backend down and the client goes to the next one. Half-closes pass through both",
+                "ways. The address goes to stdout when ready; backend state changes go to stderr (JSON lines with --json).");
+        return spec;
+    }
+
+    @Override
+    public int run(Args args, Invocation inv) throws Exception {
+        List<Backend> backends = new ArrayList<>();
+        String[] all = args.strings0();
+        for (int i = 1; i < all.length; i++) {
+            backends.add(Backend.parse(all[i]));
+        }
+        if (args.flag("--send-proxy") && args.flag("--send-proxy-v2")) {
+            throw NkException.usage("--send-proxy and --send-proxy-v2 exclude each other");
+        }
+        if (args.flag("--health-http") && !args.flag("--health-interval")) {
+            throw NkException.usage("--health-http needs --health-interval");
+        }
+        long drainMillis = args.millis("--drain-timeout", 10_000);
+        Balancer balancer = new Balancer(new Balancer.Config(backends,
+                args.string("--strategy") == null ? Strategy.ROUND_ROBIN : Strategy.parse(args.string("--strategy")),
+                args.millis("--connect-timeout", 5_000), args.integer("--retries", backends.size() - 1, 0, 1000),
+                args.flag("--send-proxy") ? 1 : args.flag("--send-proxy-v2") ? 2 : 0,
+                args.millis("--health-interval", 0), args.string("--health-http"),
+                args.integer("--rise", 2, 1, 1000), args.integer("--fall", 3, 1, 1000), args.millis("--fail-timeout", 10_000)),
+                (event, backend, detail) -> log(inv, event, backend, detail));
+        InetAddress bind = args.bindAddress("--bind", "127.0.0.1");
+        Server server = Server.bind(new Server.Config(bind, Ports.parse(args.positional(0)), args.integer("--max-conns", 0, 1, 10_000_000),
+                args.millis("--idle-timeout", 0), args.rate("--rate")), balancer::handle, new Server.Events() {
+                });
+        Server stats = args.string("--stats") == null ? null
+                : Server.bind(new Server.Config(bind, Ports.parse(args.string("--stats")), 64, 10_000, null), conn -> serveStats(conn, balancer),
+                        new Server.Events() {
+                        });
+        List<Thread> helpers = new ArrayList<>();
+        if (stats != null) {
+            helpers.add(Thread.ofVirtual().name("nk-stats-http").start(stats::serve));
+            inv.info("stats on http://" + ServerLifecycle.address(stats.address()) + "/ (JSON) and /metrics (Prometheus)");
+        }
+        long every = args.millis("--stats-interval", 0);
+        if (every > 0) {
+            helpers.add(Thread.ofVirtual().name("nk-stats-table").start(() -> {
+                try {
+                    while (true) {
+                        Thread.sleep(every);
+                        inv.err().print(StatsView.table(balancer.backends(), inv.style()));
+                        inv.err().flush();
+                    }
+                } catch (InterruptedException e) {
+                    // stopping
+                }
+            }));
+        }
+        return ServerLifecycle.serve(server.address(), server::serve, () -> {
+            int left = server.drain(drainMillis);
+            if (left > 0) {
+                inv.info("drain: " + left + " connection(s) still open after " + Durations.format(drainMillis) + "; closing them");
+            }
+            server.close();
+            balancer.close();
+            if (stats != null) {
+                stats.close();
+            }
+            helpers.forEach(Thread::interrupt);
+        }, () -> summary(inv, server.stats(), balancer), drainMillis + 2_000, inv);
+    }
+
+    private static void log(Invocation inv, String event, Backend backend, String detail) {
+        if (inv.json()) {
+            inv.json(Json.object().put("schema", JsonResult.SCHEMA).put("command", NAME).put("event", event)
+                    .put("backend", backend == null ? null : backend.name()).put("detail", detail));
+        } else {
+            inv.info((backend == null ? "" : "backend " + backend.name() + " ") + event + ": " + detail);
+        }
+    }
+
+    private static void summary(Invocation inv, Server.Stats stats, Balancer balancer) {
+        if (inv.json()) {
+            inv.json(StatsView.json(balancer.backends()).put("event", "summary").put("connections", stats.accepted())
+                    .put("refused_no_backend", balancer.refusedNoBackend()));
+            return;
+        }
+        inv.info("stopped: " + stats.accepted() + (stats.accepted() == 1 ? " connection, " : " connections, ")
+                + Units.bytes(stats.bytesIn()) + " in, " + Units.bytes(stats.bytesOut()) + " out");
+        if (!inv.quiet()) {
+            inv.err().print(StatsView.table(balancer.backends(), inv.style()));
+        }
+    }
+
+    /** GET / (JSON) or /metrics (Prometheus text), one request per connection. */
+    private static void serveStats(Conn conn, Balancer balancer) throws IOException {
+        HttpInput in = new HttpInput(conn, 4096);
+        int[] budget = {16 * 1024};
+        String request = in.readLine(budget, "request line");
+        if (request == null) {
+            return;
+        }
+        String[] parts = request.split(" ");
+        String path = parts.length > 1 ? parts[1] : "";
+        String status = "200 OK";
+        String type = "application/json";
+        String body;
+        if (path.equals("/metrics")) {
+            type = "text/plain; version=0.0.4";
+            body = StatsView.prometheus(balancer.backends());
+        } else if (path.equals("/") || path.equals("/stats")) {
+            body = StatsView.json(balancer.backends()) + "\n";
+        } else {
+            status = "404 Not Found";
+            type = "text/plain";
+            body = "try / or /metrics\n";
+        }
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        String head = "HTTP/1.1 " + status + "\r\nContent-Type: " + type + "\r\nContent-Length: " + bytes.length + "\r\nConnection: close\r\n\r\n";
+        conn.write(ByteBuffer.wrap(head.getBytes(StandardCharsets.US_ASCII)));
+        conn.write(ByteBuffer.wrap(bytes));
+    }
+}
