@@ -106,7 +106,8 @@ public final class Balancer implements AutoCloseable {
             }
             return;
         }
-        log.line("refused", null, "no backend is up for " + client.remoteAddress() + (tried.isEmpty() ? "" : " (tried " + tried.size() + ")"));
+        log.line("refused", null, "no backend is up for " + dev.netknife.io.Endpoint.format(client.remoteAddress())
+                + (tried.isEmpty() ? "" : " (tried " + tried.size() + ")"));
     }
 
     private void healthLoop(Backend backend) {

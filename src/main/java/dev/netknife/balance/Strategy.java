@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
 
 /** How the next backend is chosen among the usable ones not yet tried for this client. */
 public enum Strategy {
@@ -26,18 +27,20 @@ public enum Strategy {
 
     /** The chosen backend, or null when none is usable. Callers serialize calls (round-robin state). */
     Backend pick(List<Backend> all, Set<Backend> tried, long now) {
+        Predicate<Backend> usable = b -> !tried.contains(b) && b.usable(now);
         return switch (this) {
-            case ROUND_ROBIN -> smooth(all, tried, now);
-            case LEAST_CONN -> leastConn(all, tried, now);
-            case RANDOM -> random(all, tried, now);
+            case ROUND_ROBIN -> smooth(all, usable);
+            case LEAST_CONN -> leastConn(all, usable);
+            case RANDOM -> random(all, usable);
         };
     }
 
-    private static Backend smooth(List<Backend> all, Set<Backend> tried, long now) {
+    /** Smooth weighted round-robin among the eligible backends. */
+    private static Backend smooth(List<Backend> all, Predicate<Backend> eligible) {
         Backend best = null;
         int total = 0;
         for (Backend b : all) {
-            if (tried.contains(b) || !b.usable(now)) {
+            if (!eligible.test(b)) {
                 continue;
             }
             b.current += b.weight();
@@ -52,37 +55,26 @@ public enum Strategy {
         return best;
     }
 
-    private static Backend leastConn(List<Backend> all, Set<Backend> tried, long now) {
+    private static Backend leastConn(List<Backend> all, Predicate<Backend> usable) {
         double fewest = Double.MAX_VALUE;
         for (Backend b : all) {
-            if (!tried.contains(b) && b.usable(now)) {
-                fewest = Math.min(fewest, (double) b.active() / b.weight());
+            if (usable.test(b)) {
+                fewest = Math.min(fewest, load(b));
             }
         }
-        if (fewest == Double.MAX_VALUE) {
-            return null;
-        }
+        double least = fewest;
         // among the least loaded, take turns so that idle backends share new clients evenly
-        Backend best = null;
-        int total = 0;
-        for (Backend b : all) {
-            if (tried.contains(b) || !b.usable(now) || (double) b.active() / b.weight() > fewest) {
-                continue;
-            }
-            b.current += b.weight();
-            total += b.weight();
-            if (best == null || b.current > best.current) {
-                best = b;
-            }
-        }
-        best.current -= total;
-        return best;
+        return smooth(all, b -> usable.test(b) && load(b) <= least);
     }
 
-    private static Backend random(List<Backend> all, Set<Backend> tried, long now) {
+    private static double load(Backend b) {
+        return (double) b.active() / b.weight();
+    }
+
+    private static Backend random(List<Backend> all, Predicate<Backend> usable) {
         int total = 0;
         for (Backend b : all) {
-            if (!tried.contains(b) && b.usable(now)) {
+            if (usable.test(b)) {
                 total += b.weight();
             }
         }
@@ -91,7 +83,7 @@ public enum Strategy {
         }
         int r = ThreadLocalRandom.current().nextInt(total);
         for (Backend b : all) {
-            if (!tried.contains(b) && b.usable(now)) {
+            if (usable.test(b)) {
                 r -= b.weight();
                 if (r < 0) {
                     return b;
