@@ -24,6 +24,8 @@ import java.util.concurrent.TimeUnit;
  * bytes both ways with half-close. Active health checks run on a virtual thread per backend.
  */
 public final class Balancer implements AutoCloseable {
+    /** Each direction waits on a 4 KiB buffer: a small request or response then costs one read and one write. */
+    private static final int PROBE_BYTES = 4096;
 
     /** What the balancer does; {@code healthIntervalMillis} 0 = passive checks only. */
     public record Config(List<Backend> backends, Strategy strategy, long connectTimeoutMillis, int retries, int proxyProtocol,
@@ -98,7 +100,7 @@ public final class Balancer implements AutoCloseable {
                     upstream.write(config.proxyProtocol() == 1 ? ProxyHeader.v1(client.remoteAddress(), local)
                             : ProxyHeader.v2(client.remoteAddress(), local));
                 }
-                result = new Pipe(pool).join(client, upstream);
+                result = new Pipe(pool, PROBE_BYTES).join(client, upstream);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {

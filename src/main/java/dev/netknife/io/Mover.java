@@ -15,16 +15,34 @@ public final class Mover {
 
     /** Copies until {@code from} reaches end of stream; returns the bytes copied. Does not close or half-close. */
     public static long copy(Conn from, Conn to, BufferPool pool, Tap tap) throws IOException {
-        ByteBuffer probe = ByteBuffer.allocate(1);
+        return copy(from, to, pool, tap, 1);
+    }
+
+    /**
+     * As above, waiting on a probe of {@code probeSize} bytes. A message that fits in the probe with
+     * room to spare goes straight on (one read, one write: what a proxy of small requests wants);
+     * a larger probe costs that much memory per idle connection.
+     */
+    public static long copy(Conn from, Conn to, BufferPool pool, Tap tap, int probeSize) throws IOException {
+        ByteBuffer probe = ByteBuffer.allocate(probeSize);
         ByteBuffer buffer = null;
         long total = 0;
         try {
             while (true) {
                 if (buffer == null) {
-                    if (from.available() == 0) {
+                    if (probeSize > 1 || from.available() == 0) {
                         probe.clear();
                         if (from.read(probe) < 0) {
                             return total;
+                        }
+                        if (probe.hasRemaining()) {
+                            probe.flip();
+                            total += probe.remaining();
+                            if (tap != null) {
+                                tap.bytes(probe.asReadOnlyBuffer());
+                            }
+                            to.write(probe);
+                            continue;
                         }
                         buffer = pool.acquire();
                         buffer.put(probe.flip());

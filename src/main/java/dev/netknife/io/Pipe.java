@@ -15,9 +15,16 @@ public final class Pipe {
     }
 
     private final BufferPool pool;
+    private final int probeSize;
 
     public Pipe(BufferPool pool) {
+        this(pool, 1);
+    }
+
+    /** {@code probeSize}: see {@link Mover#copy(Conn, Conn, BufferPool, Tap, int)}. */
+    public Pipe(BufferPool pool, int probeSize) {
         this.pool = pool;
+        this.probeSize = probeSize;
     }
 
     public Result join(Conn a, Conn b) throws InterruptedException {
@@ -31,7 +38,7 @@ public final class Pipe {
 
     private long oneWay(Conn from, Conn to, AtomicReference<IOException> failure) {
         try {
-            long n = Mover.copy(from, to, pool, null);
+            long n = Mover.copy(from, to, pool, null, probeSize);
             to.closeWrite();
             return n;
         } catch (IOException e) {
