@@ -160,6 +160,7 @@ function _complete_nk() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ws" ];    then _picocli_nk; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} chat" ];    then _picocli_nk; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} balance" ];    then _picocli_nk; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} monitor" ];    then _picocli_nk; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} http-get" ];    then _picocli_nk; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} tls-get" ];    then _picocli_nk; return $?; fi
 
@@ -170,11 +171,13 @@ function _complete_nk() {
   local cmds3=(ws)
   local cmds4=(chat)
   local cmds5=(balance)
-  local cmds6=(http-get)
-  local cmds7=(tls-get)
+  local cmds6=(monitor)
+  local cmds7=(http-get)
+  local cmds8=(tls-get)
 
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_nk_tlsget; return $?; fi
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_nk_httpget; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_nk_tlsget; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_nk_httpget; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_nk_monitor; return $?; fi
   if CompWordsContainsArray "${cmds5[@]}"; then _picocli_nk_balance; return $?; fi
   if CompWordsContainsArray "${cmds4[@]}"; then _picocli_nk_chat; return $?; fi
   if CompWordsContainsArray "${cmds3[@]}"; then _picocli_nk_ws; return $?; fi
@@ -192,7 +195,7 @@ function _picocli_nk() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="echo-server connect udp ws chat balance http-get tls-get"
+  local commands="echo-server connect udp ws chat balance monitor http-get tls-get"
   local flag_opts="'--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help' '--version'"
   local arg_opts="'--color'"
 
@@ -587,6 +590,69 @@ function _picocli_nk_balance() {
       return
       ;;
     '--stats')
+      return
+      ;;
+    '--color')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `monitor` subcommand.
+function _picocli_nk_monitor() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--once' '--wait' '--any' '--insecure' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
+  local arg_opts="'--interval' '--timeout' '--max-wait' '--expect-status' '--expect-body' '--min-days' '--send' '--expect' '--metrics' '--bind' '--on-change' '--cacert' '--color'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--interval')
+      return
+      ;;
+    '--timeout')
+      return
+      ;;
+    '--max-wait')
+      return
+      ;;
+    '--expect-status')
+      return
+      ;;
+    '--expect-body')
+      return
+      ;;
+    '--min-days')
+      return
+      ;;
+    '--send')
+      return
+      ;;
+    '--expect')
+      return
+      ;;
+    '--metrics')
+      return
+      ;;
+    '--bind')
+      return
+      ;;
+    '--on-change')
+      return
+      ;;
+    '--cacert')
       return
       ;;
     '--color')

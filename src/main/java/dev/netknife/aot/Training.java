@@ -73,7 +73,7 @@ public final class Training {
     private void plain() throws Exception {
         expect(0, "--version");
         expect(0, "--help");
-        for (String command : List.of("connect", "udp", "ws", "chat", "balance", "http-get", "tls-get", "echo-server")) {
+        for (String command : List.of("connect", "udp", "ws", "chat", "balance", "monitor", "http-get", "tls-get", "echo-server")) {
             expect(0, command, "--help");
         }
         expect(2, "connect", "127.0.0.1");
@@ -105,6 +105,9 @@ public final class Training {
             expect(0, "ws", "--send", "hi", "--count", "1", wsUrl);
             expect(0, "--json", "ws", "--send", "hi", "--expect", "h", wsUrl);
             expectWithInput(new byte[256 * 1024], 0, "ws", "--binary", "--hex", wsUrl);
+            expect(0, "monitor", "--once", "127.0.0.1:" + echo.port(), "http://127.0.0.1:" + http.port() + "/small");
+            expect(7, "--json", "monitor", "--once", "127.0.0.1:" + echo.port(), "127.0.0.1:" + closedPort);
+            expect(0, "monitor", "--wait", "--interval", "50ms", "127.0.0.1:" + echo.port());
             for (int i = 0; i < 3; i++) {
                 expectWithInput("hello\n/me trains\n/who\n/msg nobody hi\n/help\n".getBytes(StandardCharsets.US_ASCII), 0,
                         "chat", "--nick", "trainer" + i, "127.0.0.1", String.valueOf(chat.port()));

@@ -37,9 +37,17 @@ public final class Args {
         return result.matchedOptionValue(name, new String[0]);
     }
 
+    /** What followed {@code --} on the command line (a command to run), or an empty list. */
+    public List<String> afterDoubleDash() {
+        List<String> original = result.originalArgs();
+        int dashes = original.indexOf("--");
+        return dashes < 0 ? List.of() : List.copyOf(original.subList(dashes + 1, original.size()));
+    }
+
     /** All positional values (for a 0..* positional). */
     public String[] strings0() {
-        return result.matchedPositionals().stream().flatMap(p -> p.stringValues().stream()).toArray(String[]::new);
+        // matchedPositionals() lists a spec once per value it took: each spec's values once, in order
+        return result.matchedPositionals().stream().distinct().flatMap(p -> p.stringValues().stream()).toArray(String[]::new);
     }
 
     public String positional(int index) {

@@ -17,6 +17,7 @@ public final class Commands {
             new Entry(WsCommand.NAME, WsCommand.SUMMARY, WsCommand::new),
             new Entry(ChatCommand.NAME, ChatCommand.SUMMARY, ChatCommand::new),
             new Entry(BalanceCommand.NAME, BalanceCommand.SUMMARY, BalanceCommand::new),
+            new Entry(MonitorCommand.NAME, MonitorCommand.SUMMARY, MonitorCommand::new),
             new Entry(HttpGetCommand.NAME, HttpGetCommand.SUMMARY, HttpGetCommand::new),
             new Entry(TlsGetCommand.NAME, TlsGetCommand.SUMMARY, TlsGetCommand::new));
 

@@ -27,6 +27,7 @@ class BenchSmokeIT {
         "udp-echo, socat, socat",
         "ws-echo, node, nodejs",
         "chat-fanout, ncat, ncat",
+        "proxy-throughput, wrk, wrk",
     })
     void runsInSmokeMode(String script, String peer, String debianPackage) throws Exception {
         Peers.require(peer, debianPackage);

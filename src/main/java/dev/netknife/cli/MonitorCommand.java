@@ -1,0 +1,293 @@
+package dev.netknife.cli;
+
+import dev.netknife.ExitCode;
+import dev.netknife.NkException;
+import dev.netknife.http.HttpInput;
+import dev.netknife.io.Durations;
+import dev.netknife.io.Escapes;
+import dev.netknife.io.Ports;
+import dev.netknife.io.Server;
+
+import dev.netknife.monitor.Metrics;
+import dev.netknife.monitor.Monitor;
+import dev.netknife.monitor.ProbeResult;
+import dev.netknife.monitor.Prober;
+import dev.netknife.monitor.Target;
+import dev.netknife.monitor.TargetState;
+import dev.netknife.term.Json;
+import dev.netknife.term.JsonResult;
+import dev.netknife.term.Style;
+import dev.netknife.tls.TlsClient;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code nk monitor}: probes targets (watch, --once, --wait for CI), with JSON lines, Prometheus metrics and alerts. */
+final class MonitorCommand implements NkCommand {
+    static final String NAME = "monitor";
+    static final String SUMMARY = "Probe TCP, HTTP(S), TLS and UDP targets: watch them, check --once, or --wait until they are up (CI).";
+
+    private static final String BARS = "\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588";
+
+    @Override
+    public CommandSpec spec() {
+        CommandSpec spec = Specs.command(NAME, SUMMARY,
+                "nk monitor [--interval DUR] [--timeout DUR] [--metrics PORT] [--on-change CMD] TARGET...",
+                "       nk monitor --once TARGET...",
+                "       nk monitor --wait [--max-wait DUR] [--any] TARGET... [-- COMMAND ARGS...]");
+        spec.addOption(Specs.option("DUR", "Probe every DUR (default 5s; 1s with --wait).", "--interval"));
+        spec.addOption(Specs.option("DUR", "Give up one probe after DUR (default 3s).", "--timeout"));
+        spec.addOption(Specs.flag("Probe each target once: exit 0 when all are up, 7 otherwise.", "--once"));
+        spec.addOption(Specs.flag("Probe until all targets are up (then exit 0, or run COMMAND and pass its exit code on).", "--wait"));
+        spec.addOption(Specs.option("DUR", "With --wait: give up after DUR (default 60s): exit 124, saying what was still down.", "--max-wait"));
+        spec.addOption(Specs.flag("With --wait: any one target up is enough.", "--any"));
+        spec.addOption(Specs.option("CODES", "HTTP targets: up when the status is in CODES (200 or 200-299; default 200-399).", "--expect-status"));
+        spec.addOption(Specs.option("REGEX", "HTTP targets: and the body (first MiB) matches REGEX.", "--expect-body"));
+        spec.addOption(Specs.option("N", "TLS and https targets: down when a certificate expires within N days.", "--min-days"));
+        spec.addOption(Specs.option("TEXT", "udp:// targets: send TEXT (escapes as in connect --send).", "--send"));
+        spec.addOption(Specs.option("REGEX", "udp:// targets: up when a reply matches REGEX (default: any reply).", "--expect"));
+        spec.addOption(Specs.option("PORT", "Serve Prometheus metrics at http://127.0.0.1:PORT/metrics.", "--metrics"));
+        spec.addOption(Specs.option("ADDR", "Address for --metrics (default 127.0.0.1).", "--bind"));
+        spec.addOption(Specs.option("CMD", "Run CMD (sh -c) on every state change, with NK_TARGET, NK_STATE (up|down), NK_ERROR set.", "--on-change"));
+        spec.addOption(Specs.option("FILE|DIR", "Also trust these CA certificates for tls:// and https:// targets.", "--cacert"));
+        spec.addOption(Specs.flag("Do not verify certificates of tls:// and https:// targets.", "--insecure"));
+        spec.addPositional(Specs.positionals("0..*", "1..*", "TARGET", "HOST:PORT, tcp://, http://, https://, tls://HOST[:PORT], udp://HOST:PORT; @FILE reads one per line."));
+        spec.usageMessage().footer(
+                "Watch mode (the default) runs until Ctrl-C: on a terminal a live table (state, latency, sparkline, uptime),",
+                "otherwise one line per state change; --json prints a JSON line per probe. Every probe has its own virtual thread.");
+        return spec;
+    }
+
+    @Override
+    public int run(Args args, Invocation inv) throws Exception {
+        List<String> command = args.afterDoubleDash();
+        String[] positionals = args.strings0();
+        List<Target> targets = new ArrayList<>();
+        for (int i = 0; i < positionals.length - command.size(); i++) {
+            targets.add(Target.parse(positionals[i]));
+        }
+        if (targets.isEmpty()) {
+            throw NkException.usage("no target (HOST:PORT or a URL)");
+        }
+        if (args.flag("--once") && args.flag("--wait")) {
+            throw NkException.usage("--once and --wait exclude each other");
+        }
+        if (!command.isEmpty() && !args.flag("--wait")) {
+            throw NkException.usage("a command after -- needs --wait");
+        }
+        Prober prober = new Prober(options(args, inv));
+        if (args.flag("--once")) {
+            return once(targets, prober, inv);
+        }
+        long interval = args.millis("--interval", args.flag("--wait") ? 1_000 : 5_000);
+        if (interval < 10) {
+            throw NkException.usage("--interval must be at least 10ms");
+        }
+        return args.flag("--wait") ? waitFor(targets, prober, interval, args, command, inv) : watch(targets, prober, interval, args, inv);
+    }
+
+    private static Prober.Options options(Args args, Invocation inv) {
+        Pattern body = null;
+        if (args.string("--expect-body") != null) {
+            try {
+                body = Pattern.compile(args.string("--expect-body"), Pattern.MULTILINE);
+            } catch (PatternSyntaxException e) {
+                throw NkException.usage("bad regular expression '" + args.string("--expect-body") + "': " + e.getDescription());
+            }
+        }
+        if (args.flag("--insecure")) {
+            inv.info("warning: --insecure: certificates are not verified");
+        }
+        String cacert = args.string("--cacert");
+        TlsClient.Config tls = new TlsClient.Config(null, List.of(), cacert == null ? null : java.nio.file.Path.of(cacert),
+                args.flag("--insecure"), null, null, null, null, args.millis("--timeout", 3_000));
+        return new Prober.Options(args.millis("--timeout", 3_000),
+                args.string("--expect-status") == null ? null : Prober.IntRange.parse(args.string("--expect-status")),
+                body, args.integer("--min-days", 0, 0, 100_000), tls,
+                args.string("--send") == null ? null : Escapes.decode(args.string("--send")), args.string("--expect"));
+    }
+
+    private static int once(List<Target> targets, Prober prober, Invocation inv) throws InterruptedException {
+        List<ProbeResult> results = Monitor.once(targets, prober);
+        boolean all = results.stream().allMatch(ProbeResult::up);
+        if (inv.json()) {
+            for (ProbeResult r : results) {
+                inv.json(probeJson(r));
+            }
+        } else {
+            for (ProbeResult r : results) {
+                inv.data(String.format(Locale.ROOT, "%-40s %s %8s  %s", r.target().text(), state(inv.style(), r.up()),
+                        r.up() ? String.format(Locale.ROOT, "%.1f ms", r.millis()) : "-", r.error() == null ? "" : r.error()));
+            }
+        }
+        return all ? ExitCode.OK.code() : ExitCode.ASSERTION.code();
+    }
+
+    private static int waitFor(List<Target> targets, Prober prober, long interval, Args args, List<String> command, Invocation inv)
+            throws Exception {
+        long maxWait = args.millis("--max-wait", 60_000);
+        boolean any = args.flag("--any");
+        long deadline = System.nanoTime() + maxWait * 1_000_000L;
+        List<ProbeResult> last;
+        while (true) {
+            last = Monitor.once(targets, prober);
+            for (ProbeResult r : last) {
+                if (inv.json()) {
+                    inv.json(probeJson(r));
+                }
+            }
+            boolean done = any ? last.stream().anyMatch(ProbeResult::up) : last.stream().allMatch(ProbeResult::up);
+            if (done) {
+                break;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                StringBuilder down = new StringBuilder();
+                for (ProbeResult r : last) {
+                    if (!r.up()) {
+                        down.append(down.isEmpty() ? "" : "; ").append(r.target().text()).append(" (").append(r.error()).append(')');
+                    }
+                }
+                throw NkException.timeout("total", "still down after " + Durations.format(maxWait) + ": " + down);
+            }
+            Thread.sleep(Math.min(interval, left / 1_000_000L + 1));
+        }
+        inv.verboseInfo((any ? "a target is up" : "all targets are up") + (command.isEmpty() ? "" : "; running " + String.join(" ", command)));
+        if (command.isEmpty()) {
+            return ExitCode.OK.code();
+        }
+        Process p;
+        try {
+            p = new ProcessBuilder(command).inheritIO().start();
+        } catch (IOException e) {
+            throw new NkException(ExitCode.FAILURE, null, "cannot run " + command.getFirst() + ": " + e.getMessage(), e);
+        }
+        return p.waitFor();
+    }
+
+    private static int watch(List<Target> targets, Prober prober, long interval, Args args, Invocation inv) throws Exception {
+        boolean live = !inv.json() && inv.ttys().stdout();
+        String onChange = args.string("--on-change");
+        Monitor monitor = new Monitor(targets, prober, interval, (r, st, changed) -> {
+            if (inv.json()) {
+                inv.json(probeJson(r).put("changed", changed));
+            } else if (changed && !live) {
+                inv.data(String.format(Locale.ROOT, "%s %-40s %s%s", java.time.LocalTime.now().withNano(0), r.target().text(),
+                        r.up() ? "up" : "down", r.error() == null ? String.format(Locale.ROOT, " (%.1f ms)", r.millis()) : ": " + r.error()));
+            }
+            if (changed && onChange != null) {
+                alert(onChange, r, inv);
+            }
+        });
+        Server metrics = args.string("--metrics") == null ? null
+                : Server.bind(new Server.Config(args.bindAddress("--bind", "127.0.0.1"), Ports.parse(args.string("--metrics")), 64, 10_000, null),
+                        conn -> serveMetrics(conn, monitor), new Server.Events() {
+                        });
+        Thread metricsThread = metrics == null ? null : Thread.ofVirtual().start(metrics::serve);
+        if (metrics != null) {
+            inv.info("metrics on http://" + ServerLifecycle.address(metrics.address()) + "/metrics");
+        }
+        monitor.start();
+        try {
+            int lines = 0;
+            while (true) {
+                Thread.sleep(live ? Math.min(interval, 1_000) : 60_000);
+                if (live) {
+                    lines = redraw(inv, monitor.states(), lines);
+                }
+            }
+        } catch (InterruptedException e) {
+            // Ctrl-C or SIGTERM
+        } finally {
+            monitor.close();
+            if (metrics != null) {
+                metrics.close();
+                metricsThread.interrupt();
+            }
+        }
+        return ExitCode.INTERRUPTED.code();
+    }
+
+    /** Rewrites the live table in place (the cursor goes back up over the previous one). */
+    private static int redraw(Invocation inv, List<TargetState> states, int previousLines) {
+        Style style = inv.style();
+        StringBuilder out = new StringBuilder();
+        if (previousLines > 0) {
+            out.append("\u001b[").append(previousLines).append('A');
+        }
+        out.append("\r\u001b[K").append(String.format(Locale.ROOT, "%-36s %-5s %9s  %-30s %7s %7s  %s%n", "TARGET", "STATE", "LATENCY",
+                "RECENT", "UPTIME", "CHANGES", "LAST ERROR"));
+        for (TargetState st : states) {
+            ProbeResult r = st.last();
+            Boolean up = st.up();
+            String state = up == null ? "...  " : up ? style.green("UP   ") : style.red("DOWN ");
+            out.append("\r\u001b[K").append(String.format(Locale.ROOT, "%-36s %s %9s  %-30s %6.1f%% %7d  %s%n", abbreviate(st.target().text(), 36),
+                    state, r == null || !r.up() ? "-" : String.format(Locale.ROOT, "%.1f ms", r.millis()), sparkline(st.recent()),
+                    st.uptimePercent(), st.changes(), r == null || r.error() == null ? "" : abbreviate(r.error(), 60)));
+        }
+        inv.out().print(out);
+        inv.out().flush();
+        return states.size() + 1;
+    }
+
+    static String sparkline(List<Double> latencies) {
+        double max = 0;
+        for (double v : latencies) {
+            max = Math.max(max, v);
+        }
+        StringBuilder s = new StringBuilder();
+        for (double v : latencies) {
+            s.append(v < 0 ? "x" : max == 0 ? BARS.charAt(0) : BARS.charAt((int) Math.min(7, Math.floor(v / max * 7.999))));
+        }
+        return s.toString();
+    }
+
+    private static String abbreviate(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max - 3) + "...";
+    }
+
+    private static String state(Style style, boolean up) {
+        return up ? style.green("up  ") : style.red("down");
+    }
+
+    private static Json probeJson(ProbeResult r) {
+        return JsonResult.of(NAME, r.target().text(), r.up() ? ExitCode.OK : ExitCode.ASSERTION,
+                r.up() ? null : new NkException(ExitCode.ASSERTION, r.phase(), r.error(), null), r.timings())
+                .put("monitor", Json.object().put("kind", r.target().kind().name().toLowerCase(Locale.ROOT)).put("up", r.up())
+                        .put("http_status", r.status()).put("cert_expires_at", r.certExpiresAt()).put("at_ms", r.atMillis()));
+    }
+
+    private static void alert(String command, ProbeResult r, Invocation inv) {
+        ProcessBuilder pb = new ProcessBuilder("sh", "-c", command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        pb.environment().put("NK_TARGET", r.target().text());
+        pb.environment().put("NK_STATE", r.up() ? "up" : "down");
+        pb.environment().put("NK_ERROR", r.error() == null ? "" : r.error());
+        try {
+            pb.start();
+        } catch (IOException e) {
+            inv.info("--on-change: cannot run sh: " + e.getMessage());
+        }
+    }
+
+    private static void serveMetrics(dev.netknife.io.Conn conn, Monitor monitor) throws IOException {
+        HttpInput in = new HttpInput(conn, 4096);
+        String request = in.readLine(new int[] {16 * 1024}, "request line");
+        if (request == null) {
+            return;
+        }
+        boolean metrics = request.startsWith("GET /metrics ") || request.startsWith("GET /metrics?");
+        byte[] body = (metrics ? Metrics.render(monitor.states()) : "see /metrics\n").getBytes(StandardCharsets.UTF_8);
+        String head = "HTTP/1.1 " + (metrics ? "200 OK" : "404 Not Found") + "\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\n"
+                + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n";
+        conn.write(ByteBuffer.wrap(head.getBytes(StandardCharsets.US_ASCII)));
+        conn.write(ByteBuffer.wrap(body));
+    }
+
+}

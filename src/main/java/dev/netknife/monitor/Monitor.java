@@ -1,0 +1,83 @@
+package dev.netknife.monitor;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Probes every target on its own virtual thread, every {@code intervalMillis}, on a fixed schedule
+ * (a slow probe does not push the next one later than its slot), and reports each result.
+ */
+public final class Monitor implements AutoCloseable {
+
+    @FunctionalInterface
+    public interface Listener {
+        void probed(ProbeResult result, TargetState state, boolean changed);
+    }
+
+    private final List<TargetState> states = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private final Prober prober;
+    private final long intervalMillis;
+    private final Listener listener;
+
+    public Monitor(List<Target> targets, Prober prober, long intervalMillis, Listener listener) {
+        for (Target t : targets) {
+            states.add(new TargetState(t));
+        }
+        this.prober = prober;
+        this.intervalMillis = intervalMillis;
+        this.listener = listener;
+    }
+
+    public List<TargetState> states() {
+        return states;
+    }
+
+    /** Starts probing; returns at once. */
+    public void start() {
+        long first = System.nanoTime();
+        for (TargetState state : states) {
+            threads.add(Thread.ofVirtual().name("nk-probe").start(() -> loop(state, first)));
+        }
+    }
+
+    private void loop(TargetState state, long first) {
+        long slot = first;
+        while (!Thread.currentThread().isInterrupted()) {
+            ProbeResult r = prober.probe(state.target());
+            boolean changed = state.record(r);
+            listener.probed(r, state, changed);
+            slot += intervalMillis * 1_000_000L;
+            long now = System.nanoTime();
+            if (slot < now) {
+                slot = now; // a probe longer than the interval: start the next one at once, do not pile up
+            }
+            try {
+                Thread.sleep((slot - now) / 1_000_000L, (int) ((slot - now) % 1_000_000L));
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** Probes every target once, all at the same time; returns the results in target order. */
+    public static List<ProbeResult> once(List<Target> targets, Prober prober) throws InterruptedException {
+        List<Thread> threads = new ArrayList<>();
+        ProbeResult[] results = new ProbeResult[targets.size()];
+        for (int i = 0; i < targets.size(); i++) {
+            int index = i;
+            threads.add(Thread.ofVirtual().start(() -> results[index] = prober.probe(targets.get(index))));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        return List.of(results);
+    }
+
+    @Override
+    public void close() {
+        for (Thread t : threads) {
+            t.interrupt();
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package dev.netknife.monitor;
+
+import dev.netknife.NkException;
+import dev.netknife.http.HttpUrl;
+import dev.netknife.io.Endpoint;
+import java.util.Locale;
+
+/** What to probe: {@code HOST:PORT} or {@code tcp://HOST:PORT}, {@code http(s)://...}, {@code tls://HOST:PORT}, {@code udp://HOST:PORT}. */
+public record Target(Kind kind, String text, Endpoint endpoint, HttpUrl url) {
+
+    public enum Kind { TCP, HTTP, TLS, UDP }
+
+    public static Target parse(String text) {
+        String lower = text.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("http://") || lower.startsWith("https://")) {
+            HttpUrl url = HttpUrl.parse(text);
+            return new Target(Kind.HTTP, text, url.endpoint(), url);
+        }
+        if (lower.startsWith("tls://")) {
+            return new Target(Kind.TLS, text, endpoint(text.substring(6), 443), null);
+        }
+        if (lower.startsWith("udp://")) {
+            return new Target(Kind.UDP, text, endpoint(text.substring(6), -1), null);
+        }
+        if (lower.startsWith("tcp://")) {
+            return new Target(Kind.TCP, text, endpoint(text.substring(6), -1), null);
+        }
+        if (text.contains("://")) {
+            throw NkException.usage("unsupported target '" + text + "' (HOST:PORT, tcp://, http://, https://, tls://, udp://)");
+        }
+        return new Target(Kind.TCP, text, endpoint(text, -1), null);
+    }
+
+    private static Endpoint endpoint(String hostPort, int defaultPort) {
+        String bare = hostPort.endsWith("/") ? hostPort.substring(0, hostPort.length() - 1) : hostPort;
+        boolean hasPort = bare.startsWith("[") ? bare.contains("]:") : bare.contains(":") && bare.indexOf(':') == bare.lastIndexOf(':');
+        if (!hasPort) {
+            if (defaultPort < 0) {
+                throw NkException.usage("target '" + hostPort + "' needs a port (HOST:PORT)");
+            }
+            return Endpoint.parse(bare.contains(":") ? "[" + bare + "]:" + defaultPort : bare + ":" + defaultPort);
+        }
+        return Endpoint.parse(bare);
+    }
+}
