@@ -8,6 +8,7 @@ import java.util.List;
  * (a slow probe does not push the next one later than its slot), and reports each result.
  */
 public final class Monitor implements AutoCloseable {
+    private static final int GROUPS = 10;
 
     @FunctionalInterface
     public interface Listener {
@@ -33,16 +34,24 @@ public final class Monitor implements AutoCloseable {
         return states;
     }
 
-    /** Starts probing; returns at once. */
+    /**
+     * Starts probing; returns at once. The first round goes out at once; later rounds are spread
+     * over the interval in {@value #GROUPS} groups, so a thousand targets do not all come due at
+     * the same instant (skew), while each group still wakes its probes together (CPU).
+     */
     public void start() {
         long first = System.nanoTime();
-        for (TargetState state : states) {
-            threads.add(Thread.ofVirtual().name("nk-probe").start(() -> loop(state, first)));
+        int groups = Math.max(1, Math.min(GROUPS, states.size()));
+        long step = intervalMillis * 1_000_000L / groups;
+        for (int i = 0; i < states.size(); i++) {
+            TargetState state = states.get(i);
+            long offset = (i % groups) * step;
+            threads.add(Thread.ofVirtual().name("nk-probe").start(() -> loop(state, first, offset)));
         }
     }
 
-    private void loop(TargetState state, long first) {
-        long slot = first;
+    private void loop(TargetState state, long first, long offset) {
+        long slot = first + offset; // the first probe goes at once; the next ones at first + offset + k * interval
         while (!Thread.currentThread().isInterrupted()) {
             ProbeResult r = prober.probe(state.target());
             boolean changed = state.record(r);

@@ -28,6 +28,7 @@ class BenchSmokeIT {
         "ws-echo, node, nodejs",
         "chat-fanout, ncat, ncat",
         "proxy-throughput, wrk, wrk",
+        "monitor-scale, prometheus-blackbox-exporter, prometheus-blackbox-exporter",
     })
     void runsInSmokeMode(String script, String peer, String debianPackage) throws Exception {
         Peers.require(peer, debianPackage);
