@@ -53,11 +53,18 @@ public final class Prober {
     }
 
     private final Options options;
-    private final TlsClient tls;
+    private TlsClient tls;
 
     public Prober(Options options) {
         this.options = options;
-        this.tls = options.tls() == null ? null : new TlsClient(options.tls());
+    }
+
+    /** Made on the first TLS or https probe: TLS classes load only for TLS work. */
+    private synchronized TlsClient tls() {
+        if (tls == null) {
+            tls = new TlsClient(options.tls());
+        }
+        return tls;
     }
 
     public ProbeResult probe(Target target) {
@@ -89,7 +96,7 @@ public final class Prober {
 
     private ProbeResult tls(Target target, long start, long at) {
         try (Conn raw = dialer().dial(target.endpoint())) {
-            TlsClient.Session session = tls.handshake(raw, target.endpoint());
+            TlsClient.Session session = tls().handshake(raw, target.endpoint());
             try (Conn conn = session.conn()) {
                 long expires = earliestExpiry(session.chain());
                 Timings t = conn.timings().withTotal(System.nanoTime() - start);
@@ -102,7 +109,7 @@ public final class Prober {
     private ProbeResult http(Target target, long start, long at) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         int[] status = new int[1];
-        try (HttpClient client = new HttpClient(new HttpClient.Config(dialer(), () -> tls, List.of(), "nk-monitor", null, false, false, 0,
+        try (HttpClient client = new HttpClient(new HttpClient.Config(dialer(), this::tls, List.of(), "nk-monitor", null, false, false, 0,
                 false, options.timeoutMillis(), options.timeoutMillis(), false))) {
             HttpClient.Result result = client.get(target.url(), (url, head) -> {
                 status[0] = head.status();

@@ -37,10 +37,17 @@ class LauncherIT {
     private Run run(Map<String, String> env, String... args) throws Exception {
         Process p = nk(env, args);
         p.getOutputStream().close();
+        // stderr on its own thread: a full stderr pipe (class-load logs) must not block the process while stdout is read
+        java.util.concurrent.CompletableFuture<String> err = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-        return new Run(p.exitValue(), out, err);
+        return new Run(p.exitValue(), out, err.get(30, TimeUnit.SECONDS));
     }
 
     @Test
@@ -61,6 +68,19 @@ class LauncherIT {
         Run tls = run(strict, "tls-get", "--help");
         assertEquals(0, tls.code(), tls.err());
         assertTrue(tls.out().startsWith("Usage: nk tls-get"), tls.out());
+    }
+
+    @Test
+    void plainCommandsLoadNoTlsClasses() throws Exception {
+        // the JVM loads every class of an AOT cache at start: BouncyCastle in the plain cache (or an
+        // eager TlsClient in a command) costs every plain command ~100 ms
+        Map<String, String> classes = Map.of("NK_JAVA_OPTS", "-Xlog:class+load=info:stderr");
+        for (String[] command : List.of(new String[] {"--version"}, new String[] {"monitor", "--once", "127.0.0.1:1"},
+                new String[] {"connect", "-z", "127.0.0.1", "1"})) {
+            Run r = run(classes, command);
+            assertTrue(r.err().contains("dev.netknife"), "class loading was logged");
+            assertTrue(!r.err().contains("org.bouncycastle"), String.join(" ", command) + " loaded BouncyCastle");
+        }
     }
 
     @Test
