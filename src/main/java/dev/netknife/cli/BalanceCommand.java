@@ -5,7 +5,6 @@ import dev.netknife.balance.Backend;
 import dev.netknife.balance.Balancer;
 import dev.netknife.balance.StatsView;
 import dev.netknife.balance.Strategy;
-import dev.netknife.http.HttpInput;
 import dev.netknife.io.Conn;
 import dev.netknife.io.Durations;
 import dev.netknife.io.Ports;
@@ -15,8 +14,6 @@ import dev.netknife.term.JsonResult;
 import dev.netknife.term.Units;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Model.CommandSpec;
@@ -139,32 +136,12 @@ final class BalanceCommand implements NkCommand {
         }
     }
 
-    /** GET / (JSON) or /metrics (Prometheus text), one request per connection. */
+    /** GET / (JSON) or /metrics (Prometheus text). */
     private static void serveStats(Conn conn, Balancer balancer) throws IOException {
-        HttpInput in = new HttpInput(conn, 4096);
-        int[] budget = {16 * 1024};
-        String request = in.readLine(budget, "request line");
-        if (request == null) {
-            return;
-        }
-        String[] parts = request.split(" ");
-        String path = parts.length > 1 ? parts[1] : "";
-        String status = "200 OK";
-        String type = "application/json";
-        String body;
-        if (path.equals("/metrics")) {
-            type = "text/plain; version=0.0.4";
-            body = StatsView.prometheus(balancer.backends());
-        } else if (path.equals("/") || path.equals("/stats")) {
-            body = StatsView.json(balancer.backends()) + "\n";
-        } else {
-            status = "404 Not Found";
-            type = "text/plain";
-            body = "try / or /metrics\n";
-        }
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        String head = "HTTP/1.1 " + status + "\r\nContent-Type: " + type + "\r\nContent-Length: " + bytes.length + "\r\nConnection: close\r\n\r\n";
-        conn.write(ByteBuffer.wrap(head.getBytes(StandardCharsets.US_ASCII)));
-        conn.write(ByteBuffer.wrap(bytes));
+        StatsHttp.serve(conn, path -> switch (path) {
+            case "/metrics" -> new StatsHttp.Page("text/plain; version=0.0.4; charset=utf-8", StatsView.prometheus(balancer.backends()));
+            case "/", "/stats" -> new StatsHttp.Page("application/json", StatsView.json(balancer.backends()) + "\n");
+            default -> null;
+        });
     }
 }

@@ -2,7 +2,6 @@ package dev.netknife.cli;
 
 import dev.netknife.ExitCode;
 import dev.netknife.NkException;
-import dev.netknife.http.HttpInput;
 import dev.netknife.io.Durations;
 import dev.netknife.io.Escapes;
 import dev.netknife.io.Ports;
@@ -19,8 +18,6 @@ import dev.netknife.term.JsonResult;
 import dev.netknife.term.Style;
 import dev.netknife.tls.TlsClient;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -277,17 +274,7 @@ final class MonitorCommand implements NkCommand {
     }
 
     private static void serveMetrics(dev.netknife.io.Conn conn, Monitor monitor) throws IOException {
-        HttpInput in = new HttpInput(conn, 4096);
-        String request = in.readLine(new int[] {16 * 1024}, "request line");
-        if (request == null) {
-            return;
-        }
-        boolean metrics = request.startsWith("GET /metrics ") || request.startsWith("GET /metrics?");
-        byte[] body = (metrics ? Metrics.render(monitor.states()) : "see /metrics\n").getBytes(StandardCharsets.UTF_8);
-        String head = "HTTP/1.1 " + (metrics ? "200 OK" : "404 Not Found") + "\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\n"
-                + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n";
-        conn.write(ByteBuffer.wrap(head.getBytes(StandardCharsets.US_ASCII)));
-        conn.write(ByteBuffer.wrap(body));
+        StatsHttp.serve(conn, path -> path.equals("/metrics")
+                ? new StatsHttp.Page("text/plain; version=0.0.4; charset=utf-8", Metrics.render(monitor.states())) : null);
     }
-
 }

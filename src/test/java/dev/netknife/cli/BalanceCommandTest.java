@@ -96,11 +96,6 @@ class BalanceCommandTest {
         }
     }
 
-    private static int closedPort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 
     @Test
     void roundRobinTakesTurnsInBackendOrderAndWeightsCount() throws Exception {
@@ -140,7 +135,7 @@ class BalanceCommandTest {
 
     @Test
     void aDeadBackendIsMarkedDownAndItsClientsRetried() throws Exception {
-        int dead = closedPort();
+        int dead = Peers.closedPort();
         try (Named a = new Named("A");
              Background lb = Background.start("--json", "balance", "0", "127.0.0.1:" + dead, a.address())) {
             for (int i = 0; i < 4; i++) {
@@ -153,7 +148,7 @@ class BalanceCommandTest {
 
     @Test
     void aBackendThatComesBackIsUsedAgain() throws Exception {
-        int port = closedPort();
+        int port = Peers.closedPort();
         try (Named a = new Named("A");
              Background lb = Background.start("balance", "--health-interval", "100ms", "--rise", "2", "--fall", "1", "0",
                      "127.0.0.1:" + port, a.address())) {
@@ -172,7 +167,7 @@ class BalanceCommandTest {
 
     @Test
     void allBackendsDownClosesTheClientAtOnce() throws Exception {
-        try (Background lb = Background.start("balance", "0", "127.0.0.1:" + closedPort(), "127.0.0.1:" + closedPort())) {
+        try (Background lb = Background.start("balance", "0", "127.0.0.1:" + Peers.closedPort(), "127.0.0.1:" + Peers.closedPort())) {
             try (Socket s = new Socket("127.0.0.1", lb.port())) {
                 s.setSoTimeout(5000);
                 assertEquals(-1, s.getInputStream().read());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpServer;
 import dev.netknife.support.Background;
 import dev.netknife.support.NkRun;
+import dev.netknife.support.Peers;
 import dev.netknife.support.TestCerts;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -57,16 +58,11 @@ class MonitorCommandTest {
         }
     }
 
-    private static int closedPort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 
     @Test
     void onceIsZeroWhenAllAreUpAndSevenOtherwise() throws Exception {
         try (Listener up = new Listener(0)) {
-            int down = closedPort();
+            int down = Peers.closedPort();
             NkRun.Result all = NkRun.run("monitor", "--once", up.target(), "tcp://" + up.target());
             assertEquals(0, all.code(), all.toString());
             NkRun.Result some = NkRun.run("--json", "monitor", "--once", up.target(), "127.0.0.1:" + down);
@@ -79,7 +75,7 @@ class MonitorCommandTest {
 
     @Test
     void waitSucceedsWhenTheServerStartsLateAndRunsTheCommand() throws Exception {
-        int port = closedPort();
+        int port = Peers.closedPort();
         CompletableFuture<Listener> late = CompletableFuture.supplyAsync(() -> {
             try {
                 Thread.sleep(600);
@@ -95,7 +91,7 @@ class MonitorCommandTest {
         } finally {
             late.get().close();
         }
-        NkRun.Result never = NkRun.run("monitor", "--wait", "--interval", "100ms", "--max-wait", "500ms", "127.0.0.1:" + closedPort());
+        NkRun.Result never = NkRun.run("monitor", "--wait", "--interval", "100ms", "--max-wait", "500ms", "127.0.0.1:" + Peers.closedPort());
         assertEquals(124, never.code(), never.toString());
         assertTrue(never.stderr().contains("still down after 500ms: 127.0.0.1:"), never.stderr());
         assertTrue(never.stderr().contains("(connection refused"), never.stderr());
@@ -177,7 +173,7 @@ class MonitorCommandTest {
     @Test
     void metricsAreValidPrometheusText() throws Exception {
         try (Listener up = new Listener(0);
-             Background monitor = Background.start("monitor", "--interval", "100ms", "--metrics", "0", up.target(), "127.0.0.1:" + closedPort())) {
+             Background monitor = Background.start("monitor", "--interval", "100ms", "--metrics", "0", up.target(), "127.0.0.1:" + Peers.closedPort())) {
             assertTrue(monitor.stderrLines().await("metrics on http://", Duration.ofSeconds(2)));
             String err = monitor.stderr();
             String url = err.substring(err.indexOf("http://")).strip();

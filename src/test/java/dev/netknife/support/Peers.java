@@ -36,6 +36,11 @@ public final class Peers {
         }
     }
 
+    /** A TCP port on 127.0.0.1 where nothing listens (connections are refused). */
+    public static int closedPort() throws IOException {
+        return freePort();
+    }
+
     /** Waits until something listens on 127.0.0.1:port. */
     public static void awaitListening(int port, long millis) throws InterruptedException {
         long deadline = System.currentTimeMillis() + millis;
