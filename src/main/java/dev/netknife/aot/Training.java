@@ -50,8 +50,7 @@ public final class Training {
      */
     public static void main(String[] args) throws Exception {
         if (args.length != 1 || !List.of("plain", "tls").contains(args[0])) {
-            System.err.println("usage: Training plain|tls");
-            System.exit(2);
+            throw new IllegalArgumentException("usage: Training plain|tls");
         }
         System.setProperty("picocli.converters.excludes", "java\\..*"); // as Nk.main does
         Path dir = Files.createTempDirectory("nk-aot-training");

@@ -7,12 +7,12 @@ import dev.netknife.io.Escapes;
 import dev.netknife.io.Ports;
 import dev.netknife.io.Server;
 
+import dev.netknife.monitor.LiveTable;
 import dev.netknife.monitor.Metrics;
 import dev.netknife.monitor.Monitor;
 import dev.netknife.monitor.ProbeResult;
 import dev.netknife.monitor.Prober;
 import dev.netknife.monitor.Target;
-import dev.netknife.monitor.TargetState;
 import dev.netknife.term.Json;
 import dev.netknife.term.JsonResult;
 import dev.netknife.term.Style;
@@ -29,8 +29,6 @@ import picocli.CommandLine.Model.CommandSpec;
 final class MonitorCommand implements NkCommand {
     static final String NAME = "monitor";
     static final String SUMMARY = "Probe TCP, HTTP(S), TLS and UDP targets: watch them, check --once, or --wait until they are up (CI).";
-
-    private static final String BARS = "\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588";
 
     @Override
     public CommandSpec spec() {
@@ -130,30 +128,19 @@ final class MonitorCommand implements NkCommand {
             throws Exception {
         long maxWait = args.millis("--max-wait", 60_000);
         boolean any = args.flag("--any");
-        long deadline = System.nanoTime() + maxWait * 1_000_000L;
-        List<ProbeResult> last;
-        while (true) {
-            last = Monitor.once(targets, prober);
-            for (ProbeResult r : last) {
-                if (inv.json()) {
-                    inv.json(probeJson(r));
+        Monitor.Waited waited = Monitor.waitFor(targets, prober, interval, maxWait, any, r -> {
+            if (inv.json()) {
+                inv.json(probeJson(r));
+            }
+        });
+        if (!waited.done()) {
+            StringBuilder down = new StringBuilder();
+            for (ProbeResult r : waited.last()) {
+                if (!r.up()) {
+                    down.append(down.isEmpty() ? "" : "; ").append(r.target().text()).append(" (").append(r.error()).append(')');
                 }
             }
-            boolean done = any ? last.stream().anyMatch(ProbeResult::up) : last.stream().allMatch(ProbeResult::up);
-            if (done) {
-                break;
-            }
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                StringBuilder down = new StringBuilder();
-                for (ProbeResult r : last) {
-                    if (!r.up()) {
-                        down.append(down.isEmpty() ? "" : "; ").append(r.target().text()).append(" (").append(r.error()).append(')');
-                    }
-                }
-                throw NkException.timeout("total", "still down after " + Durations.format(maxWait) + ": " + down);
-            }
-            Thread.sleep(Math.min(interval, left / 1_000_000L + 1));
+            throw NkException.timeout("total", "still down after " + Durations.format(maxWait) + ": " + down);
         }
         inv.verboseInfo((any ? "a target is up" : "all targets are up") + (command.isEmpty() ? "" : "; running " + String.join(" ", command)));
         if (command.isEmpty()) {
@@ -196,7 +183,7 @@ final class MonitorCommand implements NkCommand {
             while (true) {
                 Thread.sleep(live ? Math.min(interval, 1_000) : 60_000);
                 if (live) {
-                    lines = redraw(inv, monitor.states(), lines);
+                    lines = LiveTable.redraw(inv.out(), inv.style(), monitor.states(), lines);
                 }
             }
         } catch (InterruptedException e) {
@@ -209,44 +196,6 @@ final class MonitorCommand implements NkCommand {
             }
         }
         return ExitCode.INTERRUPTED.code();
-    }
-
-    /** Rewrites the live table in place (the cursor goes back up over the previous one). */
-    private static int redraw(Invocation inv, List<TargetState> states, int previousLines) {
-        Style style = inv.style();
-        StringBuilder out = new StringBuilder();
-        if (previousLines > 0) {
-            out.append("\u001b[").append(previousLines).append('A');
-        }
-        out.append("\r\u001b[K").append(String.format(Locale.ROOT, "%-36s %-5s %9s  %-30s %7s %7s  %s%n", "TARGET", "STATE", "LATENCY",
-                "RECENT", "UPTIME", "CHANGES", "LAST ERROR"));
-        for (TargetState st : states) {
-            ProbeResult r = st.last();
-            Boolean up = st.up();
-            String state = up == null ? "...  " : up ? style.green("UP   ") : style.red("DOWN ");
-            out.append("\r\u001b[K").append(String.format(Locale.ROOT, "%-36s %s %9s  %-30s %6.1f%% %7d  %s%n", abbreviate(st.target().text(), 36),
-                    state, r == null || !r.up() ? "-" : String.format(Locale.ROOT, "%.1f ms", r.millis()), sparkline(st.recent()),
-                    st.uptimePercent(), st.changes(), r == null || r.error() == null ? "" : abbreviate(r.error(), 60)));
-        }
-        inv.out().print(out);
-        inv.out().flush();
-        return states.size() + 1;
-    }
-
-    static String sparkline(List<Double> latencies) {
-        double max = 0;
-        for (double v : latencies) {
-            max = Math.max(max, v);
-        }
-        StringBuilder s = new StringBuilder();
-        for (double v : latencies) {
-            s.append(v < 0 ? "x" : max == 0 ? BARS.charAt(0) : BARS.charAt((int) Math.min(7, Math.floor(v / max * 7.999))));
-        }
-        return s.toString();
-    }
-
-    private static String abbreviate(String s, int max) {
-        return s.length() <= max ? s : s.substring(0, max - 3) + "...";
     }
 
     private static String state(Style style, boolean up) {

@@ -83,6 +83,31 @@ public final class Monitor implements AutoCloseable {
         return List.of(results);
     }
 
+    /** How a wait ended: {@code done} when the targets came up, with the last round's results. */
+    public record Waited(boolean done, List<ProbeResult> last) {
+    }
+
+    /**
+     * Probes all targets every {@code intervalMillis} until all are up ({@code any}: one is) or
+     * {@code maxWaitMillis} passed; {@code each} sees every result.
+     */
+    public static Waited waitFor(List<Target> targets, Prober prober, long intervalMillis, long maxWaitMillis, boolean any,
+            java.util.function.Consumer<ProbeResult> each) throws InterruptedException {
+        long deadline = System.nanoTime() + maxWaitMillis * 1_000_000L;
+        while (true) {
+            List<ProbeResult> last = once(targets, prober);
+            last.forEach(each);
+            if (any ? last.stream().anyMatch(ProbeResult::up) : last.stream().allMatch(ProbeResult::up)) {
+                return new Waited(true, last);
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return new Waited(false, last);
+            }
+            Thread.sleep(Math.min(intervalMillis, left / 1_000_000L + 1));
+        }
+    }
+
     @Override
     public void close() {
         for (Thread t : threads) {
