@@ -20,16 +20,15 @@ import dev.netknife.term.JsonResult;
 import dev.netknife.tls.TlsConn;
 import dev.netknife.ws.CloseCodes;
 import dev.netknife.ws.Handshake;
-import dev.netknife.ws.Message;
+import dev.netknife.ws.WsClient;
 import dev.netknife.ws.WsProtocolException;
 import dev.netknife.ws.WsSession;
 import java.io.BufferedOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -40,8 +39,6 @@ final class WsCommand implements NkCommand {
     static final String NAME = "ws";
     static final String SUMMARY = "WebSocket client: stdin lines to messages, messages to stdout; --listen runs an echo server.";
 
-    /** How long nk waits for the peer's close frame after sending its own. */
-    static final long CLOSE_WAIT_MILLIS = 5_000;
     /** Without --idle-timeout, --expect waits at most this long for a match. */
     private static final long EXPECT_DEFAULT_WAIT_MILLIS = 10_000;
 
@@ -102,8 +99,6 @@ final class WsCommand implements NkCommand {
         private final long start = System.nanoTime();
         private final ExpectMatcher expect;
         private final int count;
-        private volatile long sent;
-        private long received;
 
         Client(Args args, Invocation inv, WsSession.Options options) {
             this.args = args;
@@ -151,15 +146,31 @@ final class WsCommand implements NkCommand {
                 inv.verboseInfo("connected to " + url + (conn instanceof TlsConn t ? " (" + t.protocol() + ")" : "")
                         + (accepted.subprotocol() == null ? "" : ", subprotocol " + accepted.subprotocol()));
                 WsSession session = new WsSession(in, out, true, options);
-                Conn connection = conn;
-                Thread sender = Thread.ofVirtual().name("nk-ws-send").start(() -> send(session, connection, closeCode));
-                Thread pinger = ping > 0 ? Thread.ofVirtual().name("nk-ws-ping").start(() -> keepAlive(session, ping)) : null;
-                Outcome outcome = receive(session, conn, idleWatch);
-                if (pinger != null) {
-                    pinger.interrupt();
+                Printer printer = new Printer(inv, args.flag("--hex"), start);
+                WsClient.Listener listener = new WsClient.Listener() {
+                    @Override
+                    public void message(boolean incoming, boolean text, ByteBuffer payload) {
+                        if (incoming || inv.json()) {
+                            printer.message(incoming ? "in" : "out", text, payload);
+                        }
+                    }
+
+                    @Override
+                    public void flush() {
+                        printer.flush();
+                    }
+                };
+                WsClient.Result result;
+                try {
+                    result = new WsClient(session, conn, idleWatch).run(outgoing(), new WsClient.Options(count, expect, closeCode, ping),
+                            listener, e -> inv.info(e.getMessage()));
+                } catch (WsProtocolException e) {
+                    throw new NkException(ExitCode.PROTOCOL, null, "the server broke the protocol: " + e.getMessage()
+                            + "; closed with " + e.closeCode(), e);
+                } catch (EOFException e) {
+                    throw new NkException(ExitCode.PROTOCOL, null, e.getMessage(), e);
                 }
-                sender.interrupt();
-                return finish(outcome, session, url, timings, accepted.subprotocol());
+                return finish(result, session, url, timings, accepted.subprotocol());
             } finally {
                 if (idleWatch != null) {
                     idleWatch.close();
@@ -168,151 +179,22 @@ final class WsCommand implements NkCommand {
             }
         }
 
-        private enum Outcome { PEER_CLOSED, COUNT_REACHED, MATCHED, IDLE }
-
-        private Outcome receive(WsSession session, Conn conn, IdleWatch idleWatch) throws IOException {
-            Printer printer = new Printer(inv, args.flag("--hex"), start);
-            try {
-                return receive(session, conn, idleWatch, printer);
-            } catch (WsProtocolException e) {
-                throw new NkException(ExitCode.PROTOCOL, null, "the server broke the protocol: " + e.getMessage()
-                        + "; closed with " + e.closeCode(), e);
-            } catch (EOFException e) {
-                throw new NkException(ExitCode.PROTOCOL, null, e.getMessage(), e);
-            } finally {
-                printer.flush();
-            }
-        }
-
-        private Outcome receive(WsSession session, Conn conn, IdleWatch idleWatch, Printer printer) throws IOException {
-            while (true) {
-                Message message;
-                try {
-                    message = session.receive();
-                } catch (IOException e) {
-                    if (idleWatch != null && idleWatch.expired(conn)) {
-                        return Outcome.IDLE;
-                    }
-                    if (session.closeSent() && !(e instanceof WsProtocolException)) {
-                        return Outcome.PEER_CLOSED; // we had closed; the peer never answered in time, or hung up
-                    }
-                    throw e;
-                }
-                if (message == null) {
-                    return Outcome.PEER_CLOSED;
-                }
-                received++;
-                printer.message("in", message.text(), ByteBuffer.wrap(message.payload(), 0, message.length()));
-                if (!session.hasBuffered()) {
-                    printer.flush();
-                }
-                boolean matched = expect != null && expect.test(ByteBuffer.wrap(message.payload(), 0, message.length()));
-                if (matched || (count > 0 && received >= count)) {
-                    closeAndWait(session, conn, CloseCodes.NORMAL);
-                    drain(session);
-                    return matched ? Outcome.MATCHED : Outcome.COUNT_REACHED;
-                }
-            }
-        }
-
-        /** After our close: read (and drop) until the peer's close frame or the connection ends. */
-        private static void drain(WsSession session) {
-            try {
-                while (session.receive() != null) {
-                    // messages the peer sent before it saw our close
-                }
-            } catch (IOException ignored) {
-                // the close wait timed out or the peer just went away; we were done anyway
-            }
-        }
-
-        private static void closeAndWait(WsSession session, Conn conn, int code) {
-            try {
-                session.close(code, "");
-            } catch (IOException ignored) {
-                return; // the connection is gone already
-            }
-            Thread.ofVirtual().name("nk-ws-close-wait").start(() -> {
-                try {
-                    Thread.sleep(CLOSE_WAIT_MILLIS);
-                } catch (InterruptedException e) {
-                    return;
-                }
-                conn.close();
-            });
-        }
-
-        private void send(WsSession session, Conn conn, int closeCode) {
-            Printer printer = inv.json() ? new Printer(inv, args.flag("--hex"), start) : null;
+        private WsClient.Outgoing outgoing() {
             String[] texts = args.strings("--send");
-            try {
-                if (texts.length > 0) {
-                    for (String text : texts) {
-                        byte[] payload = Escapes.decode(text);
-                        session.send(true, payload, 0, payload.length);
-                        sent++;
-                        if (printer != null) {
-                            printer.message("out", true, ByteBuffer.wrap(payload));
-                        }
-                    }
-                    session.flush();
-                } else {
-                    sendStdin(session, printer);
+            if (texts.length > 0) {
+                List<byte[]> payloads = new ArrayList<>();
+                for (String text : texts) {
+                    payloads.add(Escapes.decode(text));
                 }
-                if (count == 0 && expect == null) {
-                    closeAndWait(session, conn, closeCode);
-                } // else the receiver closes once the count or the match is reached
-
-            } catch (IOException e) {
-                // the receiving side sees the same failure and reports it
-            } catch (NkException e) {
-                inv.info(e.getMessage());
-                closeAndWait(session, conn, CloseCodes.GOING_AWAY);
+                return WsClient.texts(payloads);
             }
+            return args.flag("--binary") ? WsClient.chunks(inv.in())
+                    : WsClient.lines(new LineReader(inv.in(), (int) options.maxMessage(), "--max-message"));
         }
 
-        private void sendStdin(WsSession session, Printer printer) throws IOException {
-            InputStream stdin = inv.in();
-            if (args.flag("--binary")) {
-                byte[] chunk = new byte[64 * 1024];
-                for (int n = stdin.read(chunk); n >= 0; n = stdin.read(chunk)) {
-                    session.send(false, chunk, 0, n);
-                    sent++;
-                    if (printer != null) {
-                        printer.message("out", false, ByteBuffer.wrap(chunk, 0, n));
-                    }
-                    if (stdin.available() == 0) {
-                        session.flush();
-                    }
-                }
-            } else {
-                LineReader lines = new LineReader(stdin, (int) options.maxMessage(), "--max-message");
-                for (ByteBuffer line = lines.next(); line != null; line = lines.next()) {
-                    session.send(true, line.array(), line.position(), line.remaining());
-                    sent++;
-                    if (printer != null) {
-                        printer.message("out", true, line);
-                    }
-                    if (!lines.hasBuffered()) {
-                        session.flush();
-                    }
-                }
-            }
-            session.flush();
-        }
-
-        private static void keepAlive(WsSession session, long everyMillis) {
-            try {
-                while (true) {
-                    Thread.sleep(everyMillis);
-                    session.ping("nk".getBytes(StandardCharsets.US_ASCII));
-                }
-            } catch (InterruptedException | IOException e) {
-                // stopped, or the connection ended
-            }
-        }
-
-        private int finish(Outcome outcome, WsSession session, HttpUrl url, Timings timings, String subprotocol) {
+        private int finish(WsClient.Result result, WsSession session, HttpUrl url, Timings timings, String subprotocol) {
+            WsClient.Outcome outcome = result.outcome();
+            long received = result.received();
             WsSession.Close close = session.peerClose();
             ExitCode code;
             NkException failure = null;
@@ -325,7 +207,7 @@ final class WsCommand implements NkCommand {
             }
             if (code == ExitCode.ASSERTION) {
                 failure = new NkException(code, null, "no message matched '" + expect.pattern() + "' (" + received
-                        + (received == 1 ? " message" : " messages") + ", " + (outcome == Outcome.IDLE
+                        + (received == 1 ? " message" : " messages") + ", " + (outcome == WsClient.Outcome.IDLE
                         ? "idle for " + Durations.format(args.millis("--idle-timeout", EXPECT_DEFAULT_WAIT_MILLIS))
                         : "closed: " + close) + ")", null);
             } else if (code == ExitCode.TIMEOUT) {
@@ -334,12 +216,12 @@ final class WsCommand implements NkCommand {
                 failure = new NkException(code, null, close == null || close.code() == CloseCodes.ABNORMAL
                         ? "the connection ended without a close frame" : "the server closed with " + close, null);
             }
-            if (outcome == Outcome.PEER_CLOSED && close != null) {
+            if (outcome == WsClient.Outcome.PEER_CLOSED && close != null) {
                 inv.verboseInfo("the server closed with " + close);
             }
             if (inv.json()) {
                 inv.result(JsonResult.of(NAME, url.toString(), code, failure, timings.withTotal(System.nanoTime() - start))
-                        .put("ws", Json.object().put("subprotocol", subprotocol).put("sent", sent).put("received", received)
+                        .put("ws", Json.object().put("subprotocol", subprotocol).put("sent", result.sent()).put("received", received)
                                 .put("close", close == null ? null : Json.object().put("code", close.code()).put("reason", close.reason()))));
             }
             if (failure != null) {
