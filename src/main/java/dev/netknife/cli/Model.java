@@ -26,7 +26,7 @@ public final class Model {
     static CommandLine build(List<Commands.Entry> entries, Map<String, NkCommand> built) {
         CommandSpec root = CommandSpec.create().name("nk").version("nk " + version());
         root.usageMessage()
-                .description("A network Swiss-army knife: netcat, an echo server, an HTTP client, TLS reports, and more, in one tool.")
+                .description("A network Swiss-army knife in one tool: netcat, UDP, WebSocket, an HTTP client, TLS reports, a chat server, a TCP load balancer and probes with a CI wait mode.")
                 .synopsisHeading("Usage: ")
                 .customSynopsis("nk [--json] [--color=WHEN] [-v|-q] COMMAND [ARGS...]", "       nk --version | --help | help COMMAND")
                 .descriptionHeading("%n")
