@@ -3,26 +3,18 @@ package dev.netknife.cli;
 import dev.netknife.ExitCode;
 import dev.netknife.NkException;
 import dev.netknife.io.Durations;
-import dev.netknife.io.Escapes;
 import dev.netknife.io.Ports;
 import dev.netknife.io.Server;
 
 import dev.netknife.monitor.LiveTable;
-import dev.netknife.monitor.Metrics;
 import dev.netknife.monitor.Monitor;
 import dev.netknife.monitor.ProbeResult;
 import dev.netknife.monitor.Prober;
 import dev.netknife.monitor.Target;
-import dev.netknife.term.Json;
-import dev.netknife.term.JsonResult;
-import dev.netknife.term.Style;
-import dev.netknife.tls.TlsClient;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code nk monitor}: probes targets (watch, --once, --wait for CI), with JSON lines, Prometheus metrics and alerts. */
@@ -76,9 +68,9 @@ final class MonitorCommand implements NkCommand {
         if (!command.isEmpty() && !args.flag("--wait")) {
             throw NkException.usage("a command after -- needs --wait");
         }
-        Prober prober = new Prober(options(args, inv));
+        Prober prober = new Prober(MonitorProbeOptions.from(args, inv));
         if (args.flag("--once")) {
-            return once(targets, prober, inv);
+            return MonitorOutput.once(targets, prober, inv);
         }
         long interval = args.millis("--interval", args.flag("--wait") ? 1_000 : 5_000);
         if (interval < 10) {
@@ -87,50 +79,13 @@ final class MonitorCommand implements NkCommand {
         return args.flag("--wait") ? waitFor(targets, prober, interval, args, command, inv) : watch(targets, prober, interval, args, inv);
     }
 
-    private static Prober.Options options(Args args, Invocation inv) {
-        Pattern body = null;
-        if (args.string("--expect-body") != null) {
-            try {
-                body = Pattern.compile(args.string("--expect-body"), Pattern.MULTILINE);
-            } catch (PatternSyntaxException e) {
-                throw NkException.usage("bad regular expression '" + args.string("--expect-body") + "': " + e.getDescription());
-            }
-        }
-        if (args.flag("--insecure")) {
-            inv.info("warning: --insecure: certificates are not verified");
-        }
-        String cacert = args.string("--cacert");
-        TlsClient.Config tls = new TlsClient.Config(null, List.of(), cacert == null ? null : java.nio.file.Path.of(cacert),
-                args.flag("--insecure"), null, null, null, null, args.millis("--timeout", 3_000));
-        return new Prober.Options(args.millis("--timeout", 3_000),
-                args.string("--expect-status") == null ? null : Prober.IntRange.parse(args.string("--expect-status")),
-                body, args.integer("--min-days", 0, 0, 100_000), tls,
-                args.string("--send") == null ? null : Escapes.decode(args.string("--send")), args.string("--expect"));
-    }
-
-    private static int once(List<Target> targets, Prober prober, Invocation inv) throws InterruptedException {
-        List<ProbeResult> results = Monitor.once(targets, prober);
-        boolean all = results.stream().allMatch(ProbeResult::up);
-        if (inv.json()) {
-            for (ProbeResult r : results) {
-                inv.json(probeJson(r));
-            }
-        } else {
-            for (ProbeResult r : results) {
-                inv.data(String.format(Locale.ROOT, "%-40s %s %8s  %s", r.target().text(), state(inv.style(), r.up()),
-                        r.up() ? String.format(Locale.ROOT, "%.1f ms", r.millis()) : "-", r.error() == null ? "" : r.error()));
-            }
-        }
-        return all ? ExitCode.OK.code() : ExitCode.ASSERTION.code();
-    }
-
     private static int waitFor(List<Target> targets, Prober prober, long interval, Args args, List<String> command, Invocation inv)
             throws Exception {
         long maxWait = args.millis("--max-wait", 60_000);
         boolean any = args.flag("--any");
         Monitor.Waited waited = Monitor.waitFor(targets, prober, interval, maxWait, any, r -> {
             if (inv.json()) {
-                inv.json(probeJson(r));
+                inv.json(MonitorOutput.probeJson(r));
             }
         });
         if (!waited.done()) {
@@ -160,18 +115,18 @@ final class MonitorCommand implements NkCommand {
         String onChange = args.string("--on-change");
         Monitor monitor = new Monitor(targets, prober, interval, (r, st, changed) -> {
             if (inv.json()) {
-                inv.json(probeJson(r).put("changed", changed));
+                inv.json(MonitorOutput.probeJson(r).put("changed", changed));
             } else if (changed && !live) {
                 inv.data(String.format(Locale.ROOT, "%s %-40s %s%s", java.time.LocalTime.now().withNano(0), r.target().text(),
                         r.up() ? "up" : "down", r.error() == null ? String.format(Locale.ROOT, " (%.1f ms)", r.millis()) : ": " + r.error()));
             }
             if (changed && onChange != null) {
-                alert(onChange, r, inv);
+                MonitorOutput.alert(onChange, r, inv);
             }
         });
         Server metrics = args.string("--metrics") == null ? null
                 : Server.bind(new Server.Config(args.bindAddress("--bind", "127.0.0.1"), Ports.parse(args.string("--metrics")), 64, 10_000, null),
-                        conn -> serveMetrics(conn, monitor), new Server.Events() {
+                        conn -> MonitorOutput.serveMetrics(conn, monitor), new Server.Events() {
                         });
         Thread metricsThread = metrics == null ? null : Thread.ofVirtual().start(metrics::serve);
         if (metrics != null) {
@@ -198,32 +153,4 @@ final class MonitorCommand implements NkCommand {
         return ExitCode.INTERRUPTED.code();
     }
 
-    private static String state(Style style, boolean up) {
-        return up ? style.green("up  ") : style.red("down");
-    }
-
-    private static Json probeJson(ProbeResult r) {
-        return JsonResult.of(NAME, r.target().text(), r.up() ? ExitCode.OK : ExitCode.ASSERTION,
-                r.up() ? null : new NkException(ExitCode.ASSERTION, r.phase(), r.error(), null), r.timings())
-                .put("monitor", Json.object().put("kind", r.target().kind().name().toLowerCase(Locale.ROOT)).put("up", r.up())
-                        .put("http_status", r.status()).put("cert_expires_at", r.certExpiresAt()).put("at_ms", r.atMillis()));
-    }
-
-    private static void alert(String command, ProbeResult r, Invocation inv) {
-        ProcessBuilder pb = new ProcessBuilder("sh", "-c", command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(ProcessBuilder.Redirect.INHERIT);
-        pb.environment().put("NK_TARGET", r.target().text());
-        pb.environment().put("NK_STATE", r.up() ? "up" : "down");
-        pb.environment().put("NK_ERROR", r.error() == null ? "" : r.error());
-        try {
-            pb.start();
-        } catch (IOException e) {
-            inv.info("--on-change: cannot run sh: " + e.getMessage());
-        }
-    }
-
-    private static void serveMetrics(dev.netknife.io.Conn conn, Monitor monitor) throws IOException {
-        StatsHttp.serve(conn, path -> path.equals("/metrics")
-                ? new StatsHttp.Page("text/plain; version=0.0.4; charset=utf-8", Metrics.render(monitor.states())) : null);
-    }
 }

@@ -4,22 +4,17 @@ import dev.netknife.ExitCode;
 import dev.netknife.NkException;
 import dev.netknife.io.DialOptions;
 import dev.netknife.io.Dialer;
-import dev.netknife.io.Durations;
 import dev.netknife.io.Endpoint;
 import dev.netknife.io.Escapes;
 import dev.netknife.io.ExpectMatcher;
 import dev.netknife.io.IpVersion;
 import dev.netknife.io.Timings;
-import dev.netknife.term.HexDump;
 import dev.netknife.term.Json;
 import dev.netknife.term.JsonResult;
 import dev.netknife.udp.DatagramSource;
-import dev.netknife.udp.Datagrams;
 import dev.netknife.udp.UdpClient;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -102,9 +97,9 @@ final class UdpCommand implements NkCommand {
         try (UdpClient client = UdpClient.connect(server)) {
             inv.verboseInfo("sending to " + ServerLifecycle.address(server) + " from " + ServerLifecycle.address(client.localAddress()));
             DatagramSource source = source(args, sends, inv, client.maxDatagram());
-            UdpClient.Result result = client.run(source, options, replies(args, inv));
-            ExitCode code = exitCode(result, options);
-            NkException failure = failure(code, result, options, target);
+            UdpClient.Result result = client.run(source, options, UdpResults.replies(args, inv));
+            ExitCode code = UdpResults.exitCode(result, options);
+            NkException failure = UdpResults.failure(code, result, options, target);
             inv.verboseInfo("sent " + result.sent() + (result.sent() == 1 ? " datagram, " : " datagrams, ")
                     + result.received() + (result.received() == 1 ? " reply" : " replies"));
             if (inv.json()) {
@@ -133,48 +128,5 @@ final class UdpCommand implements NkCommand {
             return DatagramSource.of(payloads);
         }
         return args.flag("--binary") ? DatagramSource.chunks(inv.in(), max) : DatagramSource.lines(inv.in(), max);
-    }
-
-    private static UdpClient.Replies replies(Args args, Invocation inv) {
-        if (inv.json()) {
-            return (payload, from, rtt) -> inv.json(Payloads.describe(Json.object().put("schema", JsonResult.SCHEMA)
-                    .put("command", NAME).put("event", "reply").put("from", ServerLifecycle.address(from))
-                    .put("size", payload.remaining()).putMillis("rtt_ms", Timings.millis(rtt)), payload, args.flag("--hex")));
-        }
-        if (args.flag("--hex")) {
-            return (payload, from, rtt) -> new HexDump(inv.out(), '<').bytes(payload);
-        }
-        OutputStream out = inv.data();
-        return (payload, from, rtt) -> {
-            byte[] line = new byte[payload.remaining() + 1];
-            payload.get(line, 0, line.length - 1);
-            line[line.length - 1] = '\n';
-            synchronized (out) {
-                out.write(line);
-                out.flush();
-            }
-        };
-    }
-
-    static ExitCode exitCode(UdpClient.Result result, UdpClient.Options options) {
-        return switch (result.outcome()) {
-            case MATCHED -> ExitCode.OK;
-            case PORT_UNREACHABLE -> ExitCode.REFUSED;
-            case COUNT_REACHED -> options.expect() == null ? ExitCode.OK : ExitCode.ASSERTION;
-            case TIMED_OUT -> options.expect() != null ? ExitCode.ASSERTION
-                    : options.count() > 0 || result.received() == 0 ? ExitCode.TIMEOUT : ExitCode.OK;
-        };
-    }
-
-    private static NkException failure(ExitCode code, UdpClient.Result result, UdpClient.Options options, Endpoint target) {
-        return switch (code) {
-            case OK -> null;
-            case REFUSED -> new NkException(ExitCode.REFUSED, "connect", "port unreachable: nothing listens on UDP " + target, null);
-            case ASSERTION -> new NkException(ExitCode.ASSERTION, null, "no reply matched '" + options.expect().pattern() + "' ("
-                    + result.received() + (result.received() == 1 ? " reply" : " replies") + " from " + target + ")", null);
-            default -> NkException.timeout("first-byte", (options.count() > 0
-                    ? result.received() + " of " + options.count() + " replies" : "no reply") + " within "
-                    + Durations.format(options.timeoutMillis()) + " after the last datagram (" + target + ")");
-        };
     }
 }

@@ -1,0 +1,68 @@
+package dev.netknife.cli;
+
+import dev.netknife.ExitCode;
+import dev.netknife.NkException;
+import dev.netknife.monitor.Metrics;
+import dev.netknife.monitor.Monitor;
+import dev.netknife.monitor.ProbeResult;
+import dev.netknife.monitor.Prober;
+import dev.netknife.monitor.Target;
+import dev.netknife.term.Json;
+import dev.netknife.term.JsonResult;
+import dev.netknife.term.Style;
+import java.io.IOException;
+import java.util.List;
+import java.util.Locale;
+
+/** What nk monitor prints and serves: the --once table, JSON lines per probe, alerts and the metrics page. */
+final class MonitorOutput {
+    private static final String NAME = MonitorCommand.NAME;
+
+    private MonitorOutput() {
+    }
+
+    static int once(List<Target> targets, Prober prober, Invocation inv) throws InterruptedException {
+        List<ProbeResult> results = Monitor.once(targets, prober);
+        boolean all = results.stream().allMatch(ProbeResult::up);
+        if (inv.json()) {
+            for (ProbeResult r : results) {
+                inv.json(probeJson(r));
+            }
+        } else {
+            for (ProbeResult r : results) {
+                inv.data(String.format(Locale.ROOT, "%-40s %s %8s  %s", r.target().text(), state(inv.style(), r.up()),
+                        r.up() ? String.format(Locale.ROOT, "%.1f ms", r.millis()) : "-", r.error() == null ? "" : r.error()));
+            }
+        }
+        return all ? ExitCode.OK.code() : ExitCode.ASSERTION.code();
+    }
+
+    static String state(Style style, boolean up) {
+        return up ? style.green("up  ") : style.red("down");
+    }
+
+    static Json probeJson(ProbeResult r) {
+        return JsonResult.of(NAME, r.target().text(), r.up() ? ExitCode.OK : ExitCode.ASSERTION,
+                r.up() ? null : new NkException(ExitCode.ASSERTION, r.phase(), r.error(), null), r.timings())
+                .put("monitor", Json.object().put("kind", r.target().kind().name().toLowerCase(Locale.ROOT)).put("up", r.up())
+                        .put("http_status", r.status()).put("cert_expires_at", r.certExpiresAt()).put("at_ms", r.atMillis()));
+    }
+
+    static void alert(String command, ProbeResult r, Invocation inv) {
+        ProcessBuilder pb = new ProcessBuilder("sh", "-c", command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        pb.environment().put("NK_TARGET", r.target().text());
+        pb.environment().put("NK_STATE", r.up() ? "up" : "down");
+        pb.environment().put("NK_ERROR", r.error() == null ? "" : r.error());
+        try {
+            pb.start();
+        } catch (IOException e) {
+            inv.info("--on-change: cannot run sh: " + e.getMessage());
+        }
+    }
+
+    static void serveMetrics(dev.netknife.io.Conn conn, Monitor monitor) throws IOException {
+        StatsHttp.serve(conn, path -> path.equals("/metrics")
+                ? new StatsHttp.Page("text/plain; version=0.0.4; charset=utf-8", Metrics.render(monitor.states())) : null);
+    }
+}

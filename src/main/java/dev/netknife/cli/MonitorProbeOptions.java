@@ -1,0 +1,36 @@
+package dev.netknife.cli;
+
+import dev.netknife.NkException;
+import dev.netknife.io.Escapes;
+import dev.netknife.monitor.Prober;
+import dev.netknife.tls.TlsClient;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/** The probe options of nk monitor (status and body checks, certificate expiry, TLS trust, udp send/expect). */
+final class MonitorProbeOptions {
+    private MonitorProbeOptions() {
+    }
+
+    static Prober.Options from(Args args, Invocation inv) {
+        Pattern body = null;
+        if (args.string("--expect-body") != null) {
+            try {
+                body = Pattern.compile(args.string("--expect-body"), Pattern.MULTILINE);
+            } catch (PatternSyntaxException e) {
+                throw NkException.usage("bad regular expression '" + args.string("--expect-body") + "': " + e.getDescription());
+            }
+        }
+        if (args.flag("--insecure")) {
+            inv.info("warning: --insecure: certificates are not verified");
+        }
+        String cacert = args.string("--cacert");
+        TlsClient.Config tls = new TlsClient.Config(null, List.of(), cacert == null ? null : java.nio.file.Path.of(cacert),
+                args.flag("--insecure"), null, null, null, null, args.millis("--timeout", 3_000));
+        return new Prober.Options(args.millis("--timeout", 3_000),
+                args.string("--expect-status") == null ? null : Prober.IntRange.parse(args.string("--expect-status")),
+                body, args.integer("--min-days", 0, 0, 100_000), tls,
+                args.string("--send") == null ? null : Escapes.decode(args.string("--send")), args.string("--expect"));
+    }
+}

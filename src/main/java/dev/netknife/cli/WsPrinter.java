@@ -1,0 +1,48 @@
+package dev.netknife.cli;
+
+import dev.netknife.ExitCode;
+import dev.netknife.NkException;
+import dev.netknife.io.Timings;
+import dev.netknife.term.HexDump;
+import dev.netknife.term.Json;
+import dev.netknife.term.JsonResult;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+
+/** Messages to stdout: text and a newline, binary raw (or a hex dump) and a newline, or JSON lines. */
+record WsPrinter(Invocation inv, OutputStream out, boolean hex, long start) {
+    WsPrinter(Invocation inv, boolean hex, long start) {
+        this(inv, inv.data(), hex, start);
+    }
+
+    void message(String direction, boolean text, ByteBuffer payload) {
+        if (inv.json()) {
+            inv.json(Payloads.describe(Json.object().put("schema", JsonResult.SCHEMA).put("command", WsCommand.NAME).put("event", "message")
+                    .put("direction", direction).put("type", text ? "text" : "binary").put("size", payload.remaining())
+                    .putMillis("time_ms", Timings.millis(System.nanoTime() - start)), payload, !text && hex));
+            return;
+        }
+        if (!text && hex) {
+            new HexDump(inv.out(), '<').bytes(payload.duplicate());
+            return;
+        }
+        try {
+            synchronized (out) {
+                out.write(payload.array(), payload.arrayOffset() + payload.position(), payload.remaining());
+                out.write('\n');
+            }
+        } catch (IOException e) {
+            throw new NkException(ExitCode.FAILURE, null, "cannot write to stdout: " + e.getMessage(), e);
+        }
+    }
+
+    /** Flushes stdout; the receiver calls it when no further message is waiting. */
+    void flush() {
+        try {
+            out.flush();
+        } catch (IOException e) {
+            throw new NkException(ExitCode.FAILURE, null, "cannot write to stdout: " + e.getMessage(), e);
+        }
+    }
+}
