@@ -1,9 +1,7 @@
 package dev.netknife.cli;
 
+import dev.netknife.BuildInfo;
 import dev.netknife.ExitCode;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +22,7 @@ public final class Model {
 
     /** Root plus the given subcommands; records each built command object in {@code built}. */
     static CommandLine build(List<Commands.Entry> entries, Map<String, NkCommand> built) {
-        CommandSpec root = CommandSpec.create().name("nk").version("nk " + version());
+        CommandSpec root = CommandSpec.create().name("nk").version(BuildInfo.current().versionLines());
         root.usageMessage()
                 .description("A network Swiss-army knife in one tool: netcat, UDP, WebSocket, an HTTP client, TLS reports, a chat server, a TCP load balancer and probes with a CI wait mode.")
                 .synopsisHeading("Usage: ")
@@ -44,7 +42,6 @@ public final class Model {
             CommandSpec spec = command.spec();
             GlobalOptions.addTo(spec);
             spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("Show this help and exit.").build());
-            spec.version("nk " + version());
             spec.usageMessage().optionListHeading("%nOptions (global options --json, --color, -v, -q work here too):%n")
                     .footerHeading("%nNotes:%n");
             exitCodes(spec);
@@ -85,10 +82,6 @@ public final class Model {
     }
 
     static String version() {
-        try (InputStream v = Model.class.getResourceAsStream("/dev/netknife/version.txt")) {
-            return v == null ? "dev" : new String(v.readAllBytes(), StandardCharsets.UTF_8).strip();
-        } catch (IOException e) {
-            return "dev";
-        }
+        return BuildInfo.current().version();
     }
 }

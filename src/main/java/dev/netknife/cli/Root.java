@@ -1,5 +1,6 @@
 package dev.netknife.cli;
 
+import dev.netknife.BuildInfo;
 import dev.netknife.ExitCode;
 import dev.netknife.NkException;
 import dev.netknife.term.JsonResult;
@@ -41,6 +42,19 @@ public final class Root {
     }
 
     public int execute(String... argv) {
+        String[] args = rewriteHelpCommand(argv);
+        String help = args.length == 1 && args[0].equals("--version")
+                ? String.join(System.lineSeparator(), BuildInfo.current().versionLines()) + System.lineSeparator()
+                : HelpTexts.prerendered(args);
+        if (help != null) { // printed without building the picocli model: these run from scripts all day
+            out.print(help);
+            out.flush();
+            return ExitCode.OK.code();
+        }
+        return executeWithPicocli(args);
+    }
+
+    int executeWithPicocli(String... argv) {
         String[] args = rewriteHelpCommand(argv);
         String first = firstPositional(args);
         Commands.Entry entry = first == null ? null : Commands.find(first);

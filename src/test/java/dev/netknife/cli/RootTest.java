@@ -22,7 +22,7 @@ class RootTest {
         int[] code = new int[1];
         String out = tapSystemOut(() -> code[0] = new Nk().execute("--version"));
         assertEquals(0, code[0]);
-        assertTrue(out.matches("nk \\S+\\R"), out);
+        assertTrue(out.matches("nk \\S+ \\(commit \\w+\\)\\Rruntime: Java 25\\S* \\(.+\\), \\S+ \\S+\\R"), out);
     }
 
     @Test

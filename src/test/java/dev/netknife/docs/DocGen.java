@@ -1,5 +1,6 @@
 package dev.netknife.docs;
 
+import dev.netknife.BuildInfo;
 import dev.netknife.cli.Model;
 import java.io.File;
 import java.io.IOException;
@@ -42,6 +43,10 @@ public final class DocGen {
         Files.createDirectories(adoc);
         Files.createDirectories(completions);
         CommandLine model = Model.full();
+        // the man pages name the version only: the commit and runtime of --version would change them on every commit
+        String version = "nk " + BuildInfo.current().version();
+        model.getCommandSpec().version(version);
+        model.getSubcommands().values().forEach(sub -> sub.getCommandSpec().version(version));
         int code = ManPageGenerator.generateManPage(adoc.toFile(), null, new boolean[0], true, model.getCommandSpec());
         if (code != 0) {
             throw new IOException("man page generation failed with " + code);

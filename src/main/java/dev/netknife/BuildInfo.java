@@ -1,0 +1,30 @@
+package dev.netknife;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+
+/** What was built (version and git commit, recorded by the build in {@code version.txt}) and what it runs on. */
+public record BuildInfo(String version, String commit) {
+
+    public static BuildInfo current() {
+        try (InputStream in = BuildInfo.class.getResourceAsStream("/dev/netknife/version.txt")) {
+            if (in == null) {
+                return new BuildInfo("dev", "unknown");
+            }
+            String[] lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip().split("\\R");
+            return new BuildInfo(lines[0].strip(), lines.length > 1 && !lines[1].isBlank() ? lines[1].strip() : "unknown");
+        } catch (IOException e) {
+            return new BuildInfo("dev", "unknown");
+        }
+    }
+
+    /** {@code nk --version}: the first line is {@code nk VERSION ...} for scripts, the second the runtime. */
+    public String[] versionLines() {
+        return new String[] {
+            "nk " + version + " (commit " + commit + ")",
+            "runtime: Java " + System.getProperty("java.runtime.version") + " (" + System.getProperty("java.vendor") + "), "
+                    + System.getProperty("os.name") + " " + System.getProperty("os.arch"),
+        };
+    }
+}

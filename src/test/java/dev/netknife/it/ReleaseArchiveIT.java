@@ -1,0 +1,160 @@
+package dev.netknife.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.netknife.support.OpensslServer;
+import dev.netknife.support.Peers;
+import dev.netknife.support.TestCerts;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The release archive as a user meets it: unpacked into an empty folder and run with no JDK on
+ * PATH and no JAVA_HOME, on its own runtime. {@code -XX:AOTMode=on} makes the JVM fail rather than
+ * start without the shipped AOT caches, so these runs also prove the caches fit the runtime.
+ */
+class ReleaseArchiveIT {
+    private static final Map<String, String> STRICT_AOT = Map.of("NK_JAVA_OPTS", "-XX:AOTMode=on");
+
+    @TempDir
+    static Path unpacked;
+    static Path archive;
+    static Path home;
+
+    @BeforeAll
+    static void unpack() throws Exception {
+        Path target = Path.of(System.getProperty("nk.repo", ".")).resolve("target");
+        try (Stream<Path> files = Files.list(target)) {
+            archive = files.filter(f -> f.getFileName().toString().matches("netknife-.+-linux-.+\\.tar\\.gz")).findFirst().orElse(null);
+        }
+        if (archive == null) {
+            String message = "no release archive in target/ (built by ./mvnw package unless -DskipRelease)";
+            if (System.getenv("CI") != null) {
+                throw new AssertionError(message);
+            }
+            Assumptions.abort(message);
+        }
+        Process tar = new ProcessBuilder("tar", "xzf", archive.toString(), "-C", unpacked.toString()).inheritIO().start();
+        assertTrue(tar.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, tar.exitValue());
+        try (Stream<Path> top = Files.list(unpacked)) {
+            List<Path> folders = top.toList();
+            assertEquals(1, folders.size(), "one top folder: " + folders);
+            home = folders.get(0);
+        }
+    }
+
+    private record Run(int code, String out, String err) {
+    }
+
+    /** Runs a command with PATH and JAVA_HOME removed from the environment. */
+    private static Run run(Map<String, String> env, String... command) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().remove("PATH");
+        pb.environment().remove("JAVA_HOME");
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), String.join(" ", command) + " did not end");
+        return new Run(p.exitValue(), out, err.get(10, TimeUnit.SECONDS));
+    }
+
+    private static Run nk(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(home.resolve("bin/nk").toString()));
+        command.addAll(List.of(args));
+        return run(STRICT_AOT, command.toArray(String[]::new));
+    }
+
+    @Test
+    void holdsOneFolderWithLauncherRuntimeJarsCachesDocsAndChecksum() throws Exception {
+        String version = home.getFileName().toString().substring("netknife-".length());
+        assertTrue(archive.getFileName().toString().startsWith("netknife-" + version + "-linux-"), archive.toString());
+        for (String file : List.of("bin/nk", "runtime/bin/java", "app/netknife.jar", "app/nk.aot", "app/nk-tls.aot",
+                "man/man1/nk.1", "man/man1/nk-http-get.1", "completions/nk.bash", "README.md", "LICENSE")) {
+            assertTrue(Files.isRegularFile(home.resolve(file)), file);
+        }
+        assertTrue(Files.isExecutable(home.resolve("bin/nk")));
+        assertTrue(Files.isExecutable(home.resolve("runtime/bin/java")));
+        String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(archive)));
+        String listed = Files.readString(archive.resolveSibling(archive.getFileName() + ".sha256"));
+        assertEquals(sha256 + "  " + archive.getFileName(), listed.strip());
+    }
+
+    @Test
+    void versionRunsOnTheShippedRuntimeWithItsAotCache() throws Exception {
+        Run r = nk("--version");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().matches("nk \\S+ \\(commit \\w+\\)\\nruntime: Java 25\\S* .*\\n"), r.out());
+        assertEquals("", r.err());
+    }
+
+    @Test
+    void portCheckTellsOpenFromClosed() throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Run open = nk("connect", "-z", "127.0.0.1", String.valueOf(listener.getLocalPort()));
+            assertEquals(0, open.code(), open.err());
+        }
+        Run closed = nk("connect", "-z", "127.0.0.1", String.valueOf(Peers.closedPort()));
+        assertEquals(4, closed.code(), closed.err());
+    }
+
+    @Test
+    void tlsGetVerifiesAServerWithTheTlsCache() throws Exception {
+        TestCerts certs = new TestCerts(Files.createTempDirectory(unpacked, "certs"));
+        String ca = certs.caFile().toString();
+        try (OpensslServer server = OpensslServer.start(certs.good(), "-cert_chain", ca)) {
+            Run r = nk("tls-get", "--cacert", ca, "localhost:" + server.port());
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.out().contains("verified   yes"), r.out());
+        }
+    }
+
+    @Test
+    void worksThroughASymlinkOnPath() throws Exception {
+        Path bin = Files.createDirectories(unpacked.resolve("user-bin"));
+        Path link = Files.createSymbolicLink(bin.resolve("nk"), home.resolve("bin/nk"));
+        Run r = run(STRICT_AOT, link.toString(), "--version");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("nk "), r.out());
+    }
+
+    @Test
+    void manFindsThePagesAndBashLoadsTheCompletion() throws Exception {
+        String man = Peers.require("man", "man-db");
+        Run where = run(Map.of("MANPATH", home.resolve("man").toString()), man, "-w", "nk", "nk-connect");
+        assertEquals(0, where.code(), where.err());
+        assertEquals(home.resolve("man/man1/nk.1") + "\n" + home.resolve("man/man1/nk-connect.1") + "\n", where.out());
+        // what bash computes for `nk ec<TAB>` once the script is sourced
+        Run completion = run(Map.of(), "/bin/bash", "-c", "source '" + home.resolve("completions/nk.bash") + "' && complete -p nk"
+                + " && COMP_WORDS=(nk ec) COMP_CWORD=1 COMP_LINE='nk ec' COMP_POINT=5 && _complete_nk nk ec nk && echo \"${COMPREPLY[*]}\"");
+        assertEquals(0, completion.code(), completion.err());
+        assertTrue(completion.out().startsWith("complete -o default -F _complete_nk nk\n"), completion.out());
+        assertTrue(completion.out().endsWith("\necho-server\n"), completion.out());
+    }
+}
