@@ -6,6 +6,7 @@ import dev.netknife.http.HttpHeaders;
 import dev.netknife.http.HttpInput;
 import dev.netknife.http.HttpUrl;
 import dev.netknife.http.ResponseHead;
+import dev.netknife.term.Sanitizer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -128,6 +129,9 @@ public final class Handshake {
         if (parts.length != 3 || !parts[0].equals("GET") || !parts[2].equals("HTTP/1.1")) {
             throw badRequest(out, "400 Bad Request", "", "not a GET HTTP/1.1 request: " + requestLine);
         }
+        if (!parts[1].chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            throw badRequest(out, "400 Bad Request", "", "control or non-ASCII characters in the request target (RFC 9112 3.2)");
+        }
         if (!headers.hasToken("Upgrade", "websocket") || !headers.hasToken("Connection", "upgrade")) {
             throw badRequest(out, "426 Upgrade Required", "Upgrade: websocket\r\nConnection: Upgrade\r\n",
                     "not a WebSocket upgrade (this is a WebSocket server)");
@@ -174,9 +178,11 @@ public final class Handshake {
         }
     }
 
+    /** {@code why} may quote the client's request line or headers: escaped here, before it reaches a log or the answer. */
     private static IOException badRequest(OutputStream out, String status, String headers, String why) throws IOException {
-        respond(out, status, headers, why);
-        return new IOException(why);
+        String clean = Sanitizer.clean(why);
+        respond(out, status, headers, clean);
+        return new IOException(clean);
     }
 
     private static void respond(OutputStream out, String status, String headers, String why) throws IOException {
@@ -187,7 +193,8 @@ public final class Handshake {
         out.flush();
     }
 
+    /** {@code message} may quote the server's status reason or header values: escaped here, before it reaches a terminal. */
     private static NkException refused(String message) {
-        return new NkException(ExitCode.PROTOCOL, "handshake", message, null);
+        return new NkException(ExitCode.PROTOCOL, "handshake", Sanitizer.clean(message), null);
     }
 }

@@ -1,6 +1,7 @@
 package dev.netknife.ws;
 
 import dev.netknife.http.HttpInput;
+import dev.netknife.term.Sanitizer;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -27,7 +28,10 @@ public final class WsSession {
         public static final long DEFAULT_MAX_MESSAGE = 16L << 20;
     }
 
-    /** The close frame the peer sent: its code (1005 when it had none, 1006 when there was no close frame) and reason. */
+    /**
+     * The close frame the peer sent: its code (1005 when it had none, 1006 when there was no close frame) and reason, as sent;
+     * {@link #toString()}, for messages, escapes the reason's control characters (it is remote text).
+     */
     public record Close(int code, String reason) {
         public boolean normal() {
             return code == CloseCodes.NORMAL || code == CloseCodes.GOING_AWAY || code == CloseCodes.NO_STATUS;
@@ -35,7 +39,7 @@ public final class WsSession {
 
         @Override
         public String toString() {
-            return CloseCodes.describe(code) + (reason == null || reason.isEmpty() ? "" : " (" + reason + ")");
+            return CloseCodes.describe(code) + (reason == null || reason.isEmpty() ? "" : " (" + Sanitizer.clean(reason) + ")");
         }
     }
 
@@ -126,10 +130,11 @@ public final class WsSession {
                 }
                 message = buffer;
             }
-            long total = length + frame.length();
-            if (total > options.maxMessage()) {
+            // compared as a difference: length + a claimed 2^63-1 would overflow and pass the check
+            if (frame.length() > options.maxMessage() - length) {
                 throw new WsProtocolException(CloseCodes.MESSAGE_TOO_BIG, "message larger than --max-message " + options.maxMessage() + " bytes");
             }
+            long total = length + frame.length();
             if (total > message.length) {
                 // a single-frame message gets its exact size; fragments grow the array geometrically
                 long size = frame.fin() && length == 0 ? total : Math.min(options.maxMessage(), Math.max(total, message.length * 2L));

@@ -8,13 +8,8 @@ import dev.netknife.support.Accept;
 import dev.netknife.support.Background;
 import dev.netknife.support.NkRun;
 import dev.netknife.support.NodeWs;
+import dev.netknife.support.RawWsPeer;
 import dev.netknife.support.TestCerts;
-import dev.netknife.ws.Handshake;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -132,7 +127,7 @@ class WsCommandTest {
     void nkServerDropsABadClientAndServesTheNext() throws Exception {
         try (Background server = Background.start("ws", "--listen", "0")) {
             try (Socket raw = new Socket("127.0.0.1", server.port())) {
-                RawPeer peer = RawPeer.clientHandshake(raw);
+                RawWsPeer peer = RawWsPeer.clientHandshake(raw);
                 peer.out.write(new byte[] {(byte) 0x81, 0x02, 'h', 'i'}); // unmasked from a client
                 assertEquals(1002, peer.readCloseCode());
             }
@@ -166,7 +161,7 @@ class WsCommandTest {
             try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 CompletableFuture<Integer> closeCode = new CompletableFuture<>();
                 Accept.once(listener, s -> {
-                    RawPeer peer = RawPeer.serverHandshake(s);
+                    RawWsPeer peer = RawWsPeer.serverHandshake(s);
                     peer.out.write(c.frame());
                     peer.out.flush();
                     closeCode.complete(peer.readCloseCode());
@@ -184,10 +179,10 @@ class WsCommandTest {
         try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             CompletableFuture<String> pong = new CompletableFuture<>();
             Accept.once(listener, s -> {
-                RawPeer peer = RawPeer.serverHandshake(s);
+                RawWsPeer peer = RawWsPeer.serverHandshake(s);
                 peer.out.write(new byte[] {(byte) 0x89, 0x04, 'b', 'e', 'a', 't'});
                 peer.out.flush();
-                RawPeer.Frame f = peer.readFrame();
+                RawWsPeer.Frame f = peer.readFrame();
                 pong.complete(f.opcode() + ":" + new String(f.payload(), StandardCharsets.US_ASCII));
                 peer.out.write(new byte[] {(byte) 0x88, 0x02, 0x03, (byte) 0xe8});
                 peer.out.flush();
@@ -203,12 +198,12 @@ class WsCommandTest {
         try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             CompletableFuture<String> seen = new CompletableFuture<>();
             Accept.once(listener, s -> {
-                RawPeer peer = RawPeer.serverHandshake(s);
+                RawWsPeer peer = RawWsPeer.serverHandshake(s);
                 peer.out.write(new byte[] {0x01, 0x03, 'f', 'r', 'a'});               // text, not final
                 peer.out.write(new byte[] {(byte) 0x89, 0x01, 'p'});                  // ping in between
                 peer.out.write(new byte[] {(byte) 0x80, 0x03, 'g', 'm', 'e'});        // final continuation
                 peer.out.flush();
-                RawPeer.Frame pong = peer.readFrame();
+                RawWsPeer.Frame pong = peer.readFrame();
                 int code = peer.readCloseCode();
                 seen.complete(pong.opcode() + " " + code);
                 peer.out.write(new byte[] {(byte) 0x88, 0x02, 0x0f, (byte) 0xa2});
@@ -226,7 +221,7 @@ class WsCommandTest {
         try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             CompletableFuture<Integer> code = new CompletableFuture<>();
             Accept.once(listener, s -> {
-                RawPeer peer = RawPeer.serverHandshake(s);
+                RawWsPeer peer = RawWsPeer.serverHandshake(s);
                 code.complete(peer.readCloseCode());
                 peer.out.write(new byte[] {(byte) 0x88, 0x02, 0x0f, (byte) 0xa2});
                 peer.out.flush();
@@ -242,7 +237,7 @@ class WsCommandTest {
     void aRefusedOrWrongHandshakeIsExitSix() throws Exception {
         try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Accept.once(listener, s -> {
-                RawPeer.readHead(s.getInputStream());
+                RawWsPeer.readHead(s.getInputStream());
                 s.getOutputStream().write(bytes("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n"));
             });
             NkRun.Result r = NkRun.run("ws", "--send", "x", "ws://127.0.0.1:" + listener.getLocalPort() + "/");
@@ -251,7 +246,7 @@ class WsCommandTest {
         }
         try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Accept.once(listener, s -> {
-                RawPeer.readHead(s.getInputStream());
+                RawWsPeer.readHead(s.getInputStream());
                 s.getOutputStream().write(bytes("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                         + "Sec-WebSocket-Accept: bm90IHRoZSByaWdodCBvbmU=\r\n\r\n"));
             });
@@ -285,83 +280,4 @@ class WsCommandTest {
         assertEquals(2, r.code(), r.toString());
         assertTrue(r.stderr().startsWith(message), r.stderr());
     }
-
-    /** One end of a WebSocket spoken by hand: handshakes, raw frames out, frames in. */
-    static final class RawPeer {
-        final DataInputStream in;
-        final OutputStream out;
-
-        record Frame(int opcode, byte[] payload) {
-        }
-
-        private RawPeer(Socket s) throws IOException {
-            s.setSoTimeout(5000);
-            this.in = new DataInputStream(s.getInputStream());
-            this.out = s.getOutputStream();
-        }
-
-        static String readHead(InputStream in) throws IOException {
-            ByteArrayOutputStream head = new ByteArrayOutputStream();
-            while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-                int b = in.read();
-                if (b < 0) {
-                    throw new IOException("closed during the head");
-                }
-                head.write(b);
-            }
-            return head.toString(StandardCharsets.ISO_8859_1);
-        }
-
-        static RawPeer serverHandshake(Socket s) throws IOException {
-            RawPeer peer = new RawPeer(s);
-            String head = readHead(s.getInputStream());
-            String key = head.lines().filter(l -> l.toLowerCase().startsWith("sec-websocket-key:")).findFirst().orElseThrow()
-                    .substring(18).strip();
-            peer.out.write(bytes("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: "
-                    + Handshake.accept(key) + "\r\n\r\n"));
-            peer.out.flush();
-            return peer;
-        }
-
-        static RawPeer clientHandshake(Socket s) throws IOException {
-            RawPeer peer = new RawPeer(s);
-            peer.out.write(bytes("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"));
-            String head = readHead(s.getInputStream());
-            assertTrue(head.startsWith("HTTP/1.1 101") && head.contains(Handshake.accept("dGhlIHNhbXBsZSBub25jZQ==")), head);
-            return peer;
-        }
-
-        Frame readFrame() throws IOException {
-            int b0 = in.readUnsignedByte();
-            int b1 = in.readUnsignedByte();
-            long len = b1 & 0x7f;
-            if (len == 126) {
-                len = in.readUnsignedShort();
-            } else if (len == 127) {
-                len = in.readLong();
-            }
-            byte[] mask = new byte[4];
-            if ((b1 & 0x80) != 0) {
-                in.readFully(mask);
-            }
-            byte[] payload = new byte[(int) len];
-            in.readFully(payload);
-            for (int i = 0; i < payload.length; i++) {
-                payload[i] ^= mask[i & 3];
-            }
-            return new Frame(b0 & 0x0f, payload);
-        }
-
-        int readCloseCode() throws IOException {
-            for (int i = 0; i < 10; i++) {
-                Frame f = readFrame();
-                if (f.opcode() == 8) {
-                    return f.payload().length < 2 ? 1005 : (f.payload()[0] & 0xff) << 8 | (f.payload()[1] & 0xff);
-                }
-            }
-            throw new AssertionError("no close frame");
-        }
-    }
-
 }
