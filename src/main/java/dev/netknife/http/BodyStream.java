@@ -137,7 +137,7 @@ abstract class BodyStream extends InputStream {
                 chunkLeft = nextChunkSize();
                 if (chunkLeft == 0) {
                     int[] budget = {HttpLimits.HEAD_BYTES};
-                    ResponseHead.readFields(in, budget, new HttpHeaders(), "response trailer section");
+                    ResponseHead.readFields(in, budget, new HttpHeaders(), "response trailer section", true);
                     ended = true;
                     return finished();
                 }
@@ -148,35 +148,112 @@ abstract class BodyStream extends InputStream {
             }
             chunkLeft -= n;
             if (chunkLeft == 0) {
-                int[] budget = {2};
-                String crlf = in.readLine(budget, "response chunk end");
-                if (crlf == null || !crlf.isEmpty()) {
-                    throw HttpInput.protocol("missing CRLF after a chunk");
-                }
+                chunkEnd();
             }
             return n;
         }
 
+        /** The CRLF (or bare LF) after a chunk's data: anything else means the size lied. */
+        private void chunkEnd() throws IOException {
+            int b = in.readByte();
+            if (b == '\r') {
+                b = in.readByte();
+            }
+            if (b < 0) {
+                throw HttpInput.protocol("the server closed the connection before the CRLF that ends a chunk");
+            }
+            if (b != '\n') {
+                throw HttpInput.protocol("missing CRLF after a chunk");
+            }
+        }
+
+        /** chunk-size [chunk-ext] (RFC 9112 7.1): 1 to 15 hex digits, then extensions, checked and ignored. */
         private long nextChunkSize() throws IOException {
             int[] budget = {HttpLimits.CHUNK_LINE_BYTES};
-            String line = in.readLine(budget, "response chunk size line");
+            String line = in.readLine(budget, HttpLimits.CHUNK_LINE_BYTES, "response chunk size line");
             if (line == null) {
                 throw HttpInput.protocol("the server closed the connection before the last chunk");
             }
-            int semicolon = line.indexOf(';');
-            String hex = (semicolon < 0 ? line : line.substring(0, semicolon)).strip();
-            if (hex.isEmpty() || hex.length() > 15) {
-                throw HttpInput.protocol("bad chunk size '" + clip(hex) + "'");
-            }
+            int digits = 0;
             long size = 0;
-            for (int i = 0; i < hex.length(); i++) {
-                int digit = Character.digit(hex.charAt(i), 16);
-                if (digit < 0) {
-                    throw HttpInput.protocol("bad chunk size '" + clip(hex) + "'");
+            while (digits < line.length() && Character.digit(line.charAt(digits), 16) >= 0) {
+                size = size * 16 + Character.digit(line.charAt(digits), 16);
+                digits++;
+                if (digits > 15) {
+                    break;
                 }
-                size = size * 16 + digit;
+            }
+            String rest = line.substring(digits);
+            if (digits == 0 || digits > 15 || !(rest.isBlank() || rest.strip().startsWith(";"))) {
+                int semicolon = line.indexOf(';');
+                throw HttpInput.protocol("bad chunk size '" + clip((semicolon < 0 ? line : line.substring(0, semicolon)).strip()) + "'");
+            }
+            if (!validExtensions(rest)) {
+                throw HttpInput.protocol("bad chunk extension '" + clip(rest.strip()) + "'");
             }
             return size;
+        }
+
+        /** {@code *( BWS ";" BWS name [ BWS "=" BWS ( token / quoted-string ) ] ) BWS}. */
+        private static boolean validExtensions(String ext) {
+            int i = 0;
+            int n = ext.length();
+            while (true) {
+                i = skipBlanks(ext, i);
+                if (i == n) {
+                    return true;
+                }
+                if (ext.charAt(i) != ';') {
+                    return false;
+                }
+                i = skipBlanks(ext, i + 1);
+                int name = i;
+                i = skipToken(ext, i);
+                if (i == name) {
+                    return false;
+                }
+                i = skipBlanks(ext, i);
+                if (i < n && ext.charAt(i) == '=') {
+                    i = skipBlanks(ext, i + 1);
+                    int value = i;
+                    i = i < n && ext.charAt(i) == '"' ? skipQuoted(ext, i) : skipToken(ext, i);
+                    if (i <= value) {
+                        return false;
+                    }
+                }
+            }
+        }
+
+        private static int skipBlanks(String s, int i) {
+            while (i < s.length() && (s.charAt(i) == ' ' || s.charAt(i) == '\t')) {
+                i++;
+            }
+            return i;
+        }
+
+        private static int skipToken(String s, int i) {
+            while (i < s.length() && s.charAt(i) > 0x20 && s.charAt(i) < 0x7f && "\"(),/:;<=>?@[\\]{}".indexOf(s.charAt(i)) < 0) {
+                i++;
+            }
+            return i;
+        }
+
+        /** Past the closing quote, or -1 when there is none or a control character comes first. */
+        private static int skipQuoted(String s, int i) {
+            for (i++; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (c == '"') {
+                    return i + 1;
+                }
+                if (c == '\\') {
+                    i++;
+                    c = i < s.length() ? s.charAt(i) : 0;
+                }
+                if ((c < 0x20 && c != '\t') || c == 0x7f) {
+                    return -1;
+                }
+            }
+            return -1;
         }
 
         private static String clip(String s) {

@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * How a response body is delimited (RFC 9112 6.3). Conflicting framing (Transfer-Encoding with
  * Content-Length, chunked not last or twice, Content-Length values that disagree) is a protocol
- * error, never a guess: that is where response smuggling lives.
+ * error, never a guess: that is where response smuggling lives. Curl is laxer (chunked wins over
+ * Content-Length, the last of two lengths wins); equal repeated lengths are one (RFC 9110 8.6).
  */
 enum Framing {
     /** HEAD, 1xx, 204, 304: no body whatever the headers say. */
@@ -32,10 +33,12 @@ enum Framing {
             if (!codings[codings.length - 1].strip().equalsIgnoreCase("chunked")) {
                 throw HttpInput.protocol("Transfer-Encoding does not end in chunked: '" + Sanitizer.clean(String.join(",", te)) + "'");
             }
-            for (int i = 0; i < codings.length - 1; i++) {
-                if (codings[i].strip().equalsIgnoreCase("chunked")) {
-                    throw HttpInput.protocol("chunked applied more than once");
-                }
+            if (codings.length > 1) {
+                // nk sends no TE, so chunked is the only coding a server may apply (RFC 9112 7.4);
+                // a body still in another coding must not be passed off as the content
+                String first = codings[0].strip();
+                throw HttpInput.protocol(first.equalsIgnoreCase("chunked") ? "chunked applied more than once"
+                        : "unsupported transfer coding '" + Sanitizer.clean(first) + "' (nk accepts chunked only)");
             }
             return CHUNKED;
         }

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.InflaterInputStream;
@@ -27,8 +28,9 @@ import java.util.zip.InflaterInputStream;
 public final class HttpClient implements AutoCloseable {
 
     /**
-     * {@code headers}: user headers (an empty value removes a default); {@code basicAuth}: an
-     * Authorization value for the first origin only; {@code tls}: made on the first https URL.
+     * {@code headers}: user headers (an empty value removes a default), all but Accept* and
+     * User-Agent for the first origin only; {@code basicAuth}: an Authorization value for the
+     * first origin only; {@code tls}: made on the first https URL.
      * {@code maxTimeMillis} bounds each URL (redirects included), {@code idleTimeoutMillis} each wait for bytes.
      */
     public record Config(Dialer dialer, Supplier<TlsClient> tls, List<HttpHeaders.Field> headers, String userAgent,
@@ -56,6 +58,9 @@ public final class HttpClient implements AutoCloseable {
     /** One connection and its buffered reader. */
     private record Connection(Conn conn, HttpInput input) {
     }
+
+    /** The user headers that go to every origin on a redirect; all others stay with the first URL's. */
+    private static final Set<String> FOLLOWS_REDIRECTS = Set.of("accept", "accept-encoding", "accept-language", "user-agent");
 
     private final Config config;
     private final ConnectionPool<Connection> idle = new ConnectionPool<>(c -> c.conn().close());
@@ -88,7 +93,12 @@ public final class HttpClient implements AutoCloseable {
                 throw new NkException(ExitCode.PROTOCOL, null, "too many redirects: more than " + config.maxRedirects()
                         + " (--max-redirs) (" + start + ")", null);
             }
-            HttpUrl next = url.resolve(head.headers().first("Location"));
+            HttpUrl next;
+            try {
+                next = url.resolve(head.headers().first("Location"));
+            } catch (NkException e) {
+                throw new NkException(ExitCode.PROTOCOL, null, "cannot follow the redirect: " + e.getMessage() + " (" + url.endpoint() + ")", e);
+            }
             if (url.https() && !next.https() && !config.allowDowngrade()) {
                 throw new NkException(ExitCode.FAILURE, null, "refusing to follow a redirect from https to http (" + next
                         + "); --allow-downgrade permits it", null);
@@ -106,6 +116,10 @@ public final class HttpClient implements AutoCloseable {
     /** One request, retried once on a fresh connection when a pooled one turns out to be closed. */
     private Exchange exchange(HttpUrl url, boolean sameOrigin, long deadline, RequestLog log, Sink sink) {
         Connection pooled = idle.take(url.origin());
+        if (pooled != null && unsolicited(pooled)) {
+            pooled.conn().close();
+            pooled = null;
+        }
         if (pooled != null) {
             Exchange ex = tryExchange(pooled, true, url, sameOrigin, deadline, log, sink);
             if (ex != null) {
@@ -114,6 +128,18 @@ public final class HttpClient implements AutoCloseable {
         }
         Connection fresh = connect(url);
         return tryExchange(fresh, false, url, sameOrigin, deadline, log, sink);
+    }
+
+    /**
+     * Bytes that arrived after a complete response, before any request asked for them: read as
+     * the next response they would answer a request they do not belong to, so the connection goes.
+     */
+    private static boolean unsolicited(Connection c) {
+        try {
+            return c.conn().available() > 0;
+        } catch (IOException e) {
+            return true;
+        }
     }
 
     private Connection connect(HttpUrl url) {
@@ -209,13 +235,13 @@ public final class HttpClient implements AutoCloseable {
         if (config.compressed()) {
             h.add("Accept-Encoding", "gzip, deflate");
         }
-        String auth = url.userInfo() != null ? RequestHeaders.basic(percentDecode(url.userInfo())) : config.basicAuth();
+        String auth = url.userInfo() != null ? RequestHeaders.basic(userColonPassword(url.userInfo())) : config.basicAuth();
         if (auth != null && sameOrigin) {
             h.add("Authorization", auth);
         }
         for (HttpHeaders.Field f : config.headers()) {
-            if (!sameOrigin && isCredential(f.name())) {
-                continue; // never sent to another origin
+            if (!sameOrigin && !FOLLOWS_REDIRECTS.contains(f.name().toLowerCase(Locale.ROOT))) {
+                continue; // a user header may carry a credential by any name (X-Api-Key, a spoofed Host): first origin only
             }
             h.remove(f.name());
             if (!f.value().isEmpty()) {
@@ -229,13 +255,10 @@ public final class HttpClient implements AutoCloseable {
         return text.append("\r\n").toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    private static boolean isCredential(String name) {
-        String n = name.toLowerCase(Locale.ROOT);
-        return n.equals("authorization") || n.equals("cookie") || n.equals("proxy-authorization");
-    }
-
-    private static String percentDecode(String s) {
-        return java.net.URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    /** URL user info as curl reads it: a user without a password has an empty one. */
+    private static String userColonPassword(String userInfo) {
+        String decoded = HttpUrl.percentDecode(userInfo);
+        return decoded.contains(":") ? decoded : decoded + ":";
     }
 
     private InputStream decoded(BodyStream body, ResponseHead head) throws IOException {

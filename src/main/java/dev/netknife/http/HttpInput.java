@@ -38,19 +38,24 @@ public final class HttpInput {
      * before any byte.
      */
     public String readLine(int[] budget, String what) throws IOException {
+        return readLine(budget, HttpLimits.HEAD_BYTES, what);
+    }
+
+    /** The same, where {@code budget} started at {@code limit} bytes (the error message names it). */
+    String readLine(int[] budget, int limit, String what) throws IOException {
         for (int i = start; i < end; i++) {
             if (buffer[i] == '\n') {
-                return bufferedLine(i, budget, what);
+                return bufferedLine(i, budget, limit, what);
             }
         }
-        return readLineByteByByte(budget, what);
+        return readLineByteByByte(budget, limit, what);
     }
 
     /** The common case: the whole line is already in the buffer, ending at {@code newline}. */
-    private String bufferedLine(int newline, int[] budget, String what) {
+    private String bufferedLine(int newline, int[] budget, int limit, String what) {
         budget[0] -= newline - start + 1;
         if (budget[0] < 0) {
-            throw protocol("the " + what + " is larger than the limit of " + (HttpLimits.HEAD_BYTES / 1024) + " KiB");
+            throw tooLarge(what, limit);
         }
         int lineEnd = newline > start && buffer[newline - 1] == '\r' ? newline - 1 : newline;
         for (int j = start; j < lineEnd; j++) {
@@ -66,7 +71,8 @@ public final class HttpInput {
         return line;
     }
 
-    private String readLineByteByByte(int[] budget, String what) throws IOException {
+    /** A line not (yet) whole in the buffer; a CR not followed by LF is an error at once, not when a LF finally comes. */
+    private String readLineByteByByte(int[] budget, int limit, String what) throws IOException {
         StringBuilder line = new StringBuilder(64);
         boolean any = false;
         while (true) {
@@ -79,7 +85,7 @@ public final class HttpInput {
             any = true;
             byte b = buffer[start++];
             if (--budget[0] < 0) {
-                throw protocol("the " + what + " is larger than the limit of " + (HttpLimits.HEAD_BYTES / 1024) + " KiB");
+                throw tooLarge(what, limit);
             }
             if (b == '\n') {
                 int len = line.length();
@@ -94,8 +100,23 @@ public final class HttpInput {
             if (b == 0) {
                 throw protocol("NUL byte in the " + what);
             }
+            if (!line.isEmpty() && line.charAt(line.length() - 1) == '\r') {
+                throw protocol("bare CR in the " + what);
+            }
             line.append((char) (b & 0xff));
         }
+    }
+
+    private static NkException tooLarge(String what, int limit) {
+        return protocol("the " + what + " is larger than the limit of " + (limit / 1024) + " KiB");
+    }
+
+    /** One body byte; -1 at end of stream. */
+    int readByte() throws IOException {
+        if (start == end && !fill()) {
+            return -1;
+        }
+        return buffer[start++] & 0xff;
     }
 
     /** Up to {@code len} body bytes; -1 at end of stream. */

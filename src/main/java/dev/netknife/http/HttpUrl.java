@@ -2,14 +2,16 @@ package dev.netknife.http;
 
 import dev.netknife.NkException;
 import dev.netknife.io.Endpoint;
+import dev.netknife.term.Sanitizer;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
  * An http or https URL, validated the way curl users expect: scheme, host (IPv6 literals in
  * brackets), port, and a request target whose spaces and non-ASCII are percent-encoded. Control
- * characters anywhere, a bad percent escape or an impossible port is a usage error before any
- * socket opens. The fragment is dropped; user info becomes Basic credentials.
+ * characters anywhere, a bad percent escape, user info that is not RFC 3986's or an impossible
+ * port is a usage error before any socket opens. The fragment is dropped; user info becomes
+ * Basic credentials.
  */
 public record HttpUrl(String scheme, String host, int port, String target, String userInfo) {
 
@@ -53,10 +55,12 @@ public record HttpUrl(String scheme, String host, int port, String target, Strin
         if (at >= 0) {
             userInfo = authority.substring(0, at);
             authority = authority.substring(at + 1);
+            checkUserInfo(userInfo, text);
         }
         String host;
         String portText = null;
-        if (authority.startsWith("[")) {
+        boolean bracketed = authority.startsWith("[");
+        if (bracketed) {
             int close = authority.indexOf(']');
             if (close < 0) {
                 throw bad(text, "unclosed [ in the host");
@@ -72,6 +76,7 @@ public record HttpUrl(String scheme, String host, int port, String target, Strin
             if (!host.contains(":")) {
                 throw bad(text, "brackets are only for IPv6 addresses");
             }
+            checkIpv6(host, text);
         } else {
             int c = authority.lastIndexOf(':');
             host = c < 0 ? authority : authority.substring(0, c);
@@ -80,11 +85,14 @@ public record HttpUrl(String scheme, String host, int port, String target, Strin
         if (host.isEmpty()) {
             throw bad(text, "no host");
         }
-        if (!host.contains(":")) {
+        if (!bracketed) {
             for (int i = 0; i < host.length(); i++) {
                 char c = host.charAt(i);
+                if (c == ':') {
+                    throw bad(text, "bad character ':' in the host (an IPv6 address goes in brackets)");
+                }
                 if (!(Character.isLetterOrDigit(c) || c == '.' || c == '-' || c == '_') || c > 0x7f) {
-                    throw bad(text, "bad character '" + c + "' in the host");
+                    throw bad(text, "bad character '" + Sanitizer.clean(String.valueOf(c)) + "' in the host");
                 }
             }
             if (host.startsWith(".") || host.contains("..")) {
@@ -101,6 +109,46 @@ public record HttpUrl(String scheme, String host, int port, String target, Strin
             port = Integer.parseInt(portText);
         }
         return new HttpUrl(scheme, host.toLowerCase(Locale.ROOT), port, encodeTarget(target, text), userInfo);
+    }
+
+    /**
+     * RFC 3986 user info only (unreserved, sub-delims, ':' and %XX): an '@' or a '\\' in it is
+     * where URL parsers disagree on which host is meant, so it must be percent-encoded.
+     */
+    private static void checkUserInfo(String userInfo, String original) {
+        for (int i = 0; i < userInfo.length(); i++) {
+            char c = userInfo.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= userInfo.length() || Character.digit(userInfo.charAt(i + 1), 16) < 0 || Character.digit(userInfo.charAt(i + 2), 16) < 0) {
+                    throw bad(original, "bad percent-encoding in the user info (% must be followed by two hex digits)");
+                }
+            } else if (!(c < 0x80 && Character.isLetterOrDigit(c)) && "-._~!$&'()*+,;=:".indexOf(c) < 0) {
+                throw bad(original, "bad character '" + Sanitizer.clean(String.valueOf(c)) + "' in the user info (percent-encode it)");
+            }
+        }
+        if (percentDecode(userInfo).chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            throw bad(original, "control character in the user info");
+        }
+    }
+
+    /** The text between brackets must be an IPv6 address, checked without any lookup. */
+    private static void checkIpv6(String host, String original) {
+        boolean ok = host.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.');
+        if (ok) {
+            try {
+                java.net.InetAddress.ofLiteral(host);
+            } catch (IllegalArgumentException e) {
+                ok = false;
+            }
+        }
+        if (!ok) {
+            throw bad(original, "bad IPv6 address '" + Sanitizer.clean(host) + "'");
+        }
+    }
+
+    /** %XX escapes decoded as UTF-8; '+' stays '+' (user info is not a form). */
+    static String percentDecode(String s) {
+        return java.net.URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
     /** Spaces and non-ASCII become %XX (UTF-8); an existing escape must be % and two hex digits. */
@@ -135,7 +183,7 @@ public record HttpUrl(String scheme, String host, int port, String target, Strin
     }
 
     private static NkException bad(String url, String why) {
-        return NkException.usage("bad URL '" + url + "': " + why);
+        return NkException.usage("bad URL '" + Sanitizer.clean(url) + "': " + why);
     }
 
     /** https or wss: TLS on the connection. */

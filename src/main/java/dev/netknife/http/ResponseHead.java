@@ -26,12 +26,20 @@ public record ResponseHead(String version, int status, String reason, HttpHeader
         }
         String reason = statusLine.length() > 13 ? statusLine.substring(13) : "";
         HttpHeaders headers = new HttpHeaders();
-        readFields(in, budget, headers, "response header block");
+        readFields(in, budget, headers, "response header block", true);
         return new ResponseHead(statusLine.substring(0, 8), status, reason, headers);
     }
 
-    /** Header or trailer fields up to the empty line. */
+    /** Header fields up to the empty line; a folded line (obs-fold) is refused, as a server may (RFC 9112 5.2). */
     public static void readFields(HttpInput in, int[] budget, HttpHeaders into, String what) throws IOException {
+        readFields(in, budget, into, what, false);
+    }
+
+    /**
+     * {@code unfold}: a folded line continues the field before it, joined by a space, as RFC 9112
+     * 5.2 requires of a user agent reading a response; otherwise it is refused.
+     */
+    static void readFields(HttpInput in, int[] budget, HttpHeaders into, String what, boolean unfold) throws IOException {
         while (true) {
             String line = in.readLine(budget, what);
             if (line == null) {
@@ -41,7 +49,13 @@ public record ResponseHead(String version, int status, String reason, HttpHeader
                 return;
             }
             if (line.charAt(0) == ' ' || line.charAt(0) == '\t') {
-                throw HttpInput.protocol("obsolete line folding in the " + what + " (RFC 9112 5.2)");
+                if (!unfold) {
+                    throw HttpInput.protocol("obsolete line folding in the " + what + " (RFC 9112 5.2)");
+                }
+                if (!into.continueLast(line.strip())) {
+                    throw HttpInput.protocol("a line starting with whitespace before the first field of the " + what + " (RFC 9112 2.2)");
+                }
+                continue;
             }
             int colon = line.indexOf(':');
             if (colon <= 0) {

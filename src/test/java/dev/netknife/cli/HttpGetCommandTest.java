@@ -287,8 +287,8 @@ class HttpGetCommandTest {
                 serve("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", "http-get"));
         assertEquals("6 nk: http-get: conflicting Content-Length values (127.0.0.1:PORT)",
                 serve("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd", "http-get"));
-        assertEquals("6 nk: http-get: obsolete line folding in the response header block (RFC 9112 5.2) (127.0.0.1:PORT)",
-                serve("HTTP/1.1 200 OK\r\nX-A: 1\r\n  folded\r\nContent-Length: 0\r\n\r\n", "http-get"));
+        assertEquals("6 nk: http-get: a line starting with whitespace before the first field of the response header block (RFC 9112 2.2) (127.0.0.1:PORT)",
+                serve("HTTP/1.1 200 OK\r\n  folded\r\nContent-Length: 0\r\n\r\n", "http-get"));
     }
 
     @Test
@@ -342,7 +342,7 @@ class HttpGetCommandTest {
             assertTrue(firstHead.get().contains("Cookie: c=1\r\n"), firstHead.get());
             assertFalse(otherHead.get().contains("Authorization"), otherHead.get());
             assertFalse(otherHead.get().contains("Cookie"), otherHead.get());
-            assertTrue(otherHead.get().contains("X-Api-Key: k\r\n"), "a custom header is not a known credential: " + otherHead.get());
+            assertFalse(otherHead.get().contains("X-Api-Key"), "any -H header but Accept* and User-Agent may be a credential: " + otherHead.get());
         }
     }
 

@@ -41,6 +41,12 @@ class HttpUrlTest {
         "http://h%2Fx/               | bad character '%' in the host",
         "http://a..b/                | empty label in the host",
         "http://h/%4                 | bad percent-encoding (% must be followed by two hex digits)",
+        "http://[::g]/               | bad IPv6 address '::g'",
+        "http://[::1::2]/            | bad IPv6 address '::1::2'",
+        "http://[::1%25lo]/          | bad IPv6 address '::1%25lo'",
+        "http://h:1:2/               | bad character ':' in the host (an IPv6 address goes in brackets)",
+        "http://u:%0a@h/             | control character in the user info",
+        "http://u:p w@h/             | bad character ' ' in the user info (percent-encode it)",
     })
     void rejects(String text, String why) {
         NkException e = assertThrows(NkException.class, () -> HttpUrl.parse(text.strip()));
@@ -50,8 +56,13 @@ class HttpUrlTest {
 
     @Test
     void rejectsControlCharacters() {
-        assertEquals("bad URL 'http://h/\r\nX: y': control character in URL",
+        assertEquals("bad URL 'http://h/\\x0d\\x0aX: y': control character in URL",
                 assertThrows(NkException.class, () -> HttpUrl.parse("http://h/\r\nX: y")).getMessage());
+    }
+
+    @Test
+    void userInfoMayHoldRfc3986Characters() {
+        assertEquals("a-._~!$&'()*+,;=:%40", HttpUrl.parse("http://a-._~!$&'()*+,;=:%40@h/").userInfo());
     }
 
     @Test
