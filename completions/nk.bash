@@ -473,7 +473,7 @@ function _picocli_nk_chat() {
 
   local commands=""
   local flag_opts="'--tls' '--timestamps' '--insecure' '-4' '-6' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
-  local arg_opts="'--bind' '--rate' '--history' '--max-clients' '--max-line' '--nick' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--cert' '--key' '--connect-timeout' '--color'"
+  local arg_opts="'--bind' '--rate' '--history' '--max-clients' '--max-line' '--idle-timeout' '--nick' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--cert' '--key' '--connect-timeout' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -491,6 +491,9 @@ function _picocli_nk_chat() {
       return
       ;;
     '--max-line')
+      return
+      ;;
+    '--idle-timeout')
       return
       ;;
     '--nick')

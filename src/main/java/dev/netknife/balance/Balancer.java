@@ -7,6 +7,7 @@ import dev.netknife.io.BufferPool;
 import dev.netknife.io.Conn;
 import dev.netknife.io.DialOptions;
 import dev.netknife.io.Dialer;
+import dev.netknife.io.Durations;
 import dev.netknife.io.IpVersion;
 import dev.netknife.io.Pipe;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The load balancer's core: for each client, pick a backend, connect (trying the next one when a
@@ -134,9 +136,11 @@ public final class Balancer implements AutoCloseable {
             if (config.healthHttpPath() == null) {
                 return null;
             }
+            AtomicBoolean late = new AtomicBoolean();
             Thread deadline = Thread.ofVirtual().start(() -> {
                 try {
                     Thread.sleep(timeout);
+                    late.set(true);
                     conn.close(); // a backend that accepts but never answers fails the check
                 } catch (InterruptedException e) {
                     // answered in time
@@ -144,12 +148,24 @@ public final class Balancer implements AutoCloseable {
             });
             try {
                 return httpCheck(conn, backend);
+            } catch (IOException e) {
+                // the read that the deadline cut short fails with an exception that has no message
+                return late.get() ? noAnswer(timeout) : reason(e);
             } finally {
                 deadline.interrupt();
             }
-        } catch (NkException | IOException e) {
-            return e.getMessage();
+        } catch (NkException e) {
+            return reason(e);
         }
+    }
+
+    private static String noAnswer(long timeoutMillis) {
+        return "no HTTP answer within " + Durations.format(timeoutMillis);
+    }
+
+    /** Never null: a null problem means the check passed. */
+    private static String reason(Exception e) {
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     private String httpCheck(Conn conn, Backend backend) throws IOException {

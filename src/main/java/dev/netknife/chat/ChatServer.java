@@ -4,6 +4,7 @@ import dev.netknife.io.Conn;
 import dev.netknife.io.Endpoint;
 import dev.netknife.io.Rate;
 import dev.netknife.io.TokenBucket;
+import dev.netknife.term.Sanitizer;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -329,7 +330,7 @@ public final class ChatServer {
                     member.offer(line("* that line is not UTF-8; not sent"));
                     continue;
                 }
-                return ChatText.strip(text).strip();
+                return Sanitizer.strip(text).strip();
             }
         }
     }

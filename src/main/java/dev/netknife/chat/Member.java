@@ -72,7 +72,6 @@ final class Member {
 
     private void drain() {
         List<byte[]> batch = new ArrayList<>();
-        ByteBuffer out = ByteBuffer.allocate(16 * 1024);
         try {
             while (true) {
                 batch.add(queue.take());
@@ -83,28 +82,29 @@ final class Member {
                     stop |= line == STOP;
                     bytes += line.length;
                 }
-                if (out.capacity() < bytes) {
-                    out = ByteBuffer.allocate(bytes);
+                if (!dropped && bytes > 0) {
+                    conn.write(gather(batch, bytes));
                 }
-                out.clear();
-                for (byte[] line : batch) {
-                    out.put(line);
-                }
-                out.flip();
                 batch.clear();
-                if (!dropped && out.hasRemaining()) {
-                    conn.write(out);
-                }
                 queued.addAndGet(-bytes);
                 if (stop) {
                     return;
-                }
-                if (out.capacity() > 64 * 1024) {
-                    out = ByteBuffer.allocate(16 * 1024); // do not keep a burst's buffer for an idle client
                 }
             }
         } catch (InterruptedException | IOException e) {
             conn.close(); // the client is gone; its reader sees the close and says goodbye for it
         }
+    }
+
+    /** The batch as one buffer made for this write: a member that waits holds no buffer (a server holds thousands). */
+    private static ByteBuffer gather(List<byte[]> batch, int bytes) {
+        if (batch.size() == 1) {
+            return ByteBuffer.wrap(batch.getFirst());
+        }
+        ByteBuffer out = ByteBuffer.allocate(bytes);
+        for (byte[] line : batch) {
+            out.put(line);
+        }
+        return out.flip();
     }
 }

@@ -2,6 +2,7 @@ package dev.netknife.cli;
 
 import dev.netknife.NkException;
 import dev.netknife.io.Durations;
+import dev.netknife.io.Ports;
 import dev.netknife.io.Rate;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -61,6 +62,24 @@ public final class Args {
         }
         try {
             return Durations.parseMillis(text);
+        } catch (NkException e) {
+            throw NkException.usage(name + ": " + e.getMessage());
+        }
+    }
+
+    /** A timeout: a duration above zero (zero would fail every attempt at once). */
+    public long positiveMillis(String name, long defaultMillis) {
+        long millis = millis(name, defaultMillis);
+        if (millis <= 0) {
+            throw NkException.usage(name + " must be more than 0");
+        }
+        return millis;
+    }
+
+    /** A port given with an option ({@code --stats PORT}); a bad one is a usage error naming the option. */
+    public int port(String name) {
+        try {
+            return Ports.parse(string(name));
         } catch (NkException e) {
             throw NkException.usage(name + ": " + e.getMessage());
         }

@@ -5,14 +5,9 @@ import dev.netknife.balance.Backend;
 import dev.netknife.balance.Balancer;
 import dev.netknife.balance.StatsView;
 import dev.netknife.balance.Strategy;
-import dev.netknife.io.Conn;
 import dev.netknife.io.Durations;
 import dev.netknife.io.Ports;
 import dev.netknife.io.Server;
-import dev.netknife.term.Json;
-import dev.netknife.term.JsonResult;
-import dev.netknife.term.Units;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,23 +57,31 @@ final class BalanceCommand implements NkCommand {
         if (args.flag("--send-proxy") && args.flag("--send-proxy-v2")) {
             throw NkException.usage("--send-proxy and --send-proxy-v2 exclude each other");
         }
-        if (args.flag("--health-http") && !args.flag("--health-interval")) {
-            throw NkException.usage("--health-http needs --health-interval");
+        if (!args.flag("--health-interval")) {
+            args.refuse(List.of("--health-http", "--rise", "--fall"), "needs --health-interval");
+        }
+        String healthPath = args.string("--health-http");
+        if (healthPath != null && !healthPath.startsWith("/")) {
+            throw NkException.usage("--health-http: bad path '" + healthPath + "': expected /PATH");
         }
         long drainMillis = args.millis("--drain-timeout", 10_000);
+        long every = args.millis("--stats-interval", 0);
+        int statsPort = args.string("--stats") == null ? -1 : args.port("--stats");
+        InetAddress bind = args.bindAddress("--bind", "127.0.0.1");
+        Server.Config listen = new Server.Config(bind, Ports.parse(args.positional(0)), args.integer("--max-conns", 0, 1, 10_000_000),
+                args.millis("--idle-timeout", 0), args.rate("--rate"));
+        // every option is checked before the balancer starts its health checks
         Balancer balancer = new Balancer(new Balancer.Config(backends,
                 args.string("--strategy") == null ? Strategy.ROUND_ROBIN : Strategy.parse(args.string("--strategy")),
-                args.millis("--connect-timeout", 5_000), args.integer("--retries", backends.size() - 1, 0, 1000),
+                args.positiveMillis("--connect-timeout", 5_000), args.integer("--retries", backends.size() - 1, 0, 1000),
                 args.flag("--send-proxy") ? 1 : args.flag("--send-proxy-v2") ? 2 : 0,
                 args.millis("--health-interval", 0), args.string("--health-http"),
                 args.integer("--rise", 2, 1, 1000), args.integer("--fall", 3, 1, 1000), args.millis("--fail-timeout", 10_000)),
-                (event, backend, detail) -> log(inv, event, backend, detail));
-        InetAddress bind = args.bindAddress("--bind", "127.0.0.1");
-        Server server = Server.bind(new Server.Config(bind, Ports.parse(args.positional(0)), args.integer("--max-conns", 0, 1, 10_000_000),
-                args.millis("--idle-timeout", 0), args.rate("--rate")), balancer::handle, new Server.Events() {
-                });
-        Server stats = args.string("--stats") == null ? null
-                : Server.bind(new Server.Config(bind, Ports.parse(args.string("--stats")), 64, 10_000, null), conn -> serveStats(conn, balancer),
+                (event, backend, detail) -> BalanceOutput.log(inv, event, backend, detail));
+        Server server = Server.bind(listen, balancer::handle, new Server.Events() {
+        });
+        Server stats = statsPort < 0 ? null
+                : Server.bind(new Server.Config(bind, statsPort, 64, 10_000, null), conn -> BalanceOutput.serveStats(conn, balancer),
                         new Server.Events() {
                         });
         List<Thread> helpers = new ArrayList<>();
@@ -86,7 +89,6 @@ final class BalanceCommand implements NkCommand {
             helpers.add(Thread.ofVirtual().name("nk-stats-http").start(stats::serve));
             inv.info("stats on http://" + ServerLifecycle.address(stats.address()) + "/ (JSON) and /metrics (Prometheus)");
         }
-        long every = args.millis("--stats-interval", 0);
         if (every > 0) {
             helpers.add(Thread.ofVirtual().name("nk-stats-table").start(() -> {
                 try {
@@ -111,37 +113,6 @@ final class BalanceCommand implements NkCommand {
                 stats.close();
             }
             helpers.forEach(Thread::interrupt);
-        }, () -> summary(inv, server.stats(), balancer), drainMillis + 2_000, inv);
-    }
-
-    private static void log(Invocation inv, String event, Backend backend, String detail) {
-        if (inv.json()) {
-            inv.json(Json.object().put("schema", JsonResult.SCHEMA).put("command", NAME).put("event", event)
-                    .put("backend", backend == null ? null : backend.name()).put("detail", detail));
-        } else {
-            inv.info((backend == null ? "" : "backend " + backend.name() + " ") + event + ": " + detail);
-        }
-    }
-
-    private static void summary(Invocation inv, Server.Stats stats, Balancer balancer) {
-        if (inv.json()) {
-            inv.json(StatsView.json(balancer.backends()).put("event", "summary").put("connections", stats.accepted())
-                    .put("refused_no_backend", balancer.refusedNoBackend()));
-            return;
-        }
-        inv.info("stopped: " + stats.accepted() + (stats.accepted() == 1 ? " connection, " : " connections, ")
-                + Units.bytes(stats.bytesIn()) + " in, " + Units.bytes(stats.bytesOut()) + " out");
-        if (!inv.quiet()) {
-            inv.err().print(StatsView.table(balancer.backends(), inv.style()));
-        }
-    }
-
-    /** GET / (JSON) or /metrics (Prometheus text). */
-    private static void serveStats(Conn conn, Balancer balancer) throws IOException {
-        StatsHttp.serve(conn, path -> switch (path) {
-            case "/metrics" -> new StatsHttp.Page("text/plain; version=0.0.4; charset=utf-8", StatsView.prometheus(balancer.backends()));
-            case "/", "/stats" -> new StatsHttp.Page("application/json", StatsView.json(balancer.backends()) + "\n");
-            default -> null;
-        });
+        }, () -> BalanceOutput.summary(inv, server.stats(), balancer), drainMillis + 2_000, inv);
     }
 }

@@ -1,11 +1,12 @@
 package dev.netknife.cli;
 
-import dev.netknife.chat.ChatText;
+import dev.netknife.NkException;
 import dev.netknife.io.Conn;
 import dev.netknife.io.DialOptions;
 import dev.netknife.io.Dialer;
 import dev.netknife.io.Endpoint;
 import dev.netknife.term.LineEditor;
+import dev.netknife.term.Sanitizer;
 import dev.netknife.term.Style;
 import dev.netknife.tls.TlsClient;
 import java.io.BufferedReader;
@@ -34,7 +35,7 @@ final class ChatClient {
     int run() throws Exception {
         Endpoint target = Endpoint.of(args.positional(0), args.positional(1));
         inv.target(target.toString());
-        String nick = args.string("--nick") != null ? args.string("--nick") : inv.env().getOrDefault("USER", "guest");
+        String nick = nick(args.string("--nick"), inv.env().get("USER"));
         DialOptions dial = DialArgs.options(args);
         TlsClient tls = TlsOptions.clientIfAsked(args, inv, dial.connectTimeoutMillis());
         Conn conn = new Dialer(dial).dial(target);
@@ -86,7 +87,7 @@ final class ChatClient {
         DateTimeFormatter clock = timestamps ? DateTimeFormatter.ofPattern("HH:mm:ss") : null;
         try (BufferedReader in = new BufferedReader(new InputStreamReader(conn.in(), StandardCharsets.UTF_8))) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
-                String shown = (timestamps ? "[" + LocalTime.now().format(clock) + "] " : "") + render(ChatText.strip(line), style);
+                String shown = (timestamps ? "[" + LocalTime.now().format(clock) + "] " : "") + render(Sanitizer.clean(line), style);
                 if (editor != null) {
                     editor.printAbove(shown);
                 } else {
@@ -98,24 +99,44 @@ final class ChatClient {
         }
     }
 
-    /** Colours a line the server sent: nicknames by name, notices in yellow. */
+    /**
+     * The nickname to send: {@code --nick} as given (a usage error unless the server would take it), or else
+     * $USER made into one (other characters become _), or guest.
+     */
+    static String nick(String option, String user) {
+        if (option != null) {
+            if (option.isEmpty() || option.length() > 32 || !option.chars().allMatch(ChatClient::nickChar)) {
+                throw NkException.usage("--nick: bad nickname '" + option + "': expected 1 to 32 letters, digits, - or _");
+            }
+            return option;
+        }
+        StringBuilder fromUser = new StringBuilder();
+        for (int i = 0; user != null && i < user.length() && fromUser.length() < 32; i++) {
+            fromUser.append(nickChar(user.charAt(i)) ? user.charAt(i) : '_');
+        }
+        return fromUser.isEmpty() ? "guest" : fromUser.toString();
+    }
+
+    /** What the server takes in a nickname: ASCII letters and digits, - and _. */
+    private static boolean nickChar(int c) {
+        return c < 0x80 && (Character.isLetterOrDigit(c) || c == '-' || c == '_');
+    }
+
+    /**
+     * Colours a line the server sent (already {@linkplain Sanitizer#clean cleaned}): nicknames by name, notices in
+     * yellow. A nickname is shown with its invisible characters escaped, whoever the server is.
+     */
     static String render(String line, Style style) {
-        if (!style.color()) {
-            return line;
-        }
-        if (line.startsWith("* ")) {
-            return style.yellow(line);
-        }
         String prefix = line.startsWith("[private] ") ? "[private] " : line.startsWith("-> ") ? "-> " : "";
         int start = prefix.length();
-        if (line.startsWith("<", start)) {
-            int end = line.indexOf('>', start);
-            if (end > start) {
-                String nick = line.substring(start + 1, end);
-                return style.bold(prefix) + style.stable(nick.toLowerCase(java.util.Locale.ROOT), "<" + nick + ">") + line.substring(end + 1);
-            }
+        int end = line.startsWith("<", start) ? line.indexOf('>', start) : -1;
+        if (end > start) {
+            String nick = Sanitizer.name(line.substring(start + 1, end));
+            return style.color()
+                    ? style.bold(prefix) + style.stable(nick.toLowerCase(java.util.Locale.ROOT), "<" + nick + ">") + line.substring(end + 1)
+                    : prefix + "<" + nick + ">" + line.substring(end + 1);
         }
-        return line;
+        return style.color() && line.startsWith("* ") ? style.yellow(line) : line;
     }
 
     /** The terminal in non-canonical, no-echo mode while the client runs (stty on /dev/tty), restored afterwards. */

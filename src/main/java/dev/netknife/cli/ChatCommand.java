@@ -17,19 +17,20 @@ final class ChatCommand implements NkCommand {
 
     static final String DEFAULT_RATE = "20/s";
 
-    private static final List<String> SERVER_ONLY = List.of("--bind", "--rate", "--history", "--max-clients", "--max-line");
+    private static final List<String> SERVER_ONLY = List.of("--bind", "--rate", "--history", "--max-clients", "--max-line", "--idle-timeout");
     private static final List<String> CLIENT_ONLY = List.of("--nick", "--timestamps", "--cacert", "--insecure", "--servername");
 
     @Override
     public CommandSpec spec() {
         CommandSpec spec = Specs.command(NAME, SUMMARY,
-                "nk chat serve [--bind ADDR] [--rate R] [--history N] [--max-clients N] [--tls] PORT",
+                "nk chat serve [--bind ADDR] [--rate R] [--history N] [--max-clients N] [--idle-timeout DUR] [--tls] PORT",
                 "       nk chat [--nick NAME] [--timestamps] [--tls] HOST PORT");
         spec.addOption(Specs.option("ADDR", "serve: address to listen on (default 127.0.0.1).", "--bind"));
         spec.addOption(Specs.option("R", "serve: messages per client (N, N/s or N/m; default " + DEFAULT_RATE + "); over it a warning, then a kick.", "--rate"));
         spec.addOption(Specs.option("N", "serve: replay the last N messages to whoever joins (default 0).", "--history"));
         spec.addOption(Specs.option("N", "serve: at most N clients at once; more are turned away with a notice.", "--max-clients"));
         spec.addOption(Specs.option("BYTES", "serve: longest line accepted (default 4096); longer ones are refused with a notice.", "--max-line"));
+        spec.addOption(Specs.option("DUR", "serve: disconnect a client silent for DUR (e.g. 10m; default: never).", "--idle-timeout"));
         spec.addOption(Specs.flag("TLS: serve it (a self-signed certificate unless --cert/--key), or connect with it.", "--tls"));
         spec.addOption(Specs.option("NAME", "client: the nickname to join with (default: $USER).", "--nick"));
         spec.addOption(Specs.flag("client: show the time of each incoming line.", "--timestamps"));
@@ -61,7 +62,8 @@ final class ChatCommand implements NkCommand {
                 rate, args.integer("--history", 0, 0, 100_000), args.integer("--max-clients", 0, 1, 1_000_000),
                 ChatServer.Config.DEFAULT_MAX_QUEUE_BYTES), event -> log(inv, event));
         TlsServer tls = TlsOptions.serverIfAsked(args, inv);
-        Server server = Server.bind(new Server.Config(args.bindAddress("--bind", "127.0.0.1"), Ports.parse(args.positional(1)), 0, 0, null),
+        Server server = Server.bind(new Server.Config(args.bindAddress("--bind", "127.0.0.1"), Ports.parse(args.positional(1)), 0,
+                args.millis("--idle-timeout", 0), null),
                 raw -> chat.serve(tls == null ? raw : tls.accept(raw)), new Server.Events() {
                 });
         return ServerLifecycle.serve(server.address(), server::serve, () -> {

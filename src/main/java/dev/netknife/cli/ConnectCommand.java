@@ -51,7 +51,7 @@ final class ConnectCommand implements NkCommand {
         spec.addPositional(Specs.positional("1", "0..1", "PORT", "Port (or FROM-TO with -z)."));
         spec.usageMessage().footer(
                 "When stdin ends, nk half-closes the connection and keeps printing what the peer sends until it closes.",
-                "Binary safe: bytes out equal bytes in. With --json the last line on stdout is the result object.");
+                "Binary safe: bytes out equal bytes in (on a terminal, control characters are shown escaped instead). With --json the last line on stdout is the result object.");
         return spec;
     }
 

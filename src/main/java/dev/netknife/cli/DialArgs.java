@@ -20,7 +20,7 @@ final class DialArgs {
         if (args.flag("-4") && args.flag("-6")) {
             throw NkException.usage("-4 and -6 exclude each other");
         }
-        return new DialOptions(args.millis("--connect-timeout", DialOptions.DEFAULT_CONNECT_TIMEOUT_MILLIS),
+        return new DialOptions(args.positiveMillis("--connect-timeout", DialOptions.DEFAULT_CONNECT_TIMEOUT_MILLIS),
                 args.flag("-4") ? IpVersion.V4 : args.flag("-6") ? IpVersion.V6 : IpVersion.ANY);
     }
 }

@@ -7,6 +7,7 @@ import dev.netknife.http.HttpUrl;
 import dev.netknife.http.RequestHeaders;
 import dev.netknife.io.DialOptions;
 import dev.netknife.io.Dialer;
+import dev.netknife.term.Sanitizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -45,7 +46,7 @@ final class HttpGetCommand implements NkCommand {
         DialArgs.add(spec);
         spec.addPositional(Specs.positionals("0..*", "1..*", "URL", "http:// or https:// URLs; several reuse connections per origin."));
         spec.usageMessage().footer(
-                "The body goes to stdout unchanged (binary safe) unless -o/-O. With --json one result object per URL goes to stdout "
+                "The body goes to stdout unchanged (binary safe; on a terminal control characters are shown escaped) unless -o/-O. With --json one result object per URL goes to stdout "
                         + "and a body without -o/-O is read and counted, not printed.",
                 "A short body, a bad chunk, a garbled status line or a header block over 64 KiB is exit 6.");
         return spec;
@@ -154,7 +155,7 @@ final class HttpGetCommand implements NkCommand {
                     throw e;
                 }
                 worst = e.exitCode();
-                inv.err().println("nk: " + NAME + ": " + e.getMessage());
+                inv.err().println("nk: " + NAME + ": " + Sanitizer.clean(e.getMessage()));
             }
         }
 

@@ -2,6 +2,7 @@ package dev.netknife.cli;
 
 import dev.netknife.io.Timings;
 import dev.netknife.term.Json;
+import dev.netknife.term.Sanitizer;
 import dev.netknife.term.Style;
 import dev.netknife.term.Ttys;
 import java.io.IOException;
@@ -75,9 +76,10 @@ public final class Invocation {
      * writes and on every flush and throws once the reader is gone ({@code | head}), letting a
      * download or relay stop instead of carrying on into nothing. Small writes are checked at the
      * next flush (checking flushes), so writers of many small pieces flush when their input pauses.
+     * When stdout is a terminal the bytes are shown through {@link Sanitizer#terminal}; otherwise they pass as they are.
      */
     public OutputStream data() {
-        return new OutputStream() {
+        OutputStream checked = new OutputStream() {
             @Override
             public void write(int b) {
                 out.write(b); // checked at the next flush: checkError() flushes, which small writes must not pay for
@@ -103,6 +105,7 @@ public final class Invocation {
                 }
             }
         };
+        return ttys.stdout() ? Sanitizer.terminal(checked) : checked; // data is data, but a terminal would obey it
     }
 
     public PrintStream err() {
@@ -141,17 +144,17 @@ public final class Invocation {
         return style;
     }
 
-    /** A line of talk on stderr ({@code nk: command: ...}), unless {@code -q}. */
+    /** A line of talk on stderr ({@code nk: command: ...}), unless {@code -q}; remote text in it is shown, not obeyed. */
     public void info(String message) {
         if (!globals.quiet()) {
-            err.println("nk: " + command + ": " + message);
+            err.println("nk: " + command + ": " + Sanitizer.cleanLines(message));
         }
     }
 
     /** A line on stderr only with {@code -v}. */
     public void verboseInfo(String message) {
         if (globals.verbose() && !globals.quiet()) {
-            err.println("nk: " + command + ": " + message);
+            err.println("nk: " + command + ": " + Sanitizer.cleanLines(message));
         }
     }
 

@@ -75,7 +75,7 @@ public final class Model {
                 + "connection_reused}, tls-get has tls {protocol, cipher, alpn, sni, resumed, verified, "
                 + "verify_error, chain[] of {subject, issuer, subject_alt_names, not_before, not_after, days_left, key_type, key_bits, "
                 + "signature_algorithm, sha256, self_signed}}. For exit code 5 error.kind says what failed: expired, not_yet_valid, "
-                + "self_signed, unknown_issuer, hostname_mismatch, protocol_version, no_common_cipher, alpn, not_tls, peer_closed or "
+                + "self_signed, unknown_issuer, hostname_mismatch, key_usage, not_a_ca, protocol_version, no_common_cipher, alpn, not_tls, peer_closed or "
                 + "handshake. Server events are JSON lines with schema, command and event "
                 + "(open, close, reject, summary).",
         };

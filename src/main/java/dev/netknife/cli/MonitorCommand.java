@@ -3,18 +3,15 @@ package dev.netknife.cli;
 import dev.netknife.ExitCode;
 import dev.netknife.NkException;
 import dev.netknife.io.Durations;
-import dev.netknife.io.Ports;
 import dev.netknife.io.Server;
 
 import dev.netknife.monitor.LiveTable;
 import dev.netknife.monitor.Monitor;
-import dev.netknife.monitor.ProbeResult;
 import dev.netknife.monitor.Prober;
 import dev.netknife.monitor.Target;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code nk monitor}: probes targets (watch, --once, --wait for CI), with JSON lines, Prometheus metrics and alerts. */
@@ -57,6 +54,9 @@ final class MonitorCommand implements NkCommand {
         String[] positionals = args.strings0();
         List<Target> targets = new ArrayList<>();
         for (int i = 0; i < positionals.length - command.size(); i++) {
+            if (positionals[i].startsWith("@")) { // picocli leaves an @FILE it cannot read as it is
+                throw NkException.usage("cannot read the targets file " + positionals[i].substring(1));
+            }
             targets.add(Target.parse(positionals[i]));
         }
         if (targets.isEmpty()) {
@@ -67,6 +67,19 @@ final class MonitorCommand implements NkCommand {
         }
         if (!command.isEmpty() && !args.flag("--wait")) {
             throw NkException.usage("a command after -- needs --wait");
+        }
+        if (!args.flag("--wait")) {
+            args.refuse(List.of("--max-wait", "--any"), "needs --wait");
+        }
+        if (args.flag("--once") || args.flag("--wait")) {
+            args.refuse(List.of("--metrics", "--on-change"), "is for watch mode (without --once or --wait)");
+        }
+        boolean udp = targets.stream().anyMatch(t -> t.kind() == Target.Kind.UDP);
+        if (udp && args.string("--send") == null) {
+            throw NkException.usage("udp:// targets need --send (and usually --expect)");
+        }
+        if (!udp) {
+            args.refuse(List.of("--send", "--expect"), "is for udp:// targets");
         }
         Prober prober = new Prober(MonitorProbeOptions.from(args, inv));
         if (args.flag("--once")) {
@@ -89,13 +102,7 @@ final class MonitorCommand implements NkCommand {
             }
         });
         if (!waited.done()) {
-            StringBuilder down = new StringBuilder();
-            for (ProbeResult r : waited.last()) {
-                if (!r.up()) {
-                    down.append(down.isEmpty() ? "" : "; ").append(r.target().text()).append(" (").append(r.error()).append(')');
-                }
-            }
-            throw NkException.timeout("total", "still down after " + Durations.format(maxWait) + ": " + down);
+            throw NkException.timeout("total", "still down after " + Durations.format(maxWait) + ": " + MonitorOutput.down(waited.last()));
         }
         inv.verboseInfo((any ? "a target is up" : "all targets are up") + (command.isEmpty() ? "" : "; running " + String.join(" ", command)));
         if (command.isEmpty()) {
@@ -117,15 +124,14 @@ final class MonitorCommand implements NkCommand {
             if (inv.json()) {
                 inv.json(MonitorOutput.probeJson(r).put("changed", changed));
             } else if (changed && !live) {
-                inv.data(String.format(Locale.ROOT, "%s %-40s %s%s", java.time.LocalTime.now().withNano(0), r.target().text(),
-                        r.up() ? "up" : "down", r.error() == null ? String.format(Locale.ROOT, " (%.1f ms)", r.millis()) : ": " + r.error()));
+                inv.data(MonitorOutput.changeLine(r));
             }
             if (changed && onChange != null) {
                 MonitorOutput.alert(onChange, r, inv);
             }
         });
         Server metrics = args.string("--metrics") == null ? null
-                : Server.bind(new Server.Config(args.bindAddress("--bind", "127.0.0.1"), Ports.parse(args.string("--metrics")), 64, 10_000, null),
+                : Server.bind(new Server.Config(args.bindAddress("--bind", "127.0.0.1"), args.port("--metrics"), 64, 10_000, null),
                         conn -> MonitorOutput.serveMetrics(conn, monitor), new Server.Events() {
                         });
         Thread metricsThread = metrics == null ? null : Thread.ofVirtual().start(metrics::serve);

@@ -9,6 +9,7 @@ import dev.netknife.monitor.Prober;
 import dev.netknife.monitor.Target;
 import dev.netknife.term.Json;
 import dev.netknife.term.JsonResult;
+import dev.netknife.term.Sanitizer;
 import dev.netknife.term.Style;
 import java.io.IOException;
 import java.util.List;
@@ -31,7 +32,7 @@ final class MonitorOutput {
         } else {
             for (ProbeResult r : results) {
                 inv.data(String.format(Locale.ROOT, "%-40s %s %8s  %s", r.target().text(), state(inv.style(), r.up()),
-                        r.up() ? String.format(Locale.ROOT, "%.1f ms", r.millis()) : "-", r.error() == null ? "" : r.error()));
+                        r.up() ? String.format(Locale.ROOT, "%.1f ms", r.millis()) : "-", r.error() == null ? "" : Sanitizer.clean(r.error())));
             }
         }
         return all ? ExitCode.OK.code() : ExitCode.ASSERTION.code();
@@ -64,5 +65,22 @@ final class MonitorOutput {
     static void serveMetrics(dev.netknife.io.Conn conn, Monitor monitor) throws IOException {
         StatsHttp.serve(conn, path -> path.equals("/metrics")
                 ? new StatsHttp.Page("text/plain; version=0.0.4; charset=utf-8", Metrics.render(monitor.states())) : null);
+    }
+
+    /** The targets still down, for the --wait timeout message. */
+    static String down(List<ProbeResult> last) {
+        StringBuilder down = new StringBuilder();
+        for (ProbeResult r : last) {
+            if (!r.up()) {
+                down.append(down.isEmpty() ? "" : "; ").append(r.target().text()).append(" (").append(r.error()).append(')');
+            }
+        }
+        return down.toString();
+    }
+
+    /** Watch mode without a terminal: one line per change of state. */
+    static String changeLine(ProbeResult r) {
+        return String.format(Locale.ROOT, "%s %-40s %s%s", java.time.LocalTime.now().withNano(0), r.target().text(), r.up() ? "up" : "down",
+                r.error() == null ? String.format(Locale.ROOT, " (%.1f ms)", r.millis()) : ": " + Sanitizer.clean(r.error()));
     }
 }

@@ -25,10 +25,10 @@ final class MonitorProbeOptions {
         if (args.flag("--insecure")) {
             inv.info("warning: --insecure: certificates are not verified");
         }
-        String cacert = args.string("--cacert");
-        TlsClient.Config tls = new TlsClient.Config(null, List.of(), cacert == null ? null : java.nio.file.Path.of(cacert),
-                args.flag("--insecure"), null, null, null, null, args.millis("--timeout", 3_000));
-        return new Prober.Options(args.millis("--timeout", 3_000),
+        long timeout = args.positiveMillis("--timeout", 3_000);
+        TlsClient.Config tls = new TlsClient.Config(null, List.of(), TlsOptions.path(args, "--cacert"),
+                args.flag("--insecure"), null, null, null, null, timeout);
+        return new Prober.Options(timeout,
                 args.string("--expect-status") == null ? null : Prober.IntRange.parse(args.string("--expect-status")),
                 body, args.integer("--min-days", 0, 0, 100_000), tls,
                 args.string("--send") == null ? null : Escapes.decode(args.string("--send")), args.string("--expect"));

@@ -4,6 +4,7 @@ import dev.netknife.BuildInfo;
 import dev.netknife.ExitCode;
 import dev.netknife.NkException;
 import dev.netknife.term.JsonResult;
+import dev.netknife.term.Sanitizer;
 import dev.netknife.term.Ttys;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -59,7 +60,7 @@ public final class Root {
         String first = firstPositional(args);
         Commands.Entry entry = first == null ? null : Commands.find(first);
         if (first != null && entry == null) {
-            err.println("nk: unknown command '" + first + "' (see 'nk --help')");
+            err.println("nk: unknown command '" + Sanitizer.clean(first) + "' (see 'nk --help')");
             return ExitCode.USAGE.code();
         }
         Map<String, NkCommand> built = new HashMap<>();
@@ -116,7 +117,7 @@ public final class Root {
                 out.flush();
             }
         }
-        err.println("nk: " + (command == null ? "" : command + ": ") + message);
+        err.println("nk: " + (command == null ? "" : command + ": ") + Sanitizer.clean(message)); // messages quote peers and arguments
         if (verbose) {
             err.print(stackTrace(e));
         }
@@ -128,7 +129,7 @@ public final class Root {
         StringBuilder s = new StringBuilder();
         String prefix = "";
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            s.append(prefix).append(t).append(System.lineSeparator());
+            s.append(prefix).append(Sanitizer.clean(t.toString())).append(System.lineSeparator());
             for (StackTraceElement frame : t.getStackTrace()) {
                 s.append("\tat ").append(frame).append(System.lineSeparator());
             }

@@ -96,10 +96,17 @@ final class TlsGetCommand implements NkCommand {
         if (s.startsWith("[") ? s.endsWith("]") : s.indexOf(':') < 0) {
             return Endpoint.of(s, "443");
         }
-        if (!s.startsWith("[") && s.indexOf(':') != s.lastIndexOf(':')) {
+        if (!s.startsWith("[") && s.indexOf(':') != s.lastIndexOf(':') && ipv6Literal(s)) {
             return Endpoint.of(s, "443"); // a bare IPv6 address
         }
         return Endpoint.parse(s);
+    }
+
+    /** Hex digits, colons and dots (an IPv4 tail), and a zone after %: worth trying as an address, not as HOST:PORT. */
+    private static boolean ipv6Literal(String s) {
+        int zone = s.indexOf('%');
+        String address = zone < 0 ? s : s.substring(0, zone);
+        return address.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.');
     }
 
     private static int indexOfAny(String s, String chars) {

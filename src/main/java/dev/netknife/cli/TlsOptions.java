@@ -97,7 +97,8 @@ final class TlsOptions {
         return Arrays.stream(text.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
     }
 
-    private static Path path(Args args, String name) {
+    /** The file or directory an option names, checked readable now (not after a connect); null when not given. */
+    static Path path(Args args, String name) {
         String text = args.string(name);
         if (text == null) {
             return null;

@@ -2,6 +2,7 @@ package dev.netknife.cli;
 
 import dev.netknife.ExitCode;
 import dev.netknife.NkException;
+import dev.netknife.http.HttpHeaders;
 import dev.netknife.http.HttpInput;
 import dev.netknife.http.HttpUrl;
 import dev.netknife.http.RequestHeaders;
@@ -16,6 +17,7 @@ import dev.netknife.io.LineReader;
 import dev.netknife.io.Timings;
 import dev.netknife.term.Json;
 import dev.netknife.term.JsonResult;
+import dev.netknife.term.Sanitizer;
 import dev.netknife.tls.TlsConn;
 import dev.netknife.ws.CloseCodes;
 import dev.netknife.ws.Handshake;
@@ -68,6 +70,7 @@ final class WsClientRun {
         if (!url.https() && (args.flag("--cacert") || args.flag("--insecure") || args.flag("--servername"))) {
             throw NkException.usage("TLS options need a wss:// URL");
         }
+        List<HttpHeaders.Field> headers = RequestHeaders.parseAll(args.strings("-H")); // a bad one is a usage error before any connect
         Conn conn = new Dialer(dial).dial(url.endpoint());
         IdleWatch idleWatch = idle > 0 ? new IdleWatch(idle) : null;
         try {
@@ -81,7 +84,7 @@ final class WsClientRun {
                 idleWatch.watch(conn);
             }
             Handshake.Accepted accepted = Handshake.client(in, out, new Handshake.ClientRequest(url,
-                    RequestHeaders.parseAll(args.strings("-H")), WsCommand.subprotocols(args.string("--subprotocol")), args.string("--origin"),
+                    headers, WsCommand.subprotocols(args.string("--subprotocol")), args.string("--origin"),
                     "nk/" + Model.version()));
             Timings timings = conn.timings().withFirstByte(System.nanoTime() - start);
             inv.timings(timings);
@@ -159,7 +162,7 @@ final class WsClientRun {
                     ? "the connection ended without a close frame" : "the server closed with " + close, null);
         }
         if (outcome == WsClient.Outcome.PEER_CLOSED && close != null) {
-            inv.verboseInfo("the server closed with " + close);
+            inv.verboseInfo("the server closed with " + Sanitizer.clean(close.toString()));
         }
         if (inv.json()) {
             inv.result(JsonResult.of(NAME, url.toString(), code, failure, timings.withTotal(System.nanoTime() - start))

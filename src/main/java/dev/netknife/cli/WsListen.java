@@ -2,6 +2,7 @@ package dev.netknife.cli;
 
 import dev.netknife.http.HttpInput;
 import dev.netknife.io.Conn;
+import dev.netknife.io.LingeringClose;
 import dev.netknife.io.Ports;
 import dev.netknife.io.Server;
 import dev.netknife.term.Json;
@@ -62,6 +63,7 @@ final class WsListen {
             }
             inv.verboseInfo(client + " closed with " + session.peerClose());
         } catch (WsProtocolException e) {
+            LingeringClose.close(conn, 1_000, 1 << 20); // so the client reads our close frame instead of a reset
             throw new IOException(e.getMessage() + "; closed with " + e.closeCode(), e);
         }
     }

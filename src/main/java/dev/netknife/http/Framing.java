@@ -30,7 +30,7 @@ enum Framing {
                 throw HttpInput.protocol("the response has both Transfer-Encoding and Content-Length (RFC 9112 6.1)");
             }
             String[] codings = String.join(",", te).split(",");
-            if (!codings[codings.length - 1].strip().equalsIgnoreCase("chunked")) {
+            if (codings.length == 0 || !codings[codings.length - 1].strip().equalsIgnoreCase("chunked")) {
                 throw HttpInput.protocol("Transfer-Encoding does not end in chunked: '" + Sanitizer.clean(String.join(",", te)) + "'");
             }
             if (codings.length > 1) {
@@ -61,7 +61,8 @@ enum Framing {
     /** The Content-Length, or -1 without one; repeated equal values (also "5, 5") are fine. */
     static long contentLength(ResponseHead head) {
         long length = -1;
-        for (String value : head.headers().all("Content-Length")) {
+        List<String> values = head.headers().all("Content-Length");
+        for (String value : values) {
             for (String part : value.split(",")) {
                 String p = part.strip();
                 if (p.isEmpty() || p.length() > 18 || !p.chars().allMatch(Character::isDigit)) {
@@ -73,6 +74,9 @@ enum Framing {
                 }
                 length = v;
             }
+        }
+        if (length < 0 && !values.isEmpty()) { // only commas ("Content-Length: ,"): no value at all
+            throw HttpInput.protocol("bad Content-Length '" + Sanitizer.clean(String.join(", ", values)) + "'");
         }
         return length;
     }

@@ -7,6 +7,7 @@ import dev.netknife.io.Dialer;
 import dev.netknife.io.IdleWatch;
 import dev.netknife.io.Timings;
 import dev.netknife.tls.TlsClient;
+import dev.netknife.tls.TlsConn;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.InflaterInputStream;
@@ -126,7 +128,7 @@ public final class HttpClient implements AutoCloseable {
                 return ex;
             }
         }
-        Connection fresh = connect(url);
+        Connection fresh = connect(url, deadline);
         return tryExchange(fresh, false, url, sameOrigin, deadline, log, sink);
     }
 
@@ -142,17 +144,48 @@ public final class HttpClient implements AutoCloseable {
         }
     }
 
-    private Connection connect(HttpUrl url) {
+    /** Dials (and handshakes for https) within the connect timeout and what is left of --max-time, whichever ends first. */
+    private Connection connect(HttpUrl url, long deadline) {
         if (url.https() && tls == null) {
             tls = config.tls().get(); // starts loading the CA store while we dial
         }
-        Conn conn = config.dialer().dial(url.endpoint());
+        Dialer dialer = config.dialer();
+        long left = millisLeft(deadline, url, "while connecting");
+        boolean maxTimeFirst = left < dialer.connectTimeoutMillis();
+        Conn conn;
+        try {
+            conn = (maxTimeFirst ? dialer.withConnectTimeout(left) : dialer).dial(url.endpoint());
+        } catch (NkException e) {
+            throw maxTimeFirst && e.exitCode() == ExitCode.TIMEOUT ? maxTimeRanOut(url, "while connecting") : e;
+        }
         if (url.https()) {
-            dev.netknife.tls.TlsConn tlsConn = tls.handshake(conn, url.endpoint()).conn();
+            left = millisLeft(deadline, url, "while connecting");
+            maxTimeFirst = left < tls.config().handshakeTimeoutMillis();
+            TlsConn tlsConn;
+            try {
+                tlsConn = tls.handshake(conn, url.endpoint(), Math.min(left, tls.config().handshakeTimeoutMillis())).conn();
+            } catch (NkException e) {
+                throw maxTimeFirst && e.exitCode() == ExitCode.TIMEOUT ? maxTimeRanOut(url, "during the TLS handshake") : e;
+            }
             tlsConn.setReadAhead(true); // the response is read to its end before anything else is sent
             conn = tlsConn;
         }
         return new Connection(conn, new HttpInput(conn));
+    }
+
+    private static long millisLeft(long deadline, HttpUrl url, String when) {
+        if (deadline == 0) {
+            return Long.MAX_VALUE;
+        }
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (left <= 0) {
+            throw maxTimeRanOut(url, when);
+        }
+        return left;
+    }
+
+    private static NkException maxTimeRanOut(HttpUrl url, String when) {
+        return NkException.timeout("total", "--max-time ran out " + when + " (" + url.endpoint() + ")");
     }
 
     /** Null when a reused connection was already closed by the server (nothing of a response came). */

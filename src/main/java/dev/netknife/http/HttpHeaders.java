@@ -17,17 +17,6 @@ public final class HttpHeaders {
         fields.add(new Field(name, value));
     }
 
-    /** Continues the last field's value (an obs-fold line, RFC 9112 5.2); false when there is no field yet. */
-    boolean continueLast(String more) {
-        if (fields.isEmpty()) {
-            return false;
-        }
-        Field last = fields.getLast();
-        String value = last.value().isEmpty() ? more : more.isEmpty() ? last.value() : last.value() + " " + more;
-        fields.set(fields.size() - 1, new Field(last.name(), value));
-        return true;
-    }
-
     public void remove(String name) {
         fields.removeIf(f -> f.name().equalsIgnoreCase(name));
     }

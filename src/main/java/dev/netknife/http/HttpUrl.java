@@ -37,7 +37,7 @@ public record HttpUrl(String scheme, String host, int port, String target, Strin
         }
         String scheme = text.substring(0, colon).toLowerCase(Locale.ROOT);
         if (!scheme.equals(plain) && !scheme.equals(secure)) {
-            throw bad(text, "unsupported scheme '" + scheme + "' (" + plain + " and " + secure + " are)");
+            throw bad(text, "unsupported scheme '" + shown(scheme) + "' (" + plain + " and " + secure + " are)");
         }
         String rest = text.substring(colon + 3);
         int hash = rest.indexOf('#');
@@ -104,7 +104,7 @@ public record HttpUrl(String scheme, String host, int port, String target, Strin
         if (portText != null && !portText.isEmpty()) {
             if (portText.length() > 5 || !portText.chars().allMatch(Character::isDigit)
                     || Integer.parseInt(portText) < 1 || Integer.parseInt(portText) > 65535) {
-                throw bad(text, "bad port '" + portText + "'");
+                throw bad(text, "bad port '" + shown(portText) + "'");
             }
             port = Integer.parseInt(portText);
         }
@@ -183,7 +183,12 @@ public record HttpUrl(String scheme, String host, int port, String target, Strin
     }
 
     private static NkException bad(String url, String why) {
-        return NkException.usage("bad URL '" + Sanitizer.clean(url) + "': " + why);
+        return NkException.usage("bad URL '" + shown(url) + "': " + why);
+    }
+
+    /** A Location header is parsed here too: remote text, so what a message quotes is clipped and has no control characters. */
+    private static String shown(String text) {
+        return Sanitizer.clean(text.length() > 200 ? text.substring(0, 200) + "..." : text);
     }
 
     /** https or wss: TLS on the connection. */

@@ -40,20 +40,34 @@ public record ResponseHead(String version, int status, String reason, HttpHeader
      * 5.2 requires of a user agent reading a response; otherwise it is refused.
      */
     static void readFields(HttpInput in, int[] budget, HttpHeaders into, String what, boolean unfold) throws IOException {
-        while (true) {
+        // the field being read is added when the next one starts: its folded lines are appended here, not
+        // joined into a new string each (64 KiB of folded lines made 30 MB of copies)
+        String pending = null;
+        StringBuilder value = new StringBuilder();
+        for (int fields = 0; ; fields++) {
             String line = in.readLine(budget, what);
             if (line == null) {
                 throw HttpInput.protocol("the connection closed in the middle of the " + what);
             }
             if (line.isEmpty()) {
+                if (pending != null) {
+                    into.add(pending, value.toString());
+                }
                 return;
+            }
+            if (fields == HttpLimits.MAX_FIELDS) {
+                throw HttpInput.protocol("the " + what + " has more than " + HttpLimits.MAX_FIELDS + " fields");
             }
             if (line.charAt(0) == ' ' || line.charAt(0) == '\t') {
                 if (!unfold) {
                     throw HttpInput.protocol("obsolete line folding in the " + what + " (RFC 9112 5.2)");
                 }
-                if (!into.continueLast(line.strip())) {
+                if (pending == null) {
                     throw HttpInput.protocol("a line starting with whitespace before the first field of the " + what + " (RFC 9112 2.2)");
+                }
+                String more = line.strip();
+                if (!more.isEmpty()) {
+                    value.append(value.isEmpty() ? "" : " ").append(more);
                 }
                 continue;
             }
@@ -67,7 +81,12 @@ public record ResponseHead(String version, int status, String reason, HttpHeader
                     throw HttpInput.protocol("bad header name: " + quote(name));
                 }
             }
-            into.add(name, line.substring(colon + 1).strip());
+            if (pending != null) {
+                into.add(pending, value.toString());
+            }
+            pending = name;
+            value.setLength(0);
+            value.append(line.substring(colon + 1).strip());
         }
     }
 

@@ -29,6 +29,15 @@ public final class Dialer {
         this.options = options;
     }
 
+    public long connectTimeoutMillis() {
+        return options.connectTimeoutMillis();
+    }
+
+    /** This dialer with a shorter connect timeout (an overall deadline that leaves less time). */
+    public Dialer withConnectTimeout(long millis) {
+        return new Dialer(new DialOptions(millis, options.ipVersion()));
+    }
+
     public Conn dial(Endpoint endpoint) {
         long start = System.nanoTime();
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(options.connectTimeoutMillis());

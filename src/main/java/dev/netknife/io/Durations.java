@@ -11,7 +11,8 @@ public final class Durations {
     public static long parseMillis(String text) {
         String s = text.strip().toLowerCase(java.util.Locale.ROOT);
         int unitAt = 0;
-        while (unitAt < s.length() && (Character.isDigit(s.charAt(unitAt)) || s.charAt(unitAt) == '.')) {
+        // ASCII digits only: Character.isDigit takes other scripts' digits, which Double.parseDouble refuses
+        while (unitAt < s.length() && ((s.charAt(unitAt) >= '0' && s.charAt(unitAt) <= '9') || s.charAt(unitAt) == '.')) {
             unitAt++;
         }
         String number = s.substring(0, unitAt);

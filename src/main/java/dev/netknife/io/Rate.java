@@ -37,6 +37,6 @@ public record Rate(int permits, long periodMillis) {
 
     @Override
     public String toString() {
-        return permits + (periodMillis == 1000 ? "/s" : periodMillis == 60_000 ? "/m" : "/" + periodMillis + "ms");
+        return permits + (periodMillis == 1000 ? "/s" : periodMillis == 60_000 ? "/m" : periodMillis == 3_600_000 ? "/h" : "/" + periodMillis + "ms");
     }
 }

@@ -1,5 +1,6 @@
 package dev.netknife.monitor;
 
+import dev.netknife.term.Sanitizer;
 import dev.netknife.term.Style;
 import java.io.PrintStream;
 import java.util.List;
@@ -26,7 +27,7 @@ public final class LiveTable {
             String state = up == null ? "...  " : up ? style.green("UP   ") : style.red("DOWN ");
             out.append("\r\u001b[K").append(String.format(Locale.ROOT, "%-36s %s %9s  %-30s %6.1f%% %7d  %s%n", abbreviate(st.target().text(), 36),
                     state, r == null || !r.up() ? "-" : String.format(Locale.ROOT, "%.1f ms", r.millis()), sparkline(st.recent()),
-                    st.uptimePercent(), st.changes(), r == null || r.error() == null ? "" : abbreviate(r.error(), 60)));
+                    st.uptimePercent(), st.changes(), r == null || r.error() == null ? "" : abbreviate(Sanitizer.clean(r.error()), 60)));
         }
         terminal.print(out);
         terminal.flush();

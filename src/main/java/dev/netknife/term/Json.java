@@ -93,7 +93,7 @@ public final class Json {
                 case '\r' -> out.append("\\r");
                 case '\t' -> out.append("\\t");
                 default -> {
-                    if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029) {
+                    if (escaped(s, i)) {
                         out.append(String.format("\\u%04x", (int) c));
                     } else {
                         out.append(c);
@@ -102,5 +102,18 @@ public final class Json {
             }
         }
         out.append('"');
+    }
+
+    /**
+     * Controls, and what changes how a line reads on a terminal (bidi controls, separators, invisibles, lone
+     * surrogates): written as escapes, which a JSON reader turns back into the same text.
+     */
+    private static boolean escaped(String s, int i) {
+        char c = s.charAt(i);
+        if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))
+                || Character.isLowSurrogate(c) && i > 0 && Character.isHighSurrogate(s.charAt(i - 1))) {
+            return false;
+        }
+        return c < 0x20 || (c >= 0x7f && c <= 0x9f) || Sanitizer.hidden(c);
     }
 }

@@ -24,8 +24,8 @@ public final class TlsReportView {
         row(s, "cipher", r.cipher() == null ? "-" : r.cipher());
         row(s, "alpn", r.alpn() == null ? "-" : Sanitizer.clean(r.alpn()));
         String verified = r.verified() ? style.green("yes")
-                : r.failure() == null ? style.yellow("no, not enforced (--insecure): ") + r.verifyProblem()
-                : style.red("no: ") + r.failure().getMessage();
+                : r.failure() == null ? style.yellow("no, not enforced (--insecure): ") + Sanitizer.clean(r.verifyProblem())
+                : style.red("no: ") + Sanitizer.clean(r.failure().getMessage()); // they quote the certificate's names
         row(s, "verified", verified);
         row(s, "timings", timings(r.timings()));
         if (r.repeat() != null) {

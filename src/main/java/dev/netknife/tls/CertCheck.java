@@ -3,6 +3,7 @@ package dev.netknife.tls;
 import java.net.IDN;
 import java.net.InetAddress;
 import java.security.cert.CertificateException;
+import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.List;
@@ -12,10 +13,14 @@ import javax.security.auth.x500.X500Principal;
 
 /**
  * Why a server's chain is not acceptable, in the order a user can act on: a certificate outside
- * its dates (checked even for a trust anchor), a self-signed or untrusted chain, or a name that
+ * its dates (checked even for a trust anchor), a certificate used for what it is not for (a leaf
+ * only for clients, an issuer that is not a CA), a self-signed or untrusted chain, or a name that
  * does not match. Null when all is well.
  */
 final class CertCheck {
+    private static final String SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
+    private static final String ANY_PURPOSE = "2.5.29.37.0";
+
     private CertCheck() {
     }
 
@@ -42,6 +47,10 @@ final class CertCheck {
         try {
             pkix.checkServerTrusted(chain, authType == null || authType.isEmpty() ? "UNKNOWN" : authType);
         } catch (CertificateException | RuntimeException e) {
+            Problem misuse = misuse(chain);
+            if (misuse != null) {
+                return misuse;
+            }
             X509Certificate last = chain[chain.length - 1];
             if (chain.length == 1 && last.getSubjectX500Principal().equals(last.getIssuerX500Principal())) {
                 return new Problem("self_signed", "self-signed certificate (" + name(last) + "); trust it with --cacert or skip checks with --insecure");
@@ -51,13 +60,57 @@ final class CertCheck {
         }
         if (host != null && !matches(chain[0], host)) {
             List<String> names = CertInfo.subjectAltNames(chain[0]);
-            return new Problem("hostname_mismatch", "certificate is for " + (names.isEmpty() ? name(chain[0]) : String.join(", ", names))
-                    + ", not " + host);
+            if (names.isEmpty()) {
+                return new Problem("hostname_mismatch", "certificate has no subject alternative names (a host only in its "
+                        + name(chain[0]) + " is not accepted, as in browsers), not " + host);
+            }
+            return new Problem("hostname_mismatch", "certificate is for " + String.join(", ", names) + ", not " + host);
         }
         return null;
     }
 
-    /** RFC 6125: IP literals against IP SANs; names against DNS SANs (a leftmost * matches one label); CN only without DNS SANs. */
+    /**
+     * Why a chain that failed path validation may not be used as it is, when the reason is a
+     * certificate's purpose rather than trust: the leaf is not for TLS servers, or a certificate
+     * that issued the one before it is not a CA. Null otherwise (the caller then blames trust).
+     */
+    private static Problem misuse(X509Certificate[] chain) {
+        try {
+            List<String> purposes = chain[0].getExtendedKeyUsage();
+            if (purposes != null && !purposes.contains(SERVER_AUTH) && !purposes.contains(ANY_PURPOSE)) {
+                return new Problem("key_usage", "certificate is not for TLS servers (extended key usage "
+                        + String.join(", ", purposes.stream().map(CertCheck::purpose).toList()) + ") (" + name(chain[0]) + ")");
+            }
+        } catch (CertificateParsingException e) {
+            return null;
+        }
+        for (int i = 1; i < chain.length; i++) {
+            boolean issuedPrevious = chain[i].getSubjectX500Principal().equals(chain[i - 1].getIssuerX500Principal());
+            if (issuedPrevious && chain[i].getBasicConstraints() < 0) {
+                return new Problem("not_a_ca", "chain certificate " + i + " (" + name(chain[i]) + ") is not a CA (basic constraints CA:FALSE)"
+                        + " but issued " + name(chain[i - 1]));
+            }
+        }
+        return null;
+    }
+
+    private static String purpose(String oid) {
+        return switch (oid) {
+            case SERVER_AUTH -> "serverAuth";
+            case "1.3.6.1.5.5.7.3.2" -> "clientAuth";
+            case "1.3.6.1.5.5.7.3.3" -> "codeSigning";
+            case "1.3.6.1.5.5.7.3.4" -> "emailProtection";
+            case "1.3.6.1.5.5.7.3.8" -> "timeStamping";
+            case "1.3.6.1.5.5.7.3.9" -> "OCSPSigning";
+            default -> oid;
+        };
+    }
+
+    /**
+     * RFC 9525 (which replaced RFC 6125): IP literals against IP SANs; names against DNS SANs (a
+     * leftmost * matches exactly one label). The subject CN is never used, as browsers, Go and
+     * RFC 9525 do: a certificate without SANs names no host.
+     */
     static boolean matches(X509Certificate cert, String host) {
         String h = host.toLowerCase(Locale.ROOT);
         if (h.endsWith(".")) {
@@ -83,18 +136,10 @@ final class CertCheck {
         } catch (IllegalArgumentException e) {
             return false;
         }
-        boolean anyDns = false;
         for (String name : names) {
-            if (!isIpLiteral(name)) {
-                anyDns = true;
-                if (dnsMatch(name.toLowerCase(Locale.ROOT), ascii)) {
-                    return true;
-                }
+            if (!isIpLiteral(name) && dnsMatch(name.toLowerCase(Locale.ROOT), ascii)) {
+                return true;
             }
-        }
-        if (!anyDns) {
-            String cn = commonName(cert);
-            return cn != null && dnsMatch(cn.toLowerCase(Locale.ROOT), ascii);
         }
         return false;
     }
@@ -109,15 +154,6 @@ final class CertCheck {
 
     static boolean isIpLiteral(String s) {
         return !s.isEmpty() && (s.indexOf(':') >= 0 || s.chars().allMatch(c -> Character.isDigit(c) || c == '.'));
-    }
-
-    private static String commonName(X509Certificate cert) {
-        for (String part : cert.getSubjectX500Principal().getName(X500Principal.RFC2253).split(",")) {
-            if (part.startsWith("CN=")) {
-                return part.substring(3);
-            }
-        }
-        return null;
     }
 
     private static String name(X509Certificate cert) {

@@ -46,7 +46,8 @@ public final class Pem {
                     all.add(converter.getCertificate(holder));
                 }
             }
-        } catch (IOException | CertificateException e) {
+        } catch (IOException | CertificateException | RuntimeException e) {
+            // BouncyCastle reports some malformed input unchecked: bad base64 (DecoderException), an encrypted key without DEK-Info (NPE)
             throw unreadable(path, e);
         }
         if (all.isEmpty()) {
@@ -68,7 +69,7 @@ public final class Pem {
                     return converter.getPrivateKey(info);
                 }
             }
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) { // as in certificates()
             throw unreadable(path, e);
         }
         throw NkException.usage("no unencrypted PEM private key in " + path);
@@ -88,6 +89,7 @@ public final class Pem {
     }
 
     private static NkException unreadable(Path path, Exception e) {
-        return NkException.usage("cannot read " + path + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+        String why = e instanceof RuntimeException ? "malformed PEM data" : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return NkException.usage("cannot read " + path + ": " + why);
     }
 }

@@ -112,12 +112,17 @@ public final class TlsClient {
 
     /** Handshakes over {@code raw} (already connected to {@code target}); closes it on failure. */
     public Session handshake(Conn raw, Endpoint target) {
+        return handshake(raw, target, config.handshakeTimeoutMillis());
+    }
+
+    /** As above, within {@code timeoutMillis} instead of the configured handshake timeout. */
+    public Session handshake(Conn raw, Endpoint target, long timeoutMillis) {
         String serverName = config.serverName() != null ? config.serverName() : target.host();
         Setup ready = setup();
         CheckingTrustManager trust = ready.trust();
         SSLEngine engine = engine(ready.context(), serverName, target.port());
         TlsConn conn = new TlsConn(raw, engine, buffers);
-        HandshakeDeadline deadline = new HandshakeDeadline(raw, config.handshakeTimeoutMillis());
+        HandshakeDeadline deadline = new HandshakeDeadline(raw, timeoutMillis);
         try {
             conn.handshake();
         } catch (IOException | RuntimeException e) {

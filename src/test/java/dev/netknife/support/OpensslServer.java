@@ -2,6 +2,7 @@ package dev.netknife.support;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +12,23 @@ public final class OpensslServer extends PeerProcess {
 
     private OpensslServer(Process process, int port) {
         super(process, port);
+    }
+
+    /**
+     * As {@link #start} but sending every certificate of {@code cert} (leaf first, then its
+     * chain), as a correctly configured server does; {@code -cert} alone sends only the leaf.
+     */
+    public static OpensslServer startSendingChain(Path cert, String... extra) throws IOException, InterruptedException {
+        String pem = Files.readString(cert);
+        int second = pem.indexOf("-----BEGIN CERTIFICATE-----", pem.indexOf("-----END CERTIFICATE-----"));
+        if (second < 0) {
+            return start(cert, extra);
+        }
+        Path rest = cert.resolveSibling(cert.getFileName() + ".chain");
+        Files.writeString(rest, pem.substring(second));
+        List<String> flags = new ArrayList<>(List.of("-cert_chain", rest.toString()));
+        flags.addAll(List.of(extra));
+        return start(cert, flags.toArray(String[]::new));
     }
 
     /** Starts {@code openssl s_server -www} (answers every request with an HTML status page) plus extra flags. */

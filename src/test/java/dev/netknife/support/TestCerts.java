@@ -6,15 +6,30 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.math.BigInteger;
 import java.security.KeyPair;
+import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.Date;
 import java.util.List;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * Certificates made for the tests (bcpkix): a CA and leaves signed by it, good and broken in
  * every way a user meets, each written as {@code NAME.pem} (leaf then CA) and {@code NAME.key}.
+ * A second hierarchy (root, intermediate, leaf; {@link #rootFile()}) serves the chain cases.
  */
 public final class TestCerts {
     private static final long DAY = 86_400_000L;
@@ -22,12 +37,83 @@ public final class TestCerts {
     private final Path dir;
     private final KeyPair caKeys = SelfSigned.newKeyPair();
     private final X509Certificate ca;
+    private final KeyPair rootKeys = SelfSigned.newKeyPair();
+    private final X509Certificate root;
+    private final KeyPair intermediateKeys = SelfSigned.newKeyPair();
+    private final X509Certificate intermediate;
 
     public TestCerts(Path dir) {
         this.dir = dir;
         long now = System.currentTimeMillis();
         this.ca = SelfSigned.issue("CN=nk test CA", caKeys, "CN=nk test CA", caKeys.getPrivate(), true,
                 new Date(now - DAY), new Date(now + 365 * DAY), List.of());
+        this.root = SelfSigned.issue("CN=nk test root", rootKeys, "CN=nk test root", rootKeys.getPrivate(), true,
+                new Date(now - DAY), new Date(now + 365 * DAY), List.of());
+        this.intermediate = SelfSigned.issue("CN=nk test intermediate", intermediateKeys, "CN=nk test root", rootKeys.getPrivate(), true,
+                new Date(now - DAY), new Date(now + 365 * DAY), List.of());
+    }
+
+    /** The root of the three-level hierarchy as a PEM file (for --cacert); it is never sent by a server. */
+    public Path rootFile() throws IOException {
+        Path f = dir.resolve("root.pem");
+        Files.writeString(f, Pem.write(List.of(root)));
+        return f;
+    }
+
+    /** A leaf for localhost issued by the intermediate; the file holds leaf then intermediate, as a server should send. */
+    public Path viaIntermediate() throws IOException {
+        Issued leaf = localhostLeaf(intermediateKeys.getPrivate(), "CN=nk test intermediate");
+        return write("chain", List.of(leaf.cert(), intermediate), leaf.keys());
+    }
+
+    /** The same kind of leaf without its intermediate: a server that sends an incomplete chain. */
+    public Path withoutIntermediate() throws IOException {
+        Issued leaf = localhostLeaf(intermediateKeys.getPrivate(), "CN=nk test intermediate");
+        return write("incomplete", List.of(leaf.cert()), leaf.keys());
+    }
+
+    /** A leaf issued by an intermediate whose basic constraints say CA:FALSE (it may not issue certificates). */
+    public Path viaNonCaIntermediate() throws IOException {
+        long now = System.currentTimeMillis();
+        KeyPair keys = SelfSigned.newKeyPair();
+        X509Certificate notCa = build("CN=nk test non-CA intermediate", keys, "CN=nk test root", rootKeys.getPrivate(), false,
+                new KeyUsage(KeyUsage.keyCertSign | KeyUsage.digitalSignature), null, new Date(now - DAY), new Date(now + 365 * DAY), List.of());
+        Issued leaf = localhostLeaf(keys.getPrivate(), "CN=nk test non-CA intermediate");
+        return write("non-ca-intermediate", List.of(leaf.cert(), notCa), leaf.keys());
+    }
+
+    /** A leaf for localhost chained to a root nobody trusts (the file holds leaf then that root). */
+    public Path untrustedRoot() throws IOException {
+        long now = System.currentTimeMillis();
+        KeyPair otherKeys = SelfSigned.newKeyPair();
+        X509Certificate other = SelfSigned.issue("CN=nk untrusted root", otherKeys, "CN=nk untrusted root", otherKeys.getPrivate(), true,
+                new Date(now - DAY), new Date(now + 365 * DAY), List.of());
+        Issued leaf = localhostLeaf(otherKeys.getPrivate(), "CN=nk untrusted root");
+        return write("untrusted-root", List.of(leaf.cert(), other), leaf.keys());
+    }
+
+    /** A leaf whose only extended key usage is clientAuth: it may not serve TLS. */
+    public Path clientAuthOnly() throws IOException {
+        long now = System.currentTimeMillis();
+        KeyPair keys = SelfSigned.newKeyPair();
+        X509Certificate cert = build("CN=localhost", keys, "CN=nk test CA", caKeys.getPrivate(), false,
+                new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment), KeyPurposeId.id_kp_clientAuth,
+                new Date(now - DAY), new Date(now + 90 * DAY), List.of("localhost", "127.0.0.1"));
+        return write("client-auth-only", List.of(cert, ca), keys);
+    }
+
+    /** A leaf that names its host only in the subject CN, with no subjectAltName at all. */
+    public Path cnOnly() throws IOException {
+        long now = System.currentTimeMillis();
+        KeyPair keys = SelfSigned.newKeyPair();
+        X509Certificate cert = SelfSigned.issue("CN=localhost", keys, "CN=nk test CA", caKeys.getPrivate(), false,
+                new Date(now - DAY), new Date(now + 90 * DAY), List.of());
+        return write("cn-only", List.of(cert, ca), keys);
+    }
+
+    /** A leaf for {@code *.example.test} (one label only) signed by the CA. */
+    public Path wildcard() throws IOException {
+        return leaf("wildcard", -DAY, 90 * DAY, List.of("*.example.test"));
     }
 
     /** The CA certificate as a PEM file (for --cacert). */
@@ -79,6 +165,38 @@ public final class TestCerts {
     /** The key file that goes with a certificate file made here. */
     public static Path keyOf(Path certFile) {
         return certFile.resolveSibling(certFile.getFileName().toString().replace(".pem", ".key"));
+    }
+
+    private record Issued(X509Certificate cert, KeyPair keys) {
+    }
+
+    private static Issued localhostLeaf(PrivateKey issuerKey, String issuer) {
+        long now = System.currentTimeMillis();
+        KeyPair keys = SelfSigned.newKeyPair();
+        return new Issued(SelfSigned.issue("CN=localhost", keys, issuer, issuerKey, false,
+                new Date(now - DAY), new Date(now + 90 * DAY), List.of("localhost", "127.0.0.1", "::1")), keys);
+    }
+
+    /** As {@link SelfSigned#issue} but with the key usage, extended key usage (null: none) and CA bit chosen separately. */
+    private static X509Certificate build(String subject, KeyPair keys, String issuer, PrivateKey issuerKey, boolean ca, KeyUsage usage,
+            KeyPurposeId eku, Date from, Date to, List<String> names) {
+        try {
+            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(new X500Name(issuer), BigInteger.valueOf(System.nanoTime()),
+                    from, to, new X500Name(subject), keys.getPublic());
+            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
+            b.addExtension(Extension.keyUsage, true, usage);
+            if (eku != null) {
+                b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(eku));
+            }
+            if (!names.isEmpty()) {
+                b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.stream()
+                        .map(n -> new GeneralName(Character.isDigit(n.charAt(0)) || n.contains(":") ? GeneralName.iPAddress : GeneralName.dNSName, n))
+                        .toArray(GeneralName[]::new)));
+            }
+            return new JcaX509CertificateConverter().getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey)));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private Path leaf(String name, long fromOffset, long toOffset, List<String> names) throws IOException {
