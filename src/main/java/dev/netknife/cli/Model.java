@@ -22,7 +22,9 @@ public final class Model {
 
     /** Root plus the given subcommands; records each built command object in {@code built}. */
     static CommandLine build(List<Commands.Entry> entries, Map<String, NkCommand> built) {
-        CommandSpec root = CommandSpec.create().name("nk").version(BuildInfo.current().versionLines());
+        // the version is read from the jar only when asked for (nk --version is answered before this model is built)
+        CommandSpec root = CommandSpec.create().name("nk");
+        root.versionProvider(() -> BuildInfo.current().versionLines());
         root.usageMessage()
                 .description("A network Swiss-army knife in one tool: netcat, UDP, WebSocket, an HTTP client, TLS reports, a chat server, a TCP load balancer and probes with a CI wait mode.")
                 .synopsisHeading("Usage: ")

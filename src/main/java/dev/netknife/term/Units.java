@@ -1,7 +1,5 @@
 package dev.netknife.term;
 
-import java.util.Locale;
-
 /** Human units for byte counts and rates. */
 public final class Units {
     private Units() {
@@ -19,11 +17,24 @@ public final class Units {
             v /= 1024;
             u++;
         }
-        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+        return oneDecimal(v) + " " + units[u];
     }
 
     /** Milliseconds with one decimal: {@code 0.3 ms}. */
     public static String millis(long nanos) {
-        return String.format(Locale.ROOT, "%.1f ms", nanos / 1e6);
+        return oneDecimal(nanos / 1e6) + " ms";
+    }
+
+    /**
+     * {@code v} rounded to one decimal ({@code 12.3}), as {@code %.1f} would print it in the root locale.
+     * Written out because java.util.Formatter's first use looks up locale data, which scans every jar on
+     * the class path (~6 ms of a one-shot command's start).
+     */
+    public static String oneDecimal(double v) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            return String.valueOf(v);
+        }
+        long tenths = Math.round(Math.abs(v) * 10);
+        return (v < 0 && tenths != 0 ? "-" : "") + tenths / 10 + "." + tenths % 10;
     }
 }

@@ -45,7 +45,7 @@ public final class DocGen {
         CommandLine model = Model.full();
         // the man pages name the version only: the commit and runtime of --version would change them on every commit
         String version = "nk " + BuildInfo.current().version();
-        model.getCommandSpec().version(version);
+        model.getCommandSpec().versionProvider(null).version(version);
         model.getSubcommands().values().forEach(sub -> sub.getCommandSpec().version(version));
         int code = ManPageGenerator.generateManPage(adoc.toFile(), null, new boolean[0], true, model.getCommandSpec());
         if (code != 0) {
