@@ -107,6 +107,25 @@ class ReleaseArchiveIT {
     }
 
     @Test
+    void theRuntimeHasTheModuleOfEveryJcaProviderItsSecurityFileLists() throws Exception {
+        // a listed provider that is missing is looked up again on every algorithm lookup that reaches it (TLS ~50% slower)
+        Map<String, String> moduleOf = Map.ofEntries(Map.entry("SUN", "java.base"), Map.entry("SunRsaSign", "java.base"),
+                Map.entry("SunEC", "java.base"), Map.entry("SunJSSE", "java.base"), Map.entry("SunJCE", "java.base"),
+                Map.entry("SunJGSS", "java.security.jgss"), Map.entry("SunSASL", "java.security.sasl"),
+                Map.entry("XMLDSig", "java.xml.crypto"), Map.entry("SunPCSC", "java.smartcardio"), Map.entry("JdkLDAP", "java.naming"),
+                Map.entry("JdkSASL", "jdk.security.jgss"), Map.entry("SunPKCS11", "jdk.crypto.cryptoki"));
+        Run modules = run(Map.of(), home.resolve("runtime/bin/java").toString(), "--list-modules");
+        for (String line : Files.readAllLines(home.resolve("runtime/conf/security/java.security"))) {
+            if (line.startsWith("security.provider.")) {
+                String provider = line.substring(line.indexOf('=') + 1).strip();
+                String module = moduleOf.get(provider);
+                assertTrue(module != null, "a provider this test does not know: " + provider);
+                assertTrue(modules.out().contains(module + "@"), provider + " needs " + module + " in the runtime: " + modules.out());
+            }
+        }
+    }
+
+    @Test
     void versionRunsOnTheShippedRuntimeWithItsAotCache() throws Exception {
         Run r = nk("--version");
         assertEquals(0, r.code(), r.err());
