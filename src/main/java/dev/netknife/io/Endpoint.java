@@ -43,7 +43,17 @@ public record Endpoint(String host, int port) {
             return parse(host);
         }
         String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (h.indexOf(':') >= 0 && !ipv6Shaped(h)) {
+            throw NkException.usage("bad address '" + host + "': give the port once, as HOST PORT or HOST:PORT");
+        }
         return new Endpoint(host(h, host), Ports.parse(port));
+    }
+
+    /** Hex digits, colons and dots (an embedded IPv4 part), then an optional zone ({@code %eth0}). */
+    private static boolean ipv6Shaped(String host) {
+        int zone = host.indexOf('%');
+        String address = zone < 0 ? host : host.substring(0, zone);
+        return address.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.');
     }
 
     private static String host(String host, String original) {

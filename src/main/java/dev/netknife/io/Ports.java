@@ -23,6 +23,9 @@ public final class Ports {
     /** A port or an inclusive range {@code FROM-TO}, 1 to 65535 each. */
     public static Range parseRange(String text) {
         int dash = text.indexOf('-');
+        if (dash == 0 || dash == text.length() - 1) {
+            throw NkException.usage("bad port range '" + text + "': expected FROM-TO");
+        }
         int from = parse(dash < 0 ? text : text.substring(0, dash));
         int to = dash < 0 ? from : parse(text.substring(dash + 1));
         if (from == 0 || to == 0) {

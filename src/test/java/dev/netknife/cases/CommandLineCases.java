@@ -103,7 +103,10 @@ class CommandLineCases {
                 row(746, "nk: http-get: --max-time: bad duration '5x': expected e.g. 250ms, 3s, 2m, 1h or seconds",
                         "http-get", "--max-time", "5x", "http://127.0.0.1:1/"),
                 // tls-get
-                row(747, "nk: tls-get: bad address 'h:1:2': write IPv6 addresses as [v6addr]:PORT", "tls-get", "h:1:2"));
+                row(747, "nk: tls-get: bad address 'h:1:2': write IPv6 addresses as [v6addr]:PORT", "tls-get", "h:1:2"),
+                // added after the first round: a colon host with a separate port was looked up in DNS (exit 3), a range without an end said "bad port ''"
+                row(750, "nk: connect: bad address 'h:1': give the port once, as HOST PORT or HOST:PORT", "connect", "h:1", "2"),
+                row(751, "nk: connect: bad port range '1-': expected FROM-TO", "connect", "-z", "h", "1-"));
     }
 
     @ParameterizedTest(name = "case {0}: {1}")
