@@ -13,13 +13,13 @@ final class WsCommand implements NkCommand {
 
     private static final List<String> CLIENT_ONLY = List.of("-H", "--origin", "--send", "--binary", "--count", "--expect", "--ping",
             "--close-code", "--servername", "--alpn", "--cacert", "--insecure", "--tls-min", "--tls-max", "--connect-timeout");
-    private static final List<String> SERVER_ONLY = List.of("--bind", "--tls");
+    private static final List<String> SERVER_ONLY = List.of("--bind", "--tls", "--max-conns");
 
     @Override
     public CommandSpec spec() {
         CommandSpec spec = Specs.command(NAME, SUMMARY,
                 "nk ws [options] ws://HOST[:PORT][/PATH] | wss://...",
-                "       nk ws --listen [--bind ADDR] [--tls] PORT");
+                "       nk ws --listen [--bind ADDR] [--max-conns N] [--tls] PORT");
         spec.addOption(Specs.repeatable("'K: V'", "Extra handshake header (repeatable).", "-H", "--header"));
         spec.addOption(Specs.option("LIST", "Subprotocols to offer, comma-separated; with --listen, the ones to accept.", "--subprotocol"));
         spec.addOption(Specs.option("ORIGIN", "Send an Origin header.", "--origin"));
@@ -35,6 +35,7 @@ final class WsCommand implements NkCommand {
         spec.addOption(Specs.option("BYTES", "Send messages in frames of at most BYTES (default: one frame per message).", "--max-frame"));
         spec.addOption(Specs.flag("Be an echo server: accept WebSocket clients and send each message back.", "-l", "--listen"));
         spec.addOption(Specs.option("ADDR", "With --listen: address to listen on (default 127.0.0.1).", "--bind"));
+        spec.addOption(Specs.option("N", "With --listen: serve at most N clients at once; more wait in the listen backlog.", "--max-conns"));
         spec.addOption(Specs.flag("With --listen: serve wss (TLS; a self-signed certificate unless --cert/--key).", "--tls"));
         TlsOptions.addClient(spec);
         DialArgs.add(spec);

@@ -32,8 +32,8 @@ final class WsListen {
     }
 
     int run(Args args, WsSession.Options options) {
-        Server.Config config = new Server.Config(args.bindAddress("--bind", "127.0.0.1"), Ports.parse(args.positional(0)), 0,
-                args.millis("--idle-timeout", 0), null);
+        Server.Config config = new Server.Config(args.bindAddress("--bind", "127.0.0.1"), Ports.parse(args.positional(0)),
+                args.integer("--max-conns", 0, 1, 10_000_000), args.millis("--idle-timeout", 0), null);
         TlsServer tls = TlsOptions.serverIfAsked(args, inv);
         List<String> subprotocols = WsCommand.subprotocols(args.string("--subprotocol"));
         Server server = Server.bind(config, raw -> {

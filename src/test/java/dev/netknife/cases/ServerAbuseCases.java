@@ -849,6 +849,24 @@ class ServerAbuseCases {
         }
     }
 
+    @Test
+    void case0628WsMaxConnsKeepsTheNextClientInTheBacklogUntilOneLeaves() throws Exception {
+        try (Running server = start(Kind.WS, "--max-conns", "2");
+             RawWsClient first = RawWsClient.connect(server.port());
+             RawWsClient second = RawWsClient.connect(server.port());
+             Socket waiting = new Socket(LOOPBACK, server.port())) {
+            waiting.getOutputStream().write(("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            waiting.setSoTimeout(400);
+            assertThrows(SocketTimeoutException.class, () -> waiting.getInputStream().read(), "no upgrade while 2 are open");
+            first.close();
+            waiting.setSoTimeout(2000);
+            assertEquals("HTTP/1.1 101", new String(waiting.getInputStream().readNBytes(12), StandardCharsets.US_ASCII));
+            second.sendText("still here");
+            assertEquals("still here", second.readFrame().text());
+        }
+    }
+
     /** A UDP socket on 127.0.0.2, so that its datagrams come from another source address than the flood's. */
     static DatagramChannel bindOtherSource() throws IOException {
         try {

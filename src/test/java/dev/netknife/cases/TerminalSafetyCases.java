@@ -8,10 +8,10 @@ import dev.netknife.support.Accept;
 import dev.netknife.support.Background;
 import dev.netknife.support.BlockingInput;
 import dev.netknife.support.NkRun;
+import dev.netknife.support.RawWsPeer;
 import dev.netknife.term.Json;
 import dev.netknife.term.Sanitizer;
 import dev.netknife.term.Ttys;
-import dev.netknife.ws.Handshake;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -172,7 +172,7 @@ class TerminalSafetyCases {
     void case0442WsClientOnATerminalShowsATextMessageCleaned() throws Exception {
         try (ServerSocket listener = listen()) {
             Accept.once(listener, client -> {
-                wsHandshake(client);
+                RawWsPeer.serverHandshake(client);
                 frame(client.getOutputStream(), 0x1, utf8("a\u001b]0;pwned\u0007b\rc\u202ed\u001b[2J"));
                 client.getInputStream().read();
             });
@@ -188,7 +188,7 @@ class TerminalSafetyCases {
         byte[] payload = utf8("a\u001b]0;pwned\u0007b\rc\u202ed\u001b[2J\u0000\u0085");
         try (ServerSocket listener = listen()) {
             Accept.once(listener, client -> {
-                wsHandshake(client);
+                RawWsPeer.serverHandshake(client);
                 frame(client.getOutputStream(), 0x1, payload);
                 client.getInputStream().read();
             });
@@ -206,7 +206,7 @@ class TerminalSafetyCases {
     void case0444WsCloseReasonQuotedInTheErrorIsCleaned() throws Exception {
         try (ServerSocket listener = listen(); BlockingInput stdin = new BlockingInput()) {
             Accept.once(listener, client -> {
-                wsHandshake(client);
+                RawWsPeer.serverHandshake(client);
                 byte[] reason = utf8("bye\u001b]0;pwned\u0007\n\u202e");
                 byte[] close = new byte[2 + reason.length];
                 close[0] = (byte) (4001 >> 8);
@@ -225,7 +225,7 @@ class TerminalSafetyCases {
     void case0445HttpGetErrorQuotingABadStatusLineIsCleaned() throws Exception {
         try (ServerSocket listener = listen()) {
             Accept.once(listener, client -> {
-                readHead(client.getInputStream());
+                RawWsPeer.readHead(client.getInputStream());
                 client.getOutputStream().write(utf8("HTTP/1.1 2\u001b[2J0 O\u009dK\u0007\u202e\r\n\r\n"));
                 client.getOutputStream().flush();
             });
@@ -242,7 +242,7 @@ class TerminalSafetyCases {
     void case0446MonitorQuotesAGarbledStatusLineCleaned() throws Exception {
         try (ServerSocket listener = listen()) {
             Accept.once(listener, client -> {
-                readHead(client.getInputStream());
+                RawWsPeer.readHead(client.getInputStream());
                 client.getOutputStream().write(utf8("HTTP/1.1 abc \u001b]0;pwned\u0007\u001b[2J\r\n\r\n"));
                 client.getOutputStream().flush();
             });
@@ -292,7 +292,7 @@ class TerminalSafetyCases {
         byte[] body = utf8("hi\u001b]0;pwned\u0007\r\nbye\rEVIL\u202e\n");
         try (ServerSocket listener = listen()) {
             Accept.once(listener, client -> {
-                readHead(client.getInputStream());
+                RawWsPeer.readHead(client.getInputStream());
                 OutputStream out = client.getOutputStream();
                 out.write(utf8("HTTP/1.1 200 OK\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n"));
                 out.write(body);
@@ -350,27 +350,6 @@ class TerminalSafetyCases {
         public void close() throws IOException {
             socket.close();
         }
-    }
-
-    private static String readHead(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                throw new IOException("closed during the head");
-            }
-            head.write(b);
-        }
-        return head.toString(StandardCharsets.ISO_8859_1);
-    }
-
-    private static void wsHandshake(Socket s) throws IOException {
-        String head = readHead(s.getInputStream());
-        String key = head.lines().filter(l -> l.toLowerCase(java.util.Locale.ROOT).startsWith("sec-websocket-key:")).findFirst()
-                .orElseThrow().substring(18).strip();
-        s.getOutputStream().write(utf8("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                + "Sec-WebSocket-Accept: " + Handshake.accept(key) + "\r\n\r\n"));
-        s.getOutputStream().flush();
     }
 
     /** One unmasked final frame, as a server sends it (payloads under 126 bytes). */
