@@ -46,6 +46,18 @@ public final class TcpConn extends CountingConn {
         }
     }
 
+    /** The channel, for {@link SelectorRelay}, which drives it in non-blocking mode. */
+    SocketChannel channel() {
+        return channel;
+    }
+
+    /** One non-blocking write (the channel must be in non-blocking mode): what the socket took, counted. */
+    int writeSome(ByteBuffer src) throws IOException {
+        int n = channel.write(src);
+        countOut(n);
+        return n;
+    }
+
     /** FIONREAD through the channel's socket adaptor (the channel itself has no public available()). */
     @Override
     public int available() throws IOException {
