@@ -526,8 +526,7 @@ class ServerAbuseCases {
         socket.connect(new InetSocketAddress(LOOPBACK, port));
         OutputStream out = socket.getOutputStream();
         if (kind == Kind.WS) {
-            out.write(("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(RawWsClient.upgradeRequest());
         }
         byte[] chunk = kind == Kind.WS ? RawWsClient.frame(0x2, new byte[64 * 1024]) : new byte[64 * 1024];
         Thread t = Thread.ofVirtual().start(() -> {
@@ -647,8 +646,7 @@ class ServerAbuseCases {
                 out.write("reset-me\nhalf a li".getBytes(StandardCharsets.US_ASCII));
             }
             case WS -> {
-                out.write(("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(RawWsClient.upgradeRequest());
                 byte[] frame = RawWsClient.frame(0x2, new byte[1 << 20]);
                 out.write(frame, 0, 100 * 1024);
             }
@@ -855,8 +853,7 @@ class ServerAbuseCases {
              RawWsClient first = RawWsClient.connect(server.port());
              RawWsClient second = RawWsClient.connect(server.port());
              Socket waiting = new Socket(LOOPBACK, server.port())) {
-            waiting.getOutputStream().write(("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            waiting.getOutputStream().write(RawWsClient.upgradeRequest());
             waiting.setSoTimeout(400);
             assertThrows(SocketTimeoutException.class, () -> waiting.getInputStream().read(), "no upgrade while 2 are open");
             first.close();

@@ -33,13 +33,18 @@ public final class RawWsClient implements AutoCloseable {
         this.out = socket.getOutputStream();
     }
 
+    /** The opening handshake's request, as a client sends it (RFC 6455's sample key). */
+    public static byte[] upgradeRequest() {
+        return ("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
     /** Connects to 127.0.0.1:port and completes the opening handshake (a 101 answer), with a 5 s read timeout. */
     public static RawWsClient connect(int port) throws IOException {
         Socket s = new Socket(InetAddress.getLoopbackAddress(), port);
         s.setSoTimeout(5000);
         RawWsClient client = new RawWsClient(s);
-        client.out.write(("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        client.out.write(upgradeRequest());
         String head = readHead(client.in);
         if (!head.startsWith("HTTP/1.1 101")) {
             s.close();
