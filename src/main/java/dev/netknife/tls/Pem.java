@@ -25,35 +25,44 @@ public final class Pem {
     private Pem() {
     }
 
-    /** Every certificate in a PEM file, or in the {@code .pem}/{@code .crt} files of a directory. */
+    /**
+     * Every certificate in a PEM file, or in the {@code .pem}/{@code .crt} files of a directory (files
+     * there that hold no certificate, such as a key, are passed over, as curl's --capath does).
+     */
     public static List<X509Certificate> certificates(Path path) {
         List<X509Certificate> all = new ArrayList<>();
         if (Files.isDirectory(path)) {
             try (Stream<Path> files = Files.list(path)) {
                 for (Path f : files.filter(f -> f.toString().endsWith(".pem") || f.toString().endsWith(".crt")).sorted().toList()) {
-                    all.addAll(certificates(f));
+                    all.addAll(certificatesIn(f));
                 }
             } catch (IOException e) {
                 throw unreadable(path, e);
             }
-            return all;
-        }
-        try (Reader reader = Files.newBufferedReader(path, StandardCharsets.US_ASCII); PEMParser parser = new PEMParser(reader)) {
-            JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
-            Object item;
-            while ((item = parser.readObject()) != null) {
-                if (item instanceof X509CertificateHolder holder) {
-                    all.add(converter.getCertificate(holder));
-                }
-            }
-        } catch (IOException | CertificateException | RuntimeException e) {
-            // BouncyCastle reports some malformed input unchecked: bad base64 (DecoderException), an encrypted key without DEK-Info (NPE)
-            throw unreadable(path, e);
+        } else {
+            all.addAll(certificatesIn(path));
         }
         if (all.isEmpty()) {
             throw NkException.usage("no PEM certificate in " + path);
         }
         return all;
+    }
+
+    private static List<X509Certificate> certificatesIn(Path file) {
+        List<X509Certificate> found = new ArrayList<>();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser parser = new PEMParser(reader)) {
+            JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
+            Object item;
+            while ((item = parser.readObject()) != null) {
+                if (item instanceof X509CertificateHolder holder) {
+                    found.add(converter.getCertificate(holder));
+                }
+            }
+        } catch (IOException | CertificateException | RuntimeException e) {
+            // BouncyCastle reports some malformed input unchecked: bad base64 (DecoderException), an encrypted key without DEK-Info (NPE)
+            throw unreadable(file, e);
+        }
+        return found;
     }
 
     /** The first private key in a PEM file. */
