@@ -2,12 +2,14 @@ package dev.netknife.io;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A download target: a regular file is written under a temporary name in the same directory and
@@ -35,8 +37,33 @@ public final class AtomicFile implements AutoCloseable {
             throw new IOException(target + " is a directory");
         }
         Path dir = target.toAbsolutePath().getParent();
-        Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".nk-part");
-        return new AtomicFile(target, temp, new ChannelStream(FileChannel.open(temp, StandardOpenOption.WRITE)));
+        for (int attempt = 0; ; attempt++) {
+            // not Files.createTempFile: its files are 0600, so every download would end up unreadable
+            // to others; a plain create gets the umask's mode, as curl's and wget's files do
+            Path temp = dir.resolve("." + target.getFileName() + "." + Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36) + ".nk-part");
+            FileChannel channel;
+            try {
+                channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt < 10) {
+                    continue;
+                }
+                throw e;
+            }
+            keepMode(target, temp);
+            return new AtomicFile(target, temp, new ChannelStream(channel));
+        }
+    }
+
+    /** A file that is replaced keeps its permissions, as it would if it were truncated and rewritten. */
+    private static void keepMode(Path target, Path temp) {
+        try {
+            if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+                Files.setPosixFilePermissions(temp, Files.getPosixFilePermissions(target, LinkOption.NOFOLLOW_LINKS));
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // not POSIX, or not ours to read: the new file keeps the umask's mode
+        }
     }
 
     /** An OutputStream over a FileChannel that also hands out the channel (for direct-buffer writes). */
