@@ -140,8 +140,19 @@ public final class Root {
 
     private static String usage(ParameterException e) {
         String name = e.getCommandLine().getCommandName();
-        String message = e.getMessage();
+        String message = e instanceof CommandLine.UnmatchedArgumentException unmatched && unmatched.isUnknownOption()
+                ? unknownOption(unmatched) : e.getMessage();
         return message + " (see 'nk " + ("nk".equals(name) ? "" : name + " ") + "--help')";
+    }
+
+    /**
+     * The first unknown option alone (picocli also lists the arguments left over after it, such as
+     * the port its value pushed out) and the options it may have meant.
+     */
+    private static String unknownOption(CommandLine.UnmatchedArgumentException e) {
+        String option = e.getUnmatched().getFirst();
+        List<String> meant = e.getSuggestions().stream().filter(s -> !s.equals(option)).limit(3).toList();
+        return "Unknown option: '" + option + "'" + (meant.isEmpty() ? "" : "; did you mean " + String.join(" or ", meant) + "?");
     }
 
     /** {@code nk help CMD} is {@code nk CMD --help}; {@code nk help} is {@code nk --help}. */

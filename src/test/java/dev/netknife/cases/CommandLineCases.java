@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * weights, strategies, unreadable files, options that exclude or need each other) end in exit 2
  * with exactly one line on stderr, {@code nk: COMMAND: message}, nothing on stdout and no stack
  * trace, before anything is bound or dialled; an argument with control characters is quoted
- * cleaned. Cases 0700-0749.
+ * cleaned. Cases 0700-0753.
  */
 class CommandLineCases {
 
@@ -106,7 +106,11 @@ class CommandLineCases {
                 row(747, "nk: tls-get: bad address 'h:1:2': write IPv6 addresses as [v6addr]:PORT", "tls-get", "h:1:2"),
                 // added after the first round: a colon host with a separate port was looked up in DNS (exit 3), a range without an end said "bad port ''"
                 row(750, "nk: connect: bad address 'h:1': give the port once, as HOST PORT or HOST:PORT", "connect", "h:1", "2"),
-                row(751, "nk: connect: bad port range '1-': expected FROM-TO", "connect", "-z", "h", "1-"));
+                row(751, "nk: connect: bad port range '1-': expected FROM-TO", "connect", "-z", "h", "1-"),
+                // an unknown option: named alone (not with the arguments its value pushed out), with what it may have meant
+                row(752, "nk: udp: Unknown option: '--idle-timeout' (see 'nk udp --help')", "udp", "--idle-timeout", "1s", "127.0.0.1", "1"),
+                row(753, "nk: http-get: Unknown option: '--locaton'; did you mean --location? (see 'nk http-get --help')",
+                        "http-get", "--locaton", "http://127.0.0.1:1/"));
     }
 
     @ParameterizedTest(name = "case {0}: {1}")
