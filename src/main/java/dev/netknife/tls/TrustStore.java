@@ -53,10 +53,14 @@ final class TrustStore implements X509TrustManager {
             Thread.ofVirtual().name("nk-ca-store").start(all);
             return new TrustStore(null, all);
         }
-        FutureTask<X509TrustManager> given = new FutureTask<>(() -> manager(store(null, Pem.certificates(caCert))));
+        FutureTask<List<X509Certificate>> extra = new FutureTask<>(() -> Pem.certificates(caCert));
+        FutureTask<X509TrustManager> given = new FutureTask<>(() -> {
+            extra.run();
+            return manager(store(null, get(extra)));
+        });
         Thread.ofVirtual().name("nk-cacert").start(given);
         Path base = jdkCas != null ? jdkCas : Path.of(System.getProperty("java.home"), "lib", "security", "cacerts");
-        return new TrustStore(given, new FutureTask<>(() -> manager(store(base, Pem.certificates(caCert)))));
+        return new TrustStore(given, new FutureTask<>(() -> manager(store(base, get(extra)))));
     }
 
     /** Whether the JDK's CA store has been read (tests: with --cacert only when its certificates were not enough). */
@@ -99,7 +103,7 @@ final class TrustStore implements X509TrustManager {
         return get(all);
     }
 
-    private static X509TrustManager get(FutureTask<X509TrustManager> task) {
+    private static <T> T get(FutureTask<T> task) {
         try {
             return task.get();
         } catch (ExecutionException e) {
