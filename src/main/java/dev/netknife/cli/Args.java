@@ -34,6 +34,12 @@ public final class Args {
         return result.matchedOptionValue(name, null);
     }
 
+    /** The file an output option names; null when it is absent or names stdout ({@code -} or {@code /dev/stdout}, as with curl). */
+    public String outputFile(String name) {
+        String file = string(name);
+        return file == null || file.equals("-") || file.equals("/dev/stdout") ? null : file;
+    }
+
     public String[] strings(String name) {
         return result.matchedOptionValue(name, new String[0]);
     }

@@ -26,7 +26,7 @@ final class HttpGetCommand implements NkCommand {
     public CommandSpec spec() {
         CommandSpec spec = Specs.command(NAME, SUMMARY,
                 "nk http-get [-o FILE | -O] [-L] [-H 'K: V'] [-i] [-I] [--fail] [--timing] [--compressed] [--max-time DUR] [--cacert FILE] URL...");
-        spec.addOption(Specs.option("FILE", "Write the body to FILE (via a temporary file renamed when complete); one URL.", "-o", "--output"));
+        spec.addOption(Specs.option("FILE", "Write the body to FILE (via a temporary file renamed when complete; - is stdout); one URL.", "-o", "--output"));
         spec.addOption(Specs.flag("Write each body to a file named like the URL's last path segment.", "-O", "--remote-name"));
         spec.addOption(Specs.flag("Follow redirects (301/302/303 become GET, 307/308 keep the method).", "-L", "--location"));
         spec.addOption(Specs.option("N", "At most N redirects (default 20).", "--max-redirs"));
@@ -58,14 +58,14 @@ final class HttpGetCommand implements NkCommand {
         for (String text : args.strings0()) {
             urls.add(HttpUrl.parse(text));
         }
-        if (args.string("-o") != null && urls.size() > 1) {
+        if (args.outputFile("-o") != null && urls.size() > 1) {
             throw NkException.usage("-o takes one URL; use -O to save several");
         }
-        if (args.string("-o") != null && args.flag("-O")) {
+        if (args.outputFile("-o") != null && args.flag("-O")) {
             throw NkException.usage("-o and -O exclude each other");
         }
-        if (args.string("-o") != null) {
-            checkWritable(java.nio.file.Path.of(args.string("-o")));
+        if (args.outputFile("-o") != null) {
+            checkWritable(java.nio.file.Path.of(args.outputFile("-o")));
         }
         DialOptions dial = DialArgs.options(args);
         long connectTimeout = dial.connectTimeoutMillis();
@@ -83,7 +83,7 @@ final class HttpGetCommand implements NkCommand {
                 args.millis("--max-time", 0),
                 args.millis("--idle-timeout", DEFAULT_IDLE_MILLIS),
                 args.flag("-I"));
-        HttpGetOutput output = new HttpGetOutput(inv, args.string("-o"), args.flag("-O"), args.flag("-i") || args.flag("-I"),
+        HttpGetOutput output = new HttpGetOutput(inv, args.outputFile("-o"), args.flag("-O"), args.flag("-i") || args.flag("-I"),
                 args.flag("--fail"), args.flag("--timing"));
         int parallel = Math.min(args.integer("--parallel", 1, 1, 1000), urls.size());
         Outcome outcome = new Outcome(inv, urls.size() > 1);

@@ -87,6 +87,15 @@ class HttpGetCommandTest {
     }
 
     @Test
+    void dashAndDevStdoutAsTheOutputFileMeanStdout() throws Exception {
+        for (String name : new String[] {"-", "/dev/stdout"}) {
+            NkRun.Result r = NkRun.run("http-get", "-o", name, base + "/big.bin");
+            assertEquals(0, r.code(), r.stderr());
+            assertEquals(sha256(big), sha256(r.stdout()), "-o " + name); // nk's own stdout, not a file opened anew
+        }
+    }
+
+    @Test
     void downloadsToAFileWithTheSameSha256() throws Exception {
         Path out = dir.resolve("download.bin");
         NkRun.Result r = NkRun.run("http-get", "-o", out.toString(), base + "/big.bin");

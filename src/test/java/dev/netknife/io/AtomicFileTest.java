@@ -3,6 +3,7 @@ package dev.netknife.io;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,6 +48,19 @@ class AtomicFileTest {
         }
         assertEquals("new", Files.readString(target));
         assertEquals(PosixFilePermissions.fromString("rw-r-----"), Files.getPosixFilePermissions(target));
+    }
+
+    @Test
+    void aLinkToAFileStaysALinkAndTheFileIsReplacedWhole() throws Exception {
+        Path real = Files.writeString(dir.resolve("real.txt"), "a longer old content");
+        Path link = Files.createSymbolicLink(dir.resolve("link.txt"), Path.of("real.txt"));
+        try (AtomicFile file = AtomicFile.create(link)) {
+            file.stream().write("new".getBytes(StandardCharsets.US_ASCII));
+            file.commit();
+        }
+        assertTrue(Files.isSymbolicLink(link));
+        assertEquals("new", Files.readString(real)); // no tail of the old content left behind
+        assertEquals(List.of(link, real), files());
     }
 
     @Test
