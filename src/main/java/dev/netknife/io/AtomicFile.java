@@ -29,10 +29,12 @@ public final class AtomicFile implements AutoCloseable {
     }
 
     public static AtomicFile create(Path link) throws IOException {
+        boolean isLink = Files.isSymbolicLink(link);
+        Path absolute = link.toAbsolutePath();
         // /dev/fd/N, /proc/self/fd/N and the like: written through, whatever they lead to, never renamed over
-        boolean ownStream = Files.isSymbolicLink(link) && (link.toAbsolutePath().startsWith("/dev") || link.toAbsolutePath().startsWith("/proc"));
+        boolean ownStream = isLink && (absolute.startsWith("/dev") || absolute.startsWith("/proc"));
         // any other link to a regular file stays a link: the file it leads to is what gets replaced
-        Path target = !ownStream && Files.isSymbolicLink(link) && Files.isRegularFile(link) ? link.toRealPath() : link;
+        Path target = isLink && !ownStream && Files.isRegularFile(link) ? link.toRealPath() : link;
         boolean special = ownStream || Files.exists(target) && !Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(target);
         if (special) {
             return new AtomicFile(target, null, new ChannelStream(FileChannel.open(target, StandardOpenOption.WRITE)));

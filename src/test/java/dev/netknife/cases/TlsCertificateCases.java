@@ -164,15 +164,13 @@ class TlsCertificateCases {
     @Test
     void case0514ConnectTlsRefusesACnOnlyCertificateFromNksOwnServer() throws Exception {
         Path cnOnly = certs.cnOnly();
-        try (Background server = Background.start("echo-server", "--tls", "--cert", cnOnly.toString(), "--key",
-                TestCerts.keyOf(cnOnly).toString(), "0")) {
-            String port = String.valueOf(server.port());
-            NkRun.Result strict = NkRun.run("hello\n".getBytes(StandardCharsets.US_ASCII), "connect", "--tls", "--cacert", ca, "localhost", port);
+        try (Background server = tlsEchoServer(cnOnly)) {
+            NkRun.Result strict = connectTls(server, "--cacert", ca);
             assertEquals(5, strict.code(), strict.toString());
             assertTrue(strict.stderr().startsWith("nk: connect: certificate has no subject alternative names"), strict.stderr());
             assertEquals(0, strict.stdout().length);
 
-            NkRun.Result insecure = NkRun.run("hello\n".getBytes(StandardCharsets.US_ASCII), "connect", "--tls", "--insecure", "localhost", port);
+            NkRun.Result insecure = connectTls(server, "--insecure");
             assertEquals(0, insecure.code(), insecure.toString());
             assertEquals("hello\n", insecure.out());
             assertEquals("nk: connect: " + INSECURE_WARNING, insecure.stderr());
@@ -182,10 +180,8 @@ class TlsCertificateCases {
     @Test
     void case0515ConnectTlsVerifiesTheChainNksServerSends() throws Exception {
         Path chain = certs.viaIntermediate();
-        try (Background server = Background.start("echo-server", "--tls", "--cert", chain.toString(), "--key",
-                TestCerts.keyOf(chain).toString(), "0")) {
-            NkRun.Result r = NkRun.run("hello\n".getBytes(StandardCharsets.US_ASCII), "connect", "--tls", "--cacert", root,
-                    "localhost", String.valueOf(server.port()));
+        try (Background server = tlsEchoServer(chain)) {
+            NkRun.Result r = connectTls(server, "--cacert", root);
             assertEquals(0, r.code(), r.toString());
             assertEquals("hello\n", r.out());
         }
@@ -194,13 +190,24 @@ class TlsCertificateCases {
     @Test
     void case0516ConnectTlsNamesTheMissingIntermediate() throws Exception {
         Path leafOnly = certs.withoutIntermediate();
-        try (Background server = Background.start("echo-server", "--tls", "--cert", leafOnly.toString(), "--key",
-                TestCerts.keyOf(leafOnly).toString(), "0")) {
-            NkRun.Result r = NkRun.run("hello\n".getBytes(StandardCharsets.US_ASCII), "connect", "--tls", "--cacert", root,
-                    "localhost", String.valueOf(server.port()));
+        try (Background server = tlsEchoServer(leafOnly)) {
+            NkRun.Result r = connectTls(server, "--cacert", root);
             assertEquals(5, r.code(), r.toString());
             assertTrue(r.stderr().startsWith("nk: connect: certificate issuer is not trusted (CN=nk test intermediate)"), r.stderr());
         }
+    }
+
+    /** nk's own TLS echo server presenting {@code chain} (its key beside it). */
+    private static Background tlsEchoServer(Path chain) throws Exception {
+        return Background.start("echo-server", "--tls", "--cert", chain.toString(), "--key", TestCerts.keyOf(chain).toString(), "0");
+    }
+
+    /** {@code nk connect --tls TRUST... localhost PORT} sending one line. */
+    private static NkRun.Result connectTls(Background server, String... trust) {
+        List<String> args = new ArrayList<>(List.of("connect", "--tls"));
+        args.addAll(List.of(trust));
+        args.addAll(List.of("localhost", String.valueOf(server.port())));
+        return NkRun.run("hello\n".getBytes(StandardCharsets.US_ASCII), args.toArray(String[]::new));
     }
 
     @Test
