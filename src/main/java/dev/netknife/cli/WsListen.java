@@ -5,6 +5,7 @@ import dev.netknife.io.Conn;
 import dev.netknife.io.LingeringClose;
 import dev.netknife.io.Ports;
 import dev.netknife.io.Server;
+import dev.netknife.io.WriteBehind;
 import dev.netknife.term.Json;
 import dev.netknife.term.JsonResult;
 import dev.netknife.term.Sanitizer;
@@ -25,6 +26,9 @@ import java.util.List;
  * the protocol gets the matching close code and is dropped; the others go on.
  */
 final class WsListen {
+    /** Echo bytes a connection may hold unsent without asking the server's shared budget. */
+    private static final int ECHO_OWN_SHARE = 64 * 1024;
+
     private final Invocation inv;
 
     WsListen(Invocation inv) {
@@ -36,21 +40,24 @@ final class WsListen {
                 args.integer("--max-conns", 0, 1, 10_000_000), args.millis("--idle-timeout", 0), null);
         TlsServer tls = TlsOptions.serverIfAsked(args, inv);
         List<String> subprotocols = WsCommand.subprotocols(args.string("--subprotocol"));
+        WriteBehind.Budget budget = WriteBehind.Budget.ofHeap();
         Server server = Server.bind(config, raw -> {
             Conn conn = tls == null ? raw : tls.accept(raw);
-            echo(conn, subprotocols, options);
+            echo(conn, subprotocols, options, budget);
         }, new EchoServerCommand.Log(inv));
         return ServerLifecycle.serve(server, inv);
     }
 
-    private void echo(Conn conn, List<String> subprotocols, WsSession.Options options) throws IOException {
+    private void echo(Conn conn, List<String> subprotocols, WsSession.Options options, WriteBehind.Budget budget) throws IOException {
         // small buffers: a server may hold thousands of idle clients, and large frames bypass them
         HttpInput in = new HttpInput(conn, 4096);
         OutputStream out = new BufferedOutputStream(conn.out(), 4096);
         Handshake.ServerRequest request = Handshake.server(in, out, subprotocols);
         String client = ServerLifecycle.address(conn.remoteAddress());
         inv.verboseInfo(client + " upgraded " + request.target() + (request.subprotocol() == null ? "" : " (" + request.subprotocol() + ")"));
-        WsSession session = new WsSession(in, out, false, options);
+        // echoes go out on a thread of their own, so reading goes on while the client is slow to read them
+        WriteBehind echoes = new WriteBehind(conn, budget, ECHO_OWN_SHARE);
+        WsSession session = new WsSession(in, echoes, false, options);
         try {
             for (Message m = session.receive(); m != null; m = session.receive()) {
                 if (inv.verbose()) {
@@ -61,10 +68,18 @@ final class WsListen {
                     session.flush();
                 }
             }
+            echoes.close(); // every echo and the close answer out before the connection closes
             inv.verboseInfo(client + " closed with " + session.peerClose());
         } catch (WsProtocolException e) {
+            try {
+                echoes.close();
+            } catch (IOException gone) {
+                // the client went away: no close frame to deliver
+            }
             LingeringClose.close(conn, 1_000, 1 << 20); // so the client reads our close frame instead of a reset
             throw new IOException(e.getMessage() + "; closed with " + e.closeCode(), e);
+        } finally {
+            echoes.abandon();
         }
     }
 

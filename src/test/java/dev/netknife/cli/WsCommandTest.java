@@ -8,6 +8,7 @@ import dev.netknife.support.Accept;
 import dev.netknife.support.Background;
 import dev.netknife.support.NkRun;
 import dev.netknife.support.NodeWs;
+import dev.netknife.support.RawWsClient;
 import dev.netknife.support.RawWsPeer;
 import dev.netknife.support.TestCerts;
 import java.net.InetAddress;
@@ -120,6 +121,44 @@ class WsCommandTest {
             assertTrue(r.out().contains("\"direction\":\"in\",\"type\":\"text\",\"size\":6") && r.out().contains("\"tls\":"), r.out());
             NkRun.Result untrusted = NkRun.run("ws", "--send", "x", "wss://localhost:" + server.port() + "/");
             assertEquals(5, untrusted.code(), untrusted.toString());
+        }
+    }
+
+    @Test
+    void nkServerReadsOnWhileAClientSendsFortyMiBBeforeReadingAny() throws Exception {
+        // the npm ws client sends every queued message before it reads: the echoes wait in nk, not in the client's buffers
+        byte[][] frames = new byte[40][];
+        byte[][] payloads = new byte[40][];
+        Random random = new Random(40);
+        for (int i = 0; i < frames.length; i++) {
+            payloads[i] = new byte[1 << 20];
+            random.nextBytes(payloads[i]);
+            frames[i] = RawWsClient.frame(0x2, payloads[i]);
+        }
+        try (Background server = Background.start("ws", "--listen", "0"); RawWsClient client = RawWsClient.connect(server.port())) {
+            CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
+                try {
+                    for (byte[] frame : frames) {
+                        client.socket().getOutputStream().write(frame);
+                    }
+                    client.send(0x8, new byte[] {0x03, (byte) 0xe8});
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, r -> Thread.ofVirtual().start(r));
+            try {
+                sending.get(20, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new AssertionError("nk stopped reading while its echoes waited for the client: the client's writes block");
+            }
+            for (byte[] payload : payloads) {
+                RawWsClient.Frame echo = client.readFrame();
+                assertEquals(0x2, echo.opcode());
+                assertArrayEquals(payload, echo.payload());
+            }
+            RawWsClient.Frame close = client.readFrame();
+            assertEquals(0x8, close.opcode(), "the close answer comes after every echo");
+            assertEquals(1000, (close.payload()[0] & 0xff) << 8 | close.payload()[1] & 0xff);
         }
     }
 
