@@ -42,8 +42,8 @@ final class BalanceCommand implements NkCommand {
         spec.addPositional(Specs.positional("0", "1", "PORT", "Port to listen on."));
         spec.addPositional(Specs.positionals("1..*", "1..*", "BACKEND", "HOST:PORT, optionally =WEIGHT (1-1000)."));
         spec.usageMessage().footer(
-                "A failed connect marks the backend down and the client goes to the next one. Half-closes pass through both",
-                "ways. The address goes to stdout when ready; backend state changes go to stderr (JSON lines with --json).");
+                "A failed connect marks the backend down and the client goes to the next one. Half-closes pass through both "
+                        + "ways. The address goes to stdout when ready; backend state changes go to stderr (JSON lines with --json).");
         return spec;
     }
 

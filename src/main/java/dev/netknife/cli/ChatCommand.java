@@ -39,10 +39,10 @@ final class ChatCommand implements NkCommand {
         spec.addPositional(Specs.positional("0", "1", "HOST|serve", "'serve' to run the server, else the server's host."));
         spec.addPositional(Specs.positional("1", "1", "PORT", "Port."));
         spec.usageMessage().footer(
-                "Protocol: plain lines. The first line is the nickname (or /nick NAME); each later line goes to everyone else",
-                "as '<nick> text'. Commands: /nick NAME, /me ACTION, /who, /msg NICK TEXT, /quit, /help. Lines are UTF-8 with",
-                "control characters and escape sequences removed. A client whose outbound queue passes 1 MiB (it does not read)",
-                "is disconnected so that it never slows the others.");
+                "Protocol: plain lines. The first line is the nickname (or /nick NAME); each later line goes to everyone else "
+                        + "as '<nick> text'. Commands: /nick NAME, /me ACTION, /who, /msg NICK TEXT, /quit, /help. Lines are UTF-8 with "
+                        + "control characters and escape sequences removed. A client whose outbound queue passes 1 MiB (it does not read) "
+                        + "is disconnected so that it never slows the others.");
         return spec;
     }
 

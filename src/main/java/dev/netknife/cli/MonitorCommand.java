@@ -43,8 +43,9 @@ final class MonitorCommand implements NkCommand {
         spec.addOption(Specs.flag("Do not verify certificates of tls:// and https:// targets.", "--insecure"));
         spec.addPositional(Specs.positionals("0..*", "1..*", "TARGET", "HOST:PORT, tcp://, http://, https://, tls://HOST[:PORT], udp://HOST:PORT; @FILE reads one per line."));
         spec.usageMessage().footer(
-                "Watch mode (the default) runs until Ctrl-C: on a terminal a live table (state, latency, sparkline, uptime),",
-                "otherwise one line per state change; --json prints a JSON line per probe. Every probe has its own virtual thread.");
+                "Watch mode (the default) runs until Ctrl-C: on a terminal a live table (state, latency, sparkline, uptime), "
+                        + "otherwise one line per state change; --json prints a JSON line per probe. Every probe has its own virtual "
+                        + "thread.");
         return spec;
     }
 

@@ -53,9 +53,9 @@ final class UdpCommand implements NkCommand {
         spec.addPositional(Specs.positional("0", "1", "HOST", "Host name or address; HOST:PORT and [v6addr]:PORT work too. With --listen: the port."));
         spec.addPositional(Specs.positional("1", "0..1", "PORT", "Port."));
         spec.usageMessage().footer(
-                "Each stdin line is sent without its line ending; empty lines are not sent. Replies are printed as they arrive:",
-                "the payload and a newline, nothing else (--hex, --json: one JSON line each, with source, size and round-trip",
-                "time). An ICMP port unreachable from the server's host is exit 4.",
+                "Each stdin line is sent without its line ending; empty lines are not sent. Replies are printed as they arrive: "
+                        + "the payload and a newline, nothing else (--hex, --json: one JSON line each, with source, size and round-trip "
+                        + "time). An ICMP port unreachable from the server's host is exit 4.",
                 "The server prints its address on stdout when ready and a summary on stderr when stopped.");
         return spec;
     }

@@ -46,4 +46,14 @@ class HelpTextsTest {
         NkRun.Result unknown = NkRun.run("nosuch", "--help");
         assertEquals(2, unknown.code());
     }
+
+    @Test
+    void eachFooterParagraphIsWholeSentencesSoPicocliWrapsIt() {
+        // a sentence split over two footer strings prints as a short line in the middle of a paragraph
+        for (Commands.Entry entry : Commands.all()) {
+            for (String paragraph : entry.factory().get().spec().usageMessage().footer()) {
+                assertTrue(paragraph.endsWith(".") || paragraph.endsWith(".)"), entry.name() + ": " + paragraph);
+            }
+        }
+    }
 }
