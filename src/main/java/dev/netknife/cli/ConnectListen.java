@@ -42,7 +42,7 @@ final class ConnectListen {
             Broadcast broadcast = new Broadcast(local, pool, args.flag("--hex") ? new HexDump(inv.err(), '<') : null);
             Server.Handler handler = tls == null ? broadcast.handler() : raw -> broadcast.handler().handle(tls.accept(raw));
             Server server = Server.bind(new Server.Config(bind, port, 0, args.millis("--idle-timeout", 0), null), handler,
-                    new EchoServerCommand.Log(inv));
+                    new EchoServerCommand.Log(inv, false));
             inv.info("listening on " + ServerLifecycle.address(server.address()));
             Thread.ofVirtual().name("nk-stdin").start(broadcast::pumpLocalInput);
             return ServerLifecycle.serve(server, inv);

@@ -50,12 +50,15 @@ final class EchoServerCommand implements NkCommand {
             Conn conn = tls == null ? raw : tls.accept(raw);
             Mover.copy(conn, conn, pool, null);
             conn.closeWrite();
-        }, new Log(inv));
+        }, new Log(inv, true));
         return ServerLifecycle.serve(server, inv);
     }
 
-    /** Connection events as text on stderr with -v, or JSON lines on stdout with --json. */
-    record Log(Invocation inv) implements Server.Events {
+    /**
+     * Connection events as text on stderr with -v, or JSON lines on stdout with --json. {@code echoes}: what comes in goes
+     * back unchanged, so one count says it ("3 B echoed"); otherwise both directions are counted ("217 B in, 150 B out").
+     */
+    record Log(Invocation inv, boolean echoes) implements Server.Events {
         @Override
         public void opened(Conn conn) {
             if (inv.json()) {
@@ -72,8 +75,9 @@ final class EchoServerCommand implements NkCommand {
                 inv.json(event("close", conn.remoteAddress()).put("bytes_in", conn.bytesIn()).put("bytes_out", conn.bytesOut())
                         .put("reason", why));
             } else {
-                inv.verboseInfo("close " + ServerLifecycle.address(conn.remoteAddress()) + " (" + Units.bytes(conn.bytesIn())
-                        + " echoed" + (why == null ? "" : ", " + why) + ")");
+                String bytes = echoes ? Units.bytes(conn.bytesIn()) + " echoed"
+                        : Units.bytes(conn.bytesIn()) + " in, " + Units.bytes(conn.bytesOut()) + " out";
+                inv.verboseInfo("close " + ServerLifecycle.address(conn.remoteAddress()) + " (" + bytes + (why == null ? "" : ", " + why) + ")");
             }
         }
 

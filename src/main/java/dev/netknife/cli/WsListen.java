@@ -44,7 +44,7 @@ final class WsListen {
         Server server = Server.bind(config, raw -> {
             Conn conn = tls == null ? raw : tls.accept(raw);
             echo(conn, subprotocols, options, budget);
-        }, new EchoServerCommand.Log(inv));
+        }, new EchoServerCommand.Log(inv, false));
         return ServerLifecycle.serve(server, inv);
     }
 

@@ -163,6 +163,18 @@ class WsCommandTest {
     }
 
     @Test
+    void verboseServerLogsEachMessageAndBothByteCountsAtClose() throws Exception {
+        try (Background server = Background.start("-v", "ws", "--listen", "0")) {
+            NkRun.Result r = NkRun.run("ws", "--send", "hello", "--count", "1", "ws://" + server.address() + "/chat");
+            assertEquals("hello\n", r.out(), r.toString());
+            assertTrue(server.stderrLines().await(" out)", java.time.Duration.ofSeconds(5)), server.stderr());
+            String log = server.stderr();
+            assertTrue(log.matches("(?s).*upgraded /chat\n.*text 5 B: hello\n.*closed with 1000 normal closure\n"
+                    + ".*close 127\\.0\\.0\\.1:\\d+ \\(\\d+ B in, \\d+ B out\\)\n"), log);
+        }
+    }
+
+    @Test
     void nkServerDropsABadClientAndServesTheNext() throws Exception {
         try (Background server = Background.start("ws", "--listen", "0")) {
             try (Socket raw = new Socket("127.0.0.1", server.port())) {
