@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -48,13 +49,44 @@ class WriteBehindTest {
     }
 
     private static CompletableFuture<byte[]> readAll(Socket peer, int size) {
-        return CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<byte[]> got = new CompletableFuture<>();
+        inBackground(() -> got.complete(peer.getInputStream().readNBytes(size))).exceptionally(e -> {
+            got.completeExceptionally(e);
+            return null;
+        });
+        return got;
+    }
+
+    private static void awaitUpTo5s(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+    }
+
+    private static void assertAllBack(WriteBehind.Budget budget, int bytes) {
+        assertEquals(bytes, budget.available(), "all of the budget is back");
+        assertEquals(0, budget.buffersLent(), "and every buffer");
+    }
+
+    private interface IoAction {
+        void run() throws IOException;
+    }
+
+    private static CompletableFuture<Void> inBackground(IoAction action) {
+        return CompletableFuture.runAsync(() -> {
             try {
-                return peer.getInputStream().readNBytes(size);
+                action.run();
             } catch (IOException e) {
-                throw new RuntimeException(e);
+                throw new UncheckedIOException(e);
             }
         }, r -> Thread.ofVirtual().start(r));
+    }
+
+    private static void writeInMiBs(WriteBehind out, byte[] data) throws IOException {
+        for (int off = 0; off < data.length; off += 1 << 20) {
+            out.write(data, off, Math.min(1 << 20, data.length - off));
+        }
     }
 
     @Test
@@ -78,8 +110,7 @@ class WriteBehindTest {
             assertEquals(0, out.pending());
             assertArrayEquals(expected.toByteArray(), got.get(10, TimeUnit.SECONDS));
         }
-        assertEquals(64 << 20, budget.available(), "all of the budget is back");
-        assertEquals(0, budget.buffersLent(), "and every buffer");
+        assertAllBack(budget, 64 << 20);
     }
 
     @Test
@@ -88,17 +119,10 @@ class WriteBehindTest {
         byte[] data = random(24 << 20, 2);
         try (Pair p = pair()) {
             WriteBehind out = new WriteBehind(p.conn(), budget, OWN);
-            CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> {
-                try {
-                    for (int off = 0; off < data.length; off += 1 << 20) {
-                        out.write(data, off, 1 << 20);
-                    }
-                    out.flush();
-                } catch (IOException e) {
-                    throw new RuntimeException(e);
-                }
-            }, r -> Thread.ofVirtual().start(r));
-            writing.get(10, TimeUnit.SECONDS); // 24 MiB held for a peer that has not read a byte
+            inBackground(() -> {
+                writeInMiBs(out, data);
+                out.flush();
+            }).get(10, TimeUnit.SECONDS); // 24 MiB held for a peer that has not read a byte
             assertTrue(out.pending() > 16 << 20, "most of it waits in memory: " + out.pending());
             assertTrue(budget.available() < 16 << 20, "charged to the budget: " + budget.available());
             CompletableFuture<byte[]> got = readAll(p.peer(), data.length);
@@ -114,16 +138,10 @@ class WriteBehindTest {
         byte[] stalled = random(12 << 20, 3);
         try (Pair slow = pair(); Pair fast = pair()) {
             WriteBehind slowOut = new WriteBehind(slow.conn(), budget, OWN);
-            CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> {
-                try {
-                    for (int off = 0; off < stalled.length; off += 1 << 20) {
-                        slowOut.write(stalled, off, 1 << 20);
-                    }
-                    slowOut.close();
-                } catch (IOException e) {
-                    throw new RuntimeException(e);
-                }
-            }, r -> Thread.ofVirtual().start(r));
+            CompletableFuture<Void> writing = inBackground(() -> {
+                writeInMiBs(slowOut, stalled);
+                slowOut.close();
+            });
             assertThrows(TimeoutException.class, () -> writing.get(500, TimeUnit.MILLISECONDS), "held up by a peer that does not read");
             assertTrue(budget.available() < OWN, "the stalled stream holds the budget: " + budget.available());
 
@@ -165,8 +183,7 @@ class WriteBehindTest {
             assertTrue(failed.getMessage() != null, failed.toString());
             assertThrows(IOException.class, out::close);
         }
-        assertEquals(8 << 20, budget.available());
-        assertEquals(0, budget.buffersLent());
+        assertAllBack(budget, 8 << 20);
     }
 
     @Test
@@ -179,13 +196,9 @@ class WriteBehindTest {
             out.abandon();
             assertThrows(IOException.class, () -> out.write(1));
             p.conn().close(); // unblocks the sender, as the server does after its handler
-            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            while (budget.available() < 8 << 20 && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
+            awaitUpTo5s(() -> budget.available() == 8 << 20);
         }
-        assertEquals(8 << 20, budget.available());
-        assertEquals(0, budget.buffersLent());
+        assertAllBack(budget, 8 << 20);
     }
 
     @Test
@@ -200,10 +213,7 @@ class WriteBehindTest {
                 byte[] line = in.readNBytes(("line " + i + "\n").length());
                 assertEquals("line " + i + "\n", new String(line));
             }
-            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            while (budget.buffersLent() > 0 && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
+            awaitUpTo5s(() -> budget.buffersLent() == 0);
             assertEquals(0, budget.buffersLent(), "drained: the buffer went back to the pool");
             assertEquals(0, out.pending());
             out.close();
