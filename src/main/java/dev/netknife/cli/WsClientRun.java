@@ -35,6 +35,7 @@ import java.util.List;
 final class WsClientRun {
     /** Without --idle-timeout, --expect waits at most this long for a match. */
     private static final long EXPECT_DEFAULT_WAIT_MILLIS = 10_000;
+    private static final long PONG_TIMEOUT_MILLIS = 10_000;
     private static final String NAME = WsCommand.NAME;
 
     private final Args args;
@@ -65,6 +66,10 @@ final class WsClientRun {
         }
         long idle = args.millis("--idle-timeout", expect == null ? 0 : EXPECT_DEFAULT_WAIT_MILLIS);
         long ping = args.millis("--ping", 0);
+        if (ping == 0 && args.flag("--ping-timeout")) {
+            throw NkException.usage("--ping-timeout needs --ping");
+        }
+        long pongTimeout = args.millis("--ping-timeout", PONG_TIMEOUT_MILLIS);
         DialOptions dial = DialArgs.options(args);
         var tls = url.https() ? TlsOptions.client(args, inv, dial.connectTimeoutMillis()) : null;
         if (!url.https() && (args.flag("--cacert") || args.flag("--insecure") || args.flag("--servername"))) {
@@ -92,23 +97,10 @@ final class WsClientRun {
                     + (accepted.subprotocol() == null ? "" : ", subprotocol " + accepted.subprotocol()));
             WsSession session = new WsSession(in, out, true, options);
             WsPrinter printer = new WsPrinter(inv, args.flag("--hex"), start);
-            WsClient.Listener listener = new WsClient.Listener() {
-                @Override
-                public void message(boolean incoming, boolean text, ByteBuffer payload) {
-                    if (incoming || inv.json()) {
-                        printer.message(incoming ? "in" : "out", text, payload);
-                    }
-                }
-
-                @Override
-                public void flush() {
-                    printer.flush();
-                }
-            };
             WsClient.Result result;
             try {
-                result = new WsClient(session, conn, idleWatch).run(outgoing(), new WsClient.Options(count, expect, closeCode, ping),
-                        listener, e -> inv.info(e.getMessage()));
+                result = new WsClient(session, conn, idleWatch).run(outgoing(), new WsClient.Options(count, expect, closeCode, ping, pongTimeout),
+                        printer, e -> inv.info(e.getMessage()));
             } catch (WsProtocolException e) {
                 throw new NkException(ExitCode.PROTOCOL, null, "the server broke the protocol: " + e.getMessage()
                         + "; closed with " + e.closeCode(), e);
@@ -146,6 +138,7 @@ final class WsClientRun {
         switch (outcome) {
             case MATCHED, COUNT_REACHED -> code = expect != null && !expect.matched() ? ExitCode.ASSERTION : ExitCode.OK;
             case IDLE -> code = expect != null ? ExitCode.ASSERTION : ExitCode.TIMEOUT;
+            case NO_PONG -> code = ExitCode.TIMEOUT;
             default -> code = expect != null && !expect.matched() ? ExitCode.ASSERTION
                     : close != null && (close.normal() || session.closedFirst() && close.code() != CloseCodes.ABNORMAL)
                     ? ExitCode.OK : ExitCode.PROTOCOL; // an answer to our own close is fine whatever its code
@@ -155,6 +148,9 @@ final class WsClientRun {
                     + (received == 1 ? " message" : " messages") + ", " + (outcome == WsClient.Outcome.IDLE
                     ? "idle for " + Durations.format(args.millis("--idle-timeout", EXPECT_DEFAULT_WAIT_MILLIS))
                     : "closed: " + close) + ")", null);
+        } else if (outcome == WsClient.Outcome.NO_PONG) {
+            failure = NkException.timeout("idle", "no pong within " + Durations.format(args.millis("--ping-timeout", PONG_TIMEOUT_MILLIS))
+                    + " of a ping: the server stopped answering");
         } else if (code == ExitCode.TIMEOUT) {
             failure = NkException.timeout("idle", "idle for " + Durations.format(args.millis("--idle-timeout", 0)));
         } else if (code == ExitCode.PROTOCOL) {
@@ -166,7 +162,7 @@ final class WsClientRun {
         }
         if (inv.json()) {
             inv.result(JsonResult.of(NAME, url.toString(), code, failure, timings.withTotal(System.nanoTime() - start))
-                    .put("ws", Json.object().put("subprotocol", subprotocol).put("sent", result.sent()).put("received", received)
+                    .put("ws", Json.object().put("subprotocol", subprotocol).put("sent", result.sent()).put("received", received).put("pongs", result.pongs())
                             .put("close", close == null ? null : Json.object().put("code", close.code()).put("reason", close.reason()))));
         }
         if (failure != null) {

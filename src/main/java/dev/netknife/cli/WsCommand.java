@@ -11,7 +11,7 @@ final class WsCommand implements NkCommand {
     static final String NAME = "ws";
     static final String SUMMARY = "WebSocket client: stdin lines to messages, messages to stdout; --listen runs an echo server.";
 
-    private static final List<String> CLIENT_ONLY = List.of("-H", "--origin", "--send", "--binary", "--count", "--expect", "--ping",
+    private static final List<String> CLIENT_ONLY = List.of("-H", "--origin", "--send", "--binary", "--count", "--expect", "--ping", "--ping-timeout",
             "--close-code", "--servername", "--alpn", "--cacert", "--insecure", "--tls-min", "--tls-max", "--connect-timeout");
     private static final List<String> SERVER_ONLY = List.of("--bind", "--tls", "--max-conns");
 
@@ -29,7 +29,9 @@ final class WsCommand implements NkCommand {
         spec.addOption(Specs.option("REGEX", "Close and exit 0 as soon as a message matches REGEX; 7 if none did before the peer closed or the idle timeout.", "--expect"));
         spec.addOption(Specs.option("DUR", "Give up when nothing moved for DUR (default: never; 10s with --expect): exit 124 (7 with --expect).", "--idle-timeout"));
         spec.addOption(Specs.flag("Print binary messages as hex dumps.", "--hex"));
-        spec.addOption(Specs.option("DUR", "Send a ping every DUR (keepalive).", "--ping"));
+        spec.addOption(Specs.option("DUR", "Send a ping every DUR (keepalive; -v shows each round trip).", "--ping"));
+        spec.addOption(Specs.option("DUR", "With --ping: a ping unanswered for DUR closes the connection, exit 124 (default 10s).",
+                "--ping-timeout"));
         spec.addOption(Specs.option("CODE", "Close code to send when stdin ends (default 1000).", "--close-code"));
         spec.addOption(Specs.option("BYTES", "Largest message accepted (default 16 MiB); a larger one closes with 1009, exit 6.", "--max-message"));
         spec.addOption(Specs.option("BYTES", "Send messages in frames of at most BYTES (default: one frame per message).", "--max-frame"));

@@ -6,17 +6,39 @@ import dev.netknife.io.Timings;
 import dev.netknife.term.HexDump;
 import dev.netknife.term.Json;
 import dev.netknife.term.JsonResult;
+import dev.netknife.term.Units;
+import dev.netknife.ws.WsClient;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 
-/** Messages to stdout: text and a newline, binary raw (or a hex dump) and a newline, or JSON lines. */
-record WsPrinter(Invocation inv, OutputStream out, boolean hex, long start) {
+/**
+ * Messages received to stdout: text and a newline, binary raw (or a hex dump) and a newline; with --json both directions as JSON
+ * lines. Keepalive round trips show with -v (or as JSON lines).
+ */
+record WsPrinter(Invocation inv, OutputStream out, boolean hex, long start) implements WsClient.Listener {
     WsPrinter(Invocation inv, boolean hex, long start) {
         this(inv, inv.data(), hex, start);
     }
 
-    void message(String direction, boolean text, ByteBuffer payload) {
+    @Override
+    public void message(boolean incoming, boolean text, ByteBuffer payload) {
+        if (incoming || inv.json()) {
+            print(incoming ? "in" : "out", text, payload);
+        }
+    }
+
+    @Override
+    public void pong(long roundTripNanos) {
+        if (inv.json()) {
+            inv.json(Json.object().put("schema", JsonResult.SCHEMA).put("command", WsCommand.NAME).put("event", "pong")
+                    .putMillis("rtt_ms", Timings.millis(roundTripNanos)).putMillis("time_ms", Timings.millis(System.nanoTime() - start)));
+        } else {
+            inv.verboseInfo("pong in " + Units.millis(roundTripNanos));
+        }
+    }
+
+    private void print(String direction, boolean text, ByteBuffer payload) {
         if (inv.json()) {
             inv.json(Payloads.describe(Json.object().put("schema", JsonResult.SCHEMA).put("command", WsCommand.NAME).put("event", "message")
                     .put("direction", direction).put("type", text ? "text" : "binary").put("size", payload.remaining())
@@ -38,7 +60,8 @@ record WsPrinter(Invocation inv, OutputStream out, boolean hex, long start) {
     }
 
     /** Flushes stdout; the receiver calls it when no further message is waiting. */
-    void flush() {
+    @Override
+    public void flush() {
         try {
             out.flush();
         } catch (IOException e) {

@@ -24,13 +24,15 @@ public final class WsClient {
     /** How long nk waits for the peer's close frame after sending its own. */
     public static final long CLOSE_WAIT_MILLIS = 5_000;
 
-    public enum Outcome { PEER_CLOSED, COUNT_REACHED, MATCHED, IDLE }
+    /** NO_PONG: a keepalive ping went unanswered for the pong timeout (the connection was closed for it). */
+    public enum Outcome { PEER_CLOSED, COUNT_REACHED, MATCHED, IDLE, NO_PONG }
 
     /** {@code count} 0 = none; {@code expect} null = none; {@code pingMillis} 0 = no keepalive. */
-    public record Options(int count, ExpectMatcher expect, int closeCode, long pingMillis) {
+    public record Options(int count, ExpectMatcher expect, int closeCode, long pingMillis, long pongTimeoutMillis) {
     }
 
-    public record Result(Outcome outcome, long sent, long received) {
+    /** {@code pongs}: keepalive pings answered. */
+    public record Result(Outcome outcome, long sent, long received, long pongs) {
     }
 
     /** Outgoing messages: null at the end; {@link #ready()} when another is already waiting. */
@@ -45,6 +47,10 @@ public final class WsClient {
         void message(boolean incoming, boolean text, ByteBuffer payload);
 
         void flush();
+
+        /** A keepalive ping was answered after {@code roundTripNanos}. */
+        default void pong(long roundTripNanos) {
+        }
     }
 
     private final WsSession session;
@@ -63,9 +69,12 @@ public final class WsClient {
     /** Runs the exchange; a protocol violation by the peer comes out as WsProtocolException, a cut connection as EOFException. */
     public Result run(Outgoing outgoing, Options options, Listener listener, Consumer<NkException> sendFailure) throws IOException {
         Thread sender = Thread.ofVirtual().name("nk-ws-send").start(() -> send(outgoing, options, listener, sendFailure));
-        Thread pinger = options.pingMillis() > 0 ? Thread.ofVirtual().name("nk-ws-ping").start(() -> keepAlive(options.pingMillis())) : null;
+        KeepAlive keepAlive = options.pingMillis() > 0
+                ? new KeepAlive(session, conn, options.pingMillis(), options.pongTimeoutMillis(), listener::pong) : null;
+        Thread pinger = keepAlive != null ? Thread.ofVirtual().name("nk-ws-ping").start(keepAlive::run) : null;
         try {
-            return new Result(receive(options, listener), sent, received);
+            Outcome outcome = receive(options, listener, keepAlive);
+            return new Result(outcome, sent, received, keepAlive == null ? 0 : keepAlive.pongs());
         } finally {
             listener.flush();
             sender.interrupt();
@@ -75,12 +84,15 @@ public final class WsClient {
         }
     }
 
-    private Outcome receive(Options options, Listener listener) throws IOException {
+    private Outcome receive(Options options, Listener listener, KeepAlive keepAlive) throws IOException {
         while (true) {
             Message message;
             try {
                 message = session.receive();
             } catch (IOException e) {
+                if (keepAlive != null && keepAlive.timedOut()) {
+                    return Outcome.NO_PONG;
+                }
                 if (idleWatch != null && idleWatch.expired(conn)) {
                     return Outcome.IDLE;
                 }
@@ -153,17 +165,6 @@ public final class WsClient {
             }
             conn.close();
         });
-    }
-
-    private void keepAlive(long everyMillis) {
-        try {
-            while (true) {
-                Thread.sleep(everyMillis);
-                session.ping("nk".getBytes(StandardCharsets.US_ASCII));
-            }
-        } catch (InterruptedException | IOException e) {
-            // stopped, or the connection ended
-        }
     }
 
     /** The {@code --send} texts, in order. */

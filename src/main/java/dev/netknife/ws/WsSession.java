@@ -11,6 +11,7 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.function.Consumer;
 
 /**
  * One WebSocket connection after the opening handshake: whole messages in and out. Receiving
@@ -56,6 +57,7 @@ public final class WsSession {
     private boolean closeSent;
     private volatile boolean closedFirst;
     private volatile Close peerClose;
+    private volatile Consumer<byte[]> pongListener;
 
     /** {@code client}: this end masks what it sends and expects unmasked frames. */
     public WsSession(HttpInput in, OutputStream out, boolean client, Options options) {
@@ -114,7 +116,10 @@ public final class WsSession {
                     closeQuietly(answer, "");
                     return null;
                 }
-                continue; // a pong: nothing to do
+                if (opcode == Opcodes.PONG && pongListener != null) {
+                    pongListener.accept(Arrays.copyOf(control, n));
+                }
+                continue;
             }
             if (opcode == Opcodes.CONTINUATION) {
                 if (message == null) {
@@ -197,13 +202,21 @@ public final class WsSession {
         }
     }
 
-    public void ping(byte[] payload) throws IOException {
+    /** Sends a ping; false when this end is closing (no ping may follow a close frame). */
+    public boolean ping(byte[] payload) throws IOException {
         synchronized (sendLock) {
-            if (!closeSent) {
-                writer.frame(true, Opcodes.PING, payload, 0, Math.min(payload.length, 125));
-                writer.flush();
+            if (closeSent) {
+                return false;
             }
+            writer.frame(true, Opcodes.PING, payload, 0, Math.min(payload.length, 125));
+            writer.flush();
+            return true;
         }
+    }
+
+    /** {@code listener} gets each pong's payload, on the receiving thread. */
+    public void onPong(Consumer<byte[]> listener) {
+        this.pongListener = listener;
     }
 
     public void flush() throws IOException {

@@ -110,7 +110,9 @@ class CommandLineCases {
                 // an unknown option: named alone (not with the arguments its value pushed out), with what it may have meant
                 row(752, "nk: udp: Unknown option: '--idle-timeout' (see 'nk udp --help')", "udp", "--idle-timeout", "1s", "127.0.0.1", "1"),
                 row(753, "nk: http-get: Unknown option: '--locaton'; did you mean --location? (see 'nk http-get --help')",
-                        "http-get", "--locaton", "http://127.0.0.1:1/"));
+                        "http-get", "--locaton", "http://127.0.0.1:1/"),
+                row(754, "nk: ws: --ping-timeout needs --ping", "ws", "--ping-timeout", "3s", "ws://127.0.0.1:1/"),
+                row(755, "nk: ws: --ping-timeout is for the client; drop --listen", "ws", "--listen", "--ping-timeout", "3s", "0"));
     }
 
     @ParameterizedTest(name = "case {0}: {1}")

@@ -73,7 +73,7 @@ class WsCommandTest {
             String[] lines = json.out().split("\n");
             assertTrue(lines[1].contains("\"direction\":\"in\",\"type\":\"binary\",\"size\":2") && lines[1].contains("\"hex\":\"c328\""),
                     json.out());
-            assertTrue(lines[2].contains("\"ws\":{\"subprotocol\":null,\"sent\":1,\"received\":1,\"close\":{\"code\":1000"), lines[2]);
+            assertTrue(lines[2].contains("\"ws\":{\"subprotocol\":null,\"sent\":1,\"received\":1,\"pongs\":0,\"close\":{\"code\":1000"), lines[2]);
         }
     }
 
@@ -241,6 +241,40 @@ class WsCommandTest {
             NkRun.Result r = NkRun.run(new dev.netknife.support.BlockingInput(), "ws", "ws://127.0.0.1:" + listener.getLocalPort() + "/");
             assertEquals("10:beat", pong.get(5, TimeUnit.SECONDS));
             assertEquals(0, r.code(), r.toString());
+        }
+    }
+
+    @Test
+    void keepalivePingsAreAnsweredByNodeWsAndTheirRoundTripsShown() throws Exception {
+        try (NodeWs server = NodeWs.echoServer(); dev.netknife.support.BlockingInput stdin = new dev.netknife.support.BlockingInput()) {
+            CompletableFuture<NkRun.Result> run = CompletableFuture.supplyAsync(() -> NkRun.run(stdin, "--json", "ws", "--ping", "100ms", server.url()));
+            Thread.sleep(700);
+            stdin.close(); // stdin ends: nk closes
+            NkRun.Result r = run.get(10, TimeUnit.SECONDS);
+            assertEquals(0, r.code(), r.toString());
+            long pongs = r.out().lines().filter(l -> l.matches("\\{\"schema\":\"nk/1\",\"command\":\"ws\",\"event\":\"pong\",\"rtt_ms\":[0-9.]+,.*")).count();
+            assertTrue(pongs >= 3, r.out());
+            assertTrue(r.out().contains("\"pongs\":" + pongs + ","), "the result counts them: " + r.out());
+        }
+    }
+
+    @Test
+    void aServerThatStopsAnsweringPingsIsTimeoutExit124() throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             dev.netknife.support.BlockingInput stdin = new dev.netknife.support.BlockingInput()) {
+            CompletableFuture<String> ping = new CompletableFuture<>();
+            Accept.once(listener, s -> {
+                RawWsPeer peer = RawWsPeer.serverHandshake(s); // reads, answers nothing: a frozen server
+                RawWsPeer.Frame f = peer.readFrame();
+                ping.complete(f.opcode() + ":" + new String(f.payload(), StandardCharsets.US_ASCII));
+                peer.in.readAllBytes();
+            });
+            long start = System.nanoTime();
+            NkRun.Result r = NkRun.run(stdin, "ws", "--ping", "100ms", "--ping-timeout", "300ms", "ws://127.0.0.1:" + listener.getLocalPort() + "/");
+            assertEquals("9:nk-1", ping.get(5, TimeUnit.SECONDS), "a ping with nk's numbered payload");
+            assertEquals(124, r.code(), r.toString());
+            assertEquals("nk: ws: no pong within 300ms of a ping: the server stopped answering\n", r.stderr());
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5));
         }
     }
 
