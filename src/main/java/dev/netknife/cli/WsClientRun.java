@@ -140,8 +140,8 @@ final class WsClientRun {
             case IDLE -> code = expect != null ? ExitCode.ASSERTION : ExitCode.TIMEOUT;
             case NO_PONG -> code = ExitCode.TIMEOUT;
             default -> code = expect != null && !expect.matched() ? ExitCode.ASSERTION
-                    : close != null && (close.normal() || session.closedFirst() && close.code() != CloseCodes.ABNORMAL)
-                    ? ExitCode.OK : ExitCode.PROTOCOL; // an answer to our own close is fine whatever its code
+                    : close != null && (close.normal() || session.closedFirst() && answerCodeFine(close.code()))
+                    ? ExitCode.OK : ExitCode.PROTOCOL;
         }
         if (code == ExitCode.ASSERTION) {
             failure = new NkException(code, null, "no message matched '" + expect.pattern() + "' (" + received
@@ -169,5 +169,10 @@ final class WsClientRun {
             throw failure;
         }
         return code.code();
+    }
+
+    /** An answer to our own close may carry another code (ours echoed, an application's), but not one that reports an error. */
+    private static boolean answerCodeFine(int code) {
+        return code != CloseCodes.ABNORMAL && !CloseCodes.reportsError(code);
     }
 }

@@ -29,6 +29,11 @@ record WsPrinter(Invocation inv, OutputStream out, boolean hex, long start) impl
     }
 
     @Override
+    public void warning(String text) {
+        inv.info("warning: " + text);
+    }
+
+    @Override
     public void pong(long roundTripNanos) {
         if (inv.json()) {
             inv.json(Json.object().put("schema", JsonResult.SCHEMA).put("command", WsCommand.NAME).put("event", "pong")

@@ -23,6 +23,14 @@ public final class CloseCodes {
         return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
     }
 
+    /**
+     * True for the codes that say the closing end found something wrong (1002-1003, 1007-1011, 1014), as
+     * opposed to an ordinary end (1000, 1001), a restart (1012-1013) or an application's own code.
+     */
+    public static boolean reportsError(int code) {
+        return code == PROTOCOL_ERROR || code == UNSUPPORTED_DATA || (code >= INVALID_PAYLOAD && code <= INTERNAL_ERROR) || code == 1014;
+    }
+
     /** A short name for the codes RFC 6455 defines, for messages. */
     public static String describe(int code) {
         String name = switch (code) {

@@ -48,6 +48,10 @@ public final class WsClient {
 
         void flush();
 
+        /** Something the user should know that is not a failure (once per kind). */
+        default void warning(String text) {
+        }
+
         /** A keepalive ping was answered after {@code roundTripNanos}. */
         default void pong(long roundTripNanos) {
         }
@@ -120,10 +124,17 @@ public final class WsClient {
 
     private void send(Outgoing outgoing, Options options, Listener listener, Consumer<NkException> sendFailure) {
         try {
+            boolean warned = false;
             for (Message m = outgoing.next(); m != null; m = outgoing.next()) {
-                session.send(m.text(), m.payload(), 0, m.length());
+                // a text message must be UTF-8 (RFC 6455 8.1); what is not goes as binary rather than break the protocol
+                boolean text = m.text() && Utf8.valid(m.payload(), 0, m.length());
+                if (m.text() && !text && !warned) {
+                    warned = true;
+                    listener.warning("message " + (sent + 1) + " is not UTF-8: sent as binary (and any others like it)");
+                }
+                session.send(text, m.payload(), 0, m.length());
                 sent++;
-                listener.message(false, m.text(), ByteBuffer.wrap(m.payload(), 0, m.length()));
+                listener.message(false, text, ByteBuffer.wrap(m.payload(), 0, m.length()));
                 if (!outgoing.ready()) {
                     session.flush();
                 }

@@ -319,6 +319,36 @@ class WsCommandTest {
     }
 
     @Test
+    void anAnswerToOurCloseThatReportsAnErrorIsExitSix() throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Accept.once(listener, s -> {
+                RawWsPeer peer = RawWsPeer.serverHandshake(s);
+                peer.readCloseCode();
+                peer.out.write(new byte[] {(byte) 0x88, 0x06, 0x03, (byte) 0xef, 'b', 'a', 'd', '!'}); // 1007
+                peer.out.flush();
+            });
+            NkRun.Result r = NkRun.run(bytes("bye\n"), "ws", "ws://127.0.0.1:" + listener.getLocalPort() + "/");
+            assertEquals(6, r.code(), r.toString());
+            assertEquals("nk: ws: the server closed with 1007 invalid payload data (bad!)\n", r.stderr());
+        }
+    }
+
+    @Test
+    void aLineThatIsNotUtf8GoesAsBinaryWithOneWarning() throws Exception {
+        byte[] input = {'o', 'k', '\n', (byte) 0xff, (byte) 0xfe, '\n', 'a', 'f', 't', 'e', 'r', '\n', (byte) 0xc3, '\n'};
+        try (NodeWs server = NodeWs.echoServer()) {
+            NkRun.Result r = NkRun.run(input, "ws", server.url());
+            assertEquals(0, r.code(), r.toString());
+            assertArrayEquals(input, r.stdout(), "each line back as it went, the binary ones raw");
+            assertEquals("nk: ws: warning: message 2 is not UTF-8: sent as binary (and any others like it)\n", r.stderr());
+            NkRun.Result json = NkRun.run(input, "--json", "ws", server.url());
+            List<String> types = json.out().lines().filter(l -> l.contains("\"direction\":\"out\""))
+                    .map(l -> l.replaceAll(".*\"type\":\"(\\w+)\".*", "$1")).toList();
+            assertEquals(List.of("text", "binary", "text", "binary"), types, json.out());
+        }
+    }
+
+    @Test
     void aRefusedOrWrongHandshakeIsExitSix() throws Exception {
         try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Accept.once(listener, s -> {
