@@ -104,6 +104,35 @@ public final class Args {
         return Integer.parseInt(s);
     }
 
+    /**
+     * A byte count as users type it: digits, optionally with K, M or G (binary multiples, as curl's suffixes; "KiB", "MiB",
+     * "GiB" and a trailing "B" are taken too): 4096, 64K, 16MiB.
+     */
+    public int bytes(String name, int defaultValue, int min, int max) {
+        String text = string(name);
+        if (text == null) {
+            return defaultValue;
+        }
+        java.util.regex.Matcher m = BYTES.matcher(text.strip());
+        long value = -1;
+        if (m.matches() && m.group(1).length() <= 12) {
+            int shift = m.group(2) == null ? 0 : switch (Character.toUpperCase(m.group(2).charAt(0))) {
+                case 'K' -> 10;
+                case 'M' -> 20;
+                default -> 30;
+            };
+            value = Long.parseLong(m.group(1)) << shift; // at most 12 digits: < 2^40, shifted < 2^70 ...
+            value = (value >>> shift) == Long.parseLong(m.group(1)) ? value : -1; // ... so check it did not overflow
+        }
+        if (value < min || value > max) {
+            throw NkException.usage(name + ": bad size '" + text + "': expected " + min + " to " + max + " bytes (or with K, M, G)");
+        }
+        return (int) value;
+    }
+
+    private static final java.util.regex.Pattern BYTES = java.util.regex.Pattern.compile("(\\d+)\\s*(?:([kmg])(?:i?b)?|b)?",
+            java.util.regex.Pattern.CASE_INSENSITIVE);
+
     public Rate rate(String name) {
         String text = string(name);
         if (text == null) {

@@ -58,7 +58,7 @@ final class ChatCommand implements NkCommand {
 
     private int serve(Args args, Invocation inv) {
         Rate rate = args.string("--rate") == null ? Rate.parse(DEFAULT_RATE) : args.rate("--rate");
-        ChatServer chat = new ChatServer(new ChatServer.Config(args.integer("--max-line", ChatServer.Config.DEFAULT_MAX_LINE, 16, 1 << 20),
+        ChatServer chat = new ChatServer(new ChatServer.Config(args.bytes("--max-line", ChatServer.Config.DEFAULT_MAX_LINE, 16, 1 << 20),
                 rate, args.integer("--history", 0, 0, 100_000), args.integer("--max-clients", 0, 1, 1_000_000),
                 ChatServer.Config.DEFAULT_MAX_QUEUE_BYTES), event -> log(inv, event));
         TlsServer tls = TlsOptions.serverIfAsked(args, inv);

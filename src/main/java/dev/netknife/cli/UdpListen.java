@@ -39,7 +39,7 @@ final class UdpListen {
         int limit = Datagrams.max(bind);
         UdpServer.Config config = new UdpServer.Config(bind, Ports.parse(args.positional(0)), echo,
                 prefix == null ? new byte[0] : Escapes.decode(prefix), args.rate("--rate"),
-                args.integer("--max-datagram", limit, 0, limit));
+                args.bytes("--max-datagram", limit, 0, limit));
         UdpServer server = UdpServer.bind(config, new Printer(inv, echo, args.flag("--hex")));
         return ServerLifecycle.serve(server.address(), server::serve, server::close, () -> summary(server.stats()), inv);
     }

@@ -9,7 +9,6 @@ import dev.netknife.http.RequestHeaders;
 import dev.netknife.io.Conn;
 import dev.netknife.io.DialOptions;
 import dev.netknife.io.Dialer;
-import dev.netknife.io.Durations;
 import dev.netknife.io.Escapes;
 import dev.netknife.io.ExpectMatcher;
 import dev.netknife.io.IdleWatch;
@@ -27,7 +26,6 @@ import dev.netknife.ws.WsSession;
 import java.io.BufferedOutputStream;
 import java.io.EOFException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -98,16 +96,17 @@ final class WsClientRun {
             WsSession session = new WsSession(in, out, true, options);
             WsPrinter printer = new WsPrinter(inv, args.flag("--hex"), start);
             WsClient.Result result;
+            var sendFailure = new java.util.concurrent.atomic.AtomicReference<NkException>();
             try {
                 result = new WsClient(session, conn, idleWatch).run(outgoing(), new WsClient.Options(count, expect, closeCode, ping, pongTimeout),
-                        printer, e -> inv.info(e.getMessage()));
+                        printer, sendFailure::set);
             } catch (WsProtocolException e) {
                 throw new NkException(ExitCode.PROTOCOL, null, "the server broke the protocol: " + e.getMessage()
                         + "; closed with " + e.closeCode(), e);
             } catch (EOFException e) {
                 throw new NkException(ExitCode.PROTOCOL, null, e.getMessage(), e);
             }
-            return finish(result, session, url, timings, accepted.subprotocol());
+            return finish(result, session, url, timings, accepted.subprotocol(), sendFailure.get());
         } finally {
             if (idleWatch != null) {
                 idleWatch.close();
@@ -129,50 +128,22 @@ final class WsClientRun {
                 : WsClient.lines(new LineReader(inv.in(), (int) options.maxMessage(), "--max-message"));
     }
 
-    private int finish(WsClient.Result result, WsSession session, HttpUrl url, Timings timings, String subprotocol) {
-        WsClient.Outcome outcome = result.outcome();
-        long received = result.received();
+    private int finish(WsClient.Result result, WsSession session, HttpUrl url, Timings timings, String subprotocol, NkException sendFailure) {
+        WsEnding ending = WsEnding.of(result, session, expect, sendFailure, args.millis("--idle-timeout", expect == null ? 0 : EXPECT_DEFAULT_WAIT_MILLIS),
+                args.millis("--ping-timeout", PONG_TIMEOUT_MILLIS));
         WsSession.Close close = session.peerClose();
-        ExitCode code;
-        NkException failure = null;
-        switch (outcome) {
-            case MATCHED, COUNT_REACHED -> code = expect != null && !expect.matched() ? ExitCode.ASSERTION : ExitCode.OK;
-            case IDLE -> code = expect != null ? ExitCode.ASSERTION : ExitCode.TIMEOUT;
-            case NO_PONG -> code = ExitCode.TIMEOUT;
-            default -> code = expect != null && !expect.matched() ? ExitCode.ASSERTION
-                    : close != null && (close.normal() || session.closedFirst() && answerCodeFine(close.code()))
-                    ? ExitCode.OK : ExitCode.PROTOCOL;
-        }
-        if (code == ExitCode.ASSERTION) {
-            failure = new NkException(code, null, "no message matched '" + expect.pattern() + "' (" + received
-                    + (received == 1 ? " message" : " messages") + ", " + (outcome == WsClient.Outcome.IDLE
-                    ? "idle for " + Durations.format(args.millis("--idle-timeout", EXPECT_DEFAULT_WAIT_MILLIS))
-                    : "closed: " + close) + ")", null);
-        } else if (outcome == WsClient.Outcome.NO_PONG) {
-            failure = NkException.timeout("idle", "no pong within " + Durations.format(args.millis("--ping-timeout", PONG_TIMEOUT_MILLIS))
-                    + " of a ping: the server stopped answering");
-        } else if (code == ExitCode.TIMEOUT) {
-            failure = NkException.timeout("idle", "idle for " + Durations.format(args.millis("--idle-timeout", 0)));
-        } else if (code == ExitCode.PROTOCOL) {
-            failure = new NkException(code, null, close == null || close.code() == CloseCodes.ABNORMAL
-                    ? "the connection ended without a close frame" : "the server closed with " + close, null);
-        }
-        if (outcome == WsClient.Outcome.PEER_CLOSED && close != null) {
+        if (result.outcome() == WsClient.Outcome.PEER_CLOSED && close != null) {
             inv.verboseInfo("the server closed with " + Sanitizer.clean(close.toString()));
         }
         if (inv.json()) {
-            inv.result(JsonResult.of(NAME, url.toString(), code, failure, timings.withTotal(System.nanoTime() - start))
-                    .put("ws", Json.object().put("subprotocol", subprotocol).put("sent", result.sent()).put("received", received).put("pongs", result.pongs())
+            inv.result(JsonResult.of(NAME, url.toString(), ending.code(), ending.failure(), timings.withTotal(System.nanoTime() - start))
+                    .put("ws", Json.object().put("subprotocol", subprotocol).put("sent", result.sent()).put("received", result.received())
+                            .put("pongs", result.pongs())
                             .put("close", close == null ? null : Json.object().put("code", close.code()).put("reason", close.reason()))));
         }
-        if (failure != null) {
-            throw failure;
+        if (ending.failure() != null) {
+            throw ending.failure();
         }
-        return code.code();
-    }
-
-    /** An answer to our own close may carry another code (ours echoed, an application's), but not one that reports an error. */
-    private static boolean answerCodeFine(int code) {
-        return code != CloseCodes.ABNORMAL && !CloseCodes.reportsError(code);
+        return ending.code().code();
     }
 }

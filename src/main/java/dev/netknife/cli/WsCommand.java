@@ -33,8 +33,8 @@ final class WsCommand implements NkCommand {
         spec.addOption(Specs.option("DUR", "With --ping: a ping unanswered for DUR closes the connection, exit 124 (default 10s).",
                 "--ping-timeout"));
         spec.addOption(Specs.option("CODE", "Close code to send when stdin ends (default 1000).", "--close-code"));
-        spec.addOption(Specs.option("BYTES", "Largest message accepted (default 16 MiB); a larger one closes with 1009, exit 6.", "--max-message"));
-        spec.addOption(Specs.option("BYTES", "Send messages in frames of at most BYTES (default: one frame per message).", "--max-frame"));
+        spec.addOption(Specs.option("BYTES", "Largest message accepted (default 16M; K, M, G suffixes); a larger one closes with 1009, exit 6.", "--max-message"));
+        spec.addOption(Specs.option("BYTES", "Send messages in frames of at most BYTES, e.g. 64K (default: one frame per message).", "--max-frame"));
         spec.addOption(Specs.flag("Be an echo server: accept WebSocket clients and send each message back.", "-l", "--listen"));
         spec.addOption(Specs.option("ADDR", "With --listen: address to listen on (default 127.0.0.1).", "--bind"));
         spec.addOption(Specs.option("N", "With --listen: serve at most N clients at once; more wait in the listen backlog.", "--max-conns"));
@@ -55,8 +55,8 @@ final class WsCommand implements NkCommand {
     @Override
     public int run(Args args, Invocation inv) throws Exception {
         WsSession.Options options = new WsSession.Options(
-                args.integer("--max-message", (int) WsSession.Options.DEFAULT_MAX_MESSAGE, 1, Integer.MAX_VALUE - 8),
-                args.integer("--max-frame", 0, 1, Integer.MAX_VALUE));
+                args.bytes("--max-message", (int) WsSession.Options.DEFAULT_MAX_MESSAGE, 1, Integer.MAX_VALUE - 8),
+                args.bytes("--max-frame", 0, 1, Integer.MAX_VALUE));
         if (args.flag("--listen")) {
             args.refuse(CLIENT_ONLY, "is for the client; drop --listen");
             return new WsListen(inv).run(args, options);

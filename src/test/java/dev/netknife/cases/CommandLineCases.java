@@ -112,7 +112,13 @@ class CommandLineCases {
                 row(753, "nk: http-get: Unknown option: '--locaton'; did you mean --location? (see 'nk http-get --help')",
                         "http-get", "--locaton", "http://127.0.0.1:1/"),
                 row(754, "nk: ws: --ping-timeout needs --ping", "ws", "--ping-timeout", "3s", "ws://127.0.0.1:1/"),
-                row(755, "nk: ws: --ping-timeout is for the client; drop --listen", "ws", "--listen", "--ping-timeout", "3s", "0"));
+                row(755, "nk: ws: --ping-timeout is for the client; drop --listen", "ws", "--listen", "--ping-timeout", "3s", "0"),
+                // sizes: digits with K, M or G (binary), like curl's
+                row(756, "nk: ws: --max-message: bad size '2G': expected 1 to 2147483639 bytes (or with K, M, G)", "ws", "--max-message", "2G",
+                        "ws://127.0.0.1:1/"),
+                row(757, "nk: chat: --max-line: bad size '1T': expected 16 to 1048576 bytes (or with K, M, G)", "chat", "serve", "--max-line", "1T", "0"),
+                row(758, "nk: udp: --max-datagram: bad size '64 KB x': expected 0 to 65507 bytes (or with K, M, G)", "udp", "--listen",
+                        "--max-datagram", "64 KB x", "0"));
     }
 
     @ParameterizedTest(name = "case {0}: {1}")

@@ -64,6 +64,20 @@ class WsCommandTest {
     }
 
     @Test
+    void sizesTakeKAndMSuffixes() throws Exception {
+        String message = "x".repeat(3000);
+        try (NodeWs server = NodeWs.echoServer()) {
+            NkRun.Result framed = NkRun.run(bytes(message + "\n"), "ws", "--max-frame", "1K", "--max-message", "3KiB", server.url());
+            assertEquals(0, framed.code(), framed.toString());
+            assertEquals(message + "\n", framed.out());
+            NkRun.Result tooLong = NkRun.run(bytes("first\n" + message + "\nnever sent\n"), "ws", "--max-message", "2k", server.url());
+            assertEquals(1, tooLong.code(), "a stdin line over --max-message is refused, not passed over: " + tooLong);
+            assertEquals("first\n", tooLong.out());
+            assertEquals("nk: ws: a stdin line is longer than 2048 bytes (--max-message)\n", tooLong.stderr());
+        }
+    }
+
+    @Test
     void binaryMessagesAsHexOrRaw() throws Exception {
         try (NodeWs server = NodeWs.echoServer()) {
             NkRun.Result hex = NkRun.run(new byte[] {0, 1, (byte) 0xff}, "ws", "--binary", "--hex", server.url());

@@ -1,0 +1,54 @@
+package dev.netknife.cli;
+
+import dev.netknife.ExitCode;
+import dev.netknife.NkException;
+import dev.netknife.io.Durations;
+import dev.netknife.io.ExpectMatcher;
+import dev.netknife.ws.CloseCodes;
+import dev.netknife.ws.WsClient;
+import dev.netknife.ws.WsSession;
+
+/**
+ * How a WebSocket client's run ends: its exit code and, unless that is 0, the one-line failure. What stopped nk's own
+ * sending (stdin broke a limit) comes first; then --expect and --count, timeouts, and the peer's close code.
+ */
+record WsEnding(ExitCode code, NkException failure) {
+
+    /** {@code sendFailure} null when sending went well; the durations are as the command line set them, for messages. */
+    static WsEnding of(WsClient.Result result, WsSession session, ExpectMatcher expect, NkException sendFailure, long idleMillis,
+                       long pongTimeoutMillis) {
+        if (sendFailure != null) {
+            return new WsEnding(sendFailure.exitCode(), sendFailure);
+        }
+        WsClient.Outcome outcome = result.outcome();
+        WsSession.Close close = session.peerClose();
+        ExitCode code = switch (outcome) {
+            case MATCHED, COUNT_REACHED -> expect != null && !expect.matched() ? ExitCode.ASSERTION : ExitCode.OK;
+            case IDLE -> expect != null ? ExitCode.ASSERTION : ExitCode.TIMEOUT;
+            case NO_PONG -> ExitCode.TIMEOUT;
+            default -> expect != null && !expect.matched() ? ExitCode.ASSERTION
+                    : close != null && (close.normal() || session.closedFirst() && answerCodeFine(close.code()))
+                    ? ExitCode.OK : ExitCode.PROTOCOL;
+        };
+        long received = result.received();
+        NkException failure = null;
+        if (code == ExitCode.ASSERTION) {
+            failure = new NkException(code, null, "no message matched '" + expect.pattern() + "' (" + received
+                    + (received == 1 ? " message" : " messages") + ", " + (outcome == WsClient.Outcome.IDLE
+                    ? "idle for " + Durations.format(idleMillis) : "closed: " + close) + ")", null);
+        } else if (outcome == WsClient.Outcome.NO_PONG) {
+            failure = NkException.timeout("idle", "no pong within " + Durations.format(pongTimeoutMillis) + " of a ping: the server stopped answering");
+        } else if (code == ExitCode.TIMEOUT) {
+            failure = NkException.timeout("idle", "idle for " + Durations.format(idleMillis));
+        } else if (code == ExitCode.PROTOCOL) {
+            failure = new NkException(code, null, close == null || close.code() == CloseCodes.ABNORMAL
+                    ? "the connection ended without a close frame" : "the server closed with " + close, null);
+        }
+        return new WsEnding(code, failure);
+    }
+
+    /** An answer to our own close may carry another code (ours echoed, an application's), but not one that reports an error. */
+    private static boolean answerCodeFine(int code) {
+        return code != CloseCodes.ABNORMAL && !CloseCodes.reportsError(code);
+    }
+}
