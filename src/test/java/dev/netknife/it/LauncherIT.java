@@ -51,6 +51,30 @@ class LauncherIT {
     }
 
     @Test
+    void theFirstRunBuildsWithStdinAwayFromTheBuild(@org.junit.jupiter.api.io.TempDir Path checkout) throws Exception {
+        // `echo hi | ./nk ws ...` on a fresh clone: Maven handed the pipe to the Java programs the build runs, and the build broke
+        Files.copy(repo.resolve("nk"), checkout.resolve("nk"));
+        Files.createDirectories(checkout.resolve("src/main"));
+        Files.writeString(checkout.resolve("pom.xml"), "<project/>");
+        Files.writeString(checkout.resolve("mvnw"), """
+                #!/usr/bin/env bash
+                # a stand-in build: records what its stdin was, and builds a jar that is not one
+                if [[ -p /dev/stdin ]]; then echo pipe > stdin-seen; else echo not-a-pipe > stdin-seen; fi
+                mkdir -p target && : > target/netknife.jar && echo "java.home = /nonexistent" > target/java-settings.txt
+                """);
+        for (String script : List.of("nk", "mvnw")) {
+            checkout.resolve(script).toFile().setExecutable(true);
+        }
+        Process p = new ProcessBuilder(checkout.resolve("nk").toString(), "--version").redirectErrorStream(true).start();
+        p.getOutputStream().write("hi\n".getBytes(StandardCharsets.UTF_8)); // stdin is a pipe with data in it
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertTrue(out.contains("nk: building"), out);
+        assertEquals("not-a-pipe", Files.readString(checkout.resolve("stdin-seen")).strip(), out);
+    }
+
+    @Test
     void theTrainingRunsCoveredEveryCommandTheyTried() throws Exception {
         for (String log : List.of("aot-training.log", "aot-training-tls.log")) {
             String text = Files.readString(repo.resolve("target").resolve(log));
