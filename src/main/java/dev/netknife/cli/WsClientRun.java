@@ -98,7 +98,8 @@ final class WsClientRun {
             WsClient.Result result;
             var sendFailure = new java.util.concurrent.atomic.AtomicReference<NkException>();
             try {
-                result = new WsClient(session, conn, idleWatch).run(outgoing(), new WsClient.Options(count, expect, closeCode, ping, pongTimeout),
+                result = new WsClient(session, conn, idleWatch).run(outgoing(), new WsClient.Options(count, expect, closeCode, ping, pongTimeout,
+                        WsClient.CLOSE_WAIT_MILLIS),
                         printer, sendFailure::set);
             } catch (WsProtocolException e) {
                 throw new NkException(ExitCode.PROTOCOL, null, "the server broke the protocol: " + e.getMessage()

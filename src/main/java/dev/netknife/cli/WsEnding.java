@@ -26,6 +26,7 @@ record WsEnding(ExitCode code, NkException failure) {
             case MATCHED, COUNT_REACHED -> expect != null && !expect.matched() ? ExitCode.ASSERTION : ExitCode.OK;
             case IDLE -> expect != null ? ExitCode.ASSERTION : ExitCode.TIMEOUT;
             case NO_PONG -> ExitCode.TIMEOUT;
+            case NO_CLOSE_ANSWER -> ExitCode.PROTOCOL;
             default -> expect != null && !expect.matched() ? ExitCode.ASSERTION
                     : close != null && (close.normal() || session.closedFirst() && answerCodeFine(close.code()))
                     ? ExitCode.OK : ExitCode.PROTOCOL;
@@ -40,6 +41,9 @@ record WsEnding(ExitCode code, NkException failure) {
             failure = NkException.timeout("idle", "no pong within " + Durations.format(pongTimeoutMillis) + " of a ping: the server stopped answering");
         } else if (code == ExitCode.TIMEOUT) {
             failure = NkException.timeout("idle", "idle for " + Durations.format(idleMillis));
+        } else if (outcome == WsClient.Outcome.NO_CLOSE_ANSWER) {
+            failure = new NkException(code, null, "the server did not answer nk's close frame (silent for "
+                    + Durations.format(WsClient.CLOSE_WAIT_MILLIS) + ")", null);
         } else if (code == ExitCode.PROTOCOL) {
             failure = new NkException(code, null, close == null || close.code() == CloseCodes.ABNORMAL
                     ? "the connection ended without a close frame" : "the server closed with " + close, null);

@@ -11,24 +11,29 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
  * A client's exchange over an open session: outgoing messages on a virtual thread (writes batched
  * while more are waiting), incoming ones on the caller's thread until the count or the expected
  * pattern is reached, the peer closes, or the idle timeout ends it. When the outgoing messages end
- * nk closes (unless it waits for a count or a match) and reads until the peer's close, at most
- * {@link #CLOSE_WAIT_MILLIS}.
+ * nk closes (unless it waits for a count or a match) and reads until the peer's close, as long as
+ * the peer is not silent for the close wait ({@link #CLOSE_WAIT_MILLIS} from the command line).
  */
 public final class WsClient {
     /** How long nk waits for the peer's close frame after sending its own. */
     public static final long CLOSE_WAIT_MILLIS = 5_000;
 
     /** NO_PONG: a keepalive ping went unanswered for the pong timeout (the connection was closed for it). */
-    public enum Outcome { PEER_CLOSED, COUNT_REACHED, MATCHED, IDLE, NO_PONG }
+    /** NO_CLOSE_ANSWER: after our close the peer was silent for the close wait, without its close frame. */
+    public enum Outcome { PEER_CLOSED, COUNT_REACHED, MATCHED, IDLE, NO_PONG, NO_CLOSE_ANSWER }
 
-    /** {@code count} 0 = none; {@code expect} null = none; {@code pingMillis} 0 = no keepalive. */
-    public record Options(int count, ExpectMatcher expect, int closeCode, long pingMillis, long pongTimeoutMillis) {
+    /**
+     * {@code count} 0 = none; {@code expect} null = none; {@code pingMillis} 0 = no keepalive; {@code closeWaitMillis}: how long the
+     * peer may be silent after our close ({@link #CLOSE_WAIT_MILLIS} from the command line).
+     */
+    public record Options(int count, ExpectMatcher expect, int closeCode, long pingMillis, long pongTimeoutMillis, long closeWaitMillis) {
     }
 
     /** {@code pongs}: keepalive pings answered. */
@@ -61,6 +66,7 @@ public final class WsClient {
     private final Conn conn;
     private final IdleWatch idleWatch;
     private volatile long sent;
+    private volatile boolean closeWaitExpired;
     private long received;
 
     /** {@code idleWatch} (may be null) already watches {@code conn}. */
@@ -101,7 +107,7 @@ public final class WsClient {
                     return Outcome.IDLE;
                 }
                 if (session.closeSent() && !(e instanceof WsProtocolException)) {
-                    return Outcome.PEER_CLOSED; // we had closed; the peer never answered in time, or hung up
+                    return closeWaitExpired ? Outcome.NO_CLOSE_ANSWER : Outcome.PEER_CLOSED; // we had closed; the peer hung up
                 }
                 throw e;
             }
@@ -115,7 +121,7 @@ public final class WsClient {
             }
             boolean matched = options.expect() != null && options.expect().test(ByteBuffer.wrap(message.payload(), 0, message.length()));
             if (matched || (options.count() > 0 && received >= options.count())) {
-                closeAndWait(CloseCodes.NORMAL);
+                closeAndWait(CloseCodes.NORMAL, options.closeWaitMillis());
                 drain();
                 return matched ? Outcome.MATCHED : Outcome.COUNT_REACHED;
             }
@@ -141,13 +147,13 @@ public final class WsClient {
             }
             session.flush();
             if (options.count() == 0 && options.expect() == null) {
-                closeAndWait(options.closeCode());
+                closeAndWait(options.closeCode(), options.closeWaitMillis());
             } // else the receiver closes once the count or the match is reached
         } catch (IOException e) {
             // the receiving side sees the same failure and reports it
         } catch (NkException e) {
             sendFailure.accept(e);
-            closeAndWait(CloseCodes.GOING_AWAY);
+            closeAndWait(CloseCodes.GOING_AWAY, options.closeWaitMillis());
         }
     }
 
@@ -162,18 +168,26 @@ public final class WsClient {
         }
     }
 
-    private void closeAndWait(int code) {
+    /**
+     * Sends our close, then gives the peer until it has been silent for {@code waitMillis}: messages it sent before it saw our
+     * close (echoes of the last lines, say) still arrive and count. A fixed deadline cut off a peer still busy sending.
+     */
+    private void closeAndWait(int code, long waitMillis) {
         try {
             session.close(code, "");
         } catch (IOException ignored) {
             return; // the connection is gone already
         }
         Thread.ofVirtual().name("nk-ws-close-wait").start(() -> {
+            long limit = TimeUnit.MILLISECONDS.toNanos(waitMillis);
             try {
-                Thread.sleep(CLOSE_WAIT_MILLIS);
+                for (long quiet = System.nanoTime() - conn.lastActivityNanos(); quiet < limit; quiet = System.nanoTime() - conn.lastActivityNanos()) {
+                    TimeUnit.NANOSECONDS.sleep(limit - quiet);
+                }
             } catch (InterruptedException e) {
                 return;
             }
+            closeWaitExpired = true;
             conn.close();
         });
     }
