@@ -3,6 +3,7 @@ package dev.netknife.tls;
 import dev.netknife.ExitCode;
 import dev.netknife.NkException;
 import dev.netknife.io.Conn;
+import dev.netknife.io.Deadline;
 import dev.netknife.io.Endpoint;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -11,7 +12,6 @@ import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SNIHostName;
@@ -124,7 +124,7 @@ public final class TlsClient {
         CheckingTrustManager trust = ready.trust();
         SSLEngine engine = engine(ready.context(), serverName, target.port());
         TlsConn conn = new TlsConn(raw, engine, buffers);
-        HandshakeDeadline deadline = new HandshakeDeadline(raw, timeoutMillis);
+        Deadline deadline = new Deadline(raw, timeoutMillis);
         try {
             conn.handshake();
         } catch (IOException | RuntimeException e) {
@@ -136,7 +136,7 @@ public final class TlsClient {
             }
             throw new Failure(TlsFailures.classify(e, verdict == null ? null : verdict.problem(), target.toString()), presented);
         } finally {
-            deadline.cancel();
+            deadline.close();
         }
         CheckingTrustManager.Verdict verdict = trust.take(engine);
         boolean resumed = verdict == null; // no certificate to check: the session was resumed
@@ -191,6 +191,7 @@ public final class TlsClient {
     }
 
     static KeyManager[] keyManagers(List<X509Certificate> chain, java.security.PrivateKey key) {
+        requirePair(chain.getFirst(), key);
         try {
             char[] password = "nk".toCharArray();
             KeyStore store = KeyStore.getInstance("PKCS12");
@@ -204,35 +205,35 @@ public final class TlsClient {
         }
     }
 
-    /** Closes the connection when the handshake takes too long, so a stalled peer cannot hang nk. */
-    static final class HandshakeDeadline {
-        private final Thread watchdog;
-        private volatile boolean done;
-        private volatile boolean expired;
-
-        HandshakeDeadline(Conn raw, long millis) {
-            this.watchdog = millis <= 0 ? null : Thread.ofVirtual().start(() -> {
-                try {
-                    TimeUnit.MILLISECONDS.sleep(millis);
-                } catch (InterruptedException e) {
-                    return;
-                }
-                if (!done) {
-                    expired = true;
-                    raw.close();
-                }
-            });
+    /**
+     * A key that does not belong to the certificate would pass here and fail every handshake later, each peer seeing only
+     * "handshake failure": so sign with the key and check with the certificate now.
+     */
+    private static void requirePair(X509Certificate cert, java.security.PrivateKey key) {
+        String algorithm = switch (key.getAlgorithm()) {
+            case "RSA" -> "SHA256withRSA";
+            case "EC" -> "SHA256withECDSA";
+            case "Ed25519", "Ed448", "EdDSA" -> key.getAlgorithm();
+            default -> null; // nothing to sign with here: the handshake will tell
+        };
+        if (algorithm == null) {
+            return;
         }
-
-        boolean expired() {
-            return expired;
+        boolean pair;
+        try {
+            byte[] probe = "nk: does this key belong to the certificate?".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            java.security.Signature signature = java.security.Signature.getInstance(algorithm);
+            signature.initSign(key);
+            signature.update(probe);
+            byte[] signed = signature.sign();
+            signature.initVerify(cert.getPublicKey());
+            signature.update(probe);
+            pair = signature.verify(signed);
+        } catch (GeneralSecurityException e) {
+            pair = false; // a key of another kind than the certificate's
         }
-
-        void cancel() {
-            done = true;
-            if (watchdog != null) {
-                watchdog.interrupt();
-            }
+        if (!pair) {
+            throw NkException.usage("the key does not belong to the certificate (--key and --cert are not a pair)");
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.netknife.tls;
 import dev.netknife.ExitCode;
 import dev.netknife.NkException;
 import dev.netknife.io.Conn;
+import dev.netknife.io.Deadline;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -82,11 +83,11 @@ public final class TlsServer {
         }
         engine.setSSLParameters(parameters);
         TlsConn conn = new TlsConn(raw, engine, buffers);
-        TlsClient.HandshakeDeadline deadline = new TlsClient.HandshakeDeadline(raw, config.handshakeTimeoutMillis());
+        Deadline deadline = new Deadline(raw, config.handshakeTimeoutMillis());
         try {
             conn.handshake();
         } finally {
-            deadline.cancel();
+            deadline.close();
         }
         return conn;
     }

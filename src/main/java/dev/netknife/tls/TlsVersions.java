@@ -16,7 +16,9 @@ public final class TlsVersions {
         int from = index(min == null ? "1.2" : min, "--tls-min");
         int to = index(max == null ? "1.3" : max, "--tls-max");
         if (from > to) {
-            throw NkException.usage("--tls-min " + min + " is above --tls-max " + max);
+            throw NkException.usage(min == null
+                    ? "--tls-max " + max + " is below the default minimum, TLS 1.2; give --tls-min too (older versions are insecure)"
+                    : "--tls-min " + min + " is above --tls-max " + (max == null ? "(default 1.3)" : max));
         }
         List<String> chosen = new ArrayList<>(ALL.subList(from, to + 1));
         return chosen.toArray(String[]::new);

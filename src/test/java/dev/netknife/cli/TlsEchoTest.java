@@ -132,6 +132,38 @@ class TlsEchoTest {
     }
 
     @Test
+    void aKeyThatIsNotTheCertificatesIsRefusedAtStart() throws Exception {
+        Path other = certs.wrongHost();
+        NkRun.Result r = NkRun.run("echo-server", "--tls", "--cert", good.toString(), "--key", TestCerts.keyOf(other).toString(), "0");
+        assertEquals(2, r.code(), r.toString());
+        assertEquals("nk: echo-server: the key does not belong to the certificate (--key and --cert are not a pair)\n", r.stderr());
+        Path rsaKey = TestCerts.keyOf(certs.rsaSelfSigned());
+        NkRun.Result kinds = NkRun.run("ws", "--listen", "--tls", "--cert", good.toString(), "--key", rsaKey.toString(), "0");
+        assertEquals(2, kinds.code(), "an RSA key for an EC certificate: " + kinds);
+    }
+
+    @Test
+    void anRsaCertificateServesTls13() throws Exception {
+        // TLS 1.3 signs only with RSA-PSS: without it an RSA certificate (the most common kind) served TLS 1.2 alone
+        String openssl = Peers.require("openssl", "openssl");
+        Path cert = certs.rsaSelfSigned();
+        Path key = TestCerts.keyOf(cert);
+        try (Background server = Background.start("echo-server", "--tls", "--cert", cert.toString(), "--key", key.toString(), "0")) {
+            Process p = new ProcessBuilder(openssl, "s_client", "-tls1_3", "-quiet", "-no_ign_eof", "-CAfile", cert.toString(), "-verify_return_error",
+                    "-servername", "localhost", "-connect", "127.0.0.1:" + server.port()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            p.getOutputStream().write("over TLS 1.3\n".getBytes(StandardCharsets.US_ASCII));
+            p.getOutputStream().flush();
+            byte[] line = p.getInputStream().readNBytes("over TLS 1.3\n".length());
+            p.getOutputStream().close();
+            assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+            assertEquals("over TLS 1.3\n", new String(line, StandardCharsets.US_ASCII));
+            NkRun.Result nk = NkRun.run("x\n".getBytes(StandardCharsets.US_ASCII), "-v", "connect", "--tls", "--cacert", cert.toString(), "localhost", String.valueOf(server.port()));
+            assertEquals(0, nk.code(), nk.toString());
+            assertTrue(nk.stderr().contains("TLSv1.3"), nk.stderr());
+        }
+    }
+
+    @Test
     void opensslClientTalksToNkEchoServer() throws Exception {
         String openssl = Peers.require("openssl", "openssl");
         try (Background server = tlsEcho()) {

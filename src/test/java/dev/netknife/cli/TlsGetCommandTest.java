@@ -39,6 +39,21 @@ class TlsGetCommandTest {
     }
 
     @Test
+    void tls13WithAnRsaCertificateForTlsGetAndHttpGet() throws Exception {
+        // BCJSSE on the JDK's providers offered no rsa_pss_rsae_* signature: every TLS 1.3 server with an RSA certificate failed
+        Path rsa = certs.rsaSelfSigned();
+        try (OpensslServer server = OpensslServer.start(rsa, "-tls1_3")) {
+            NkRun.Result r = tlsGet(server, "--cacert", rsa.toString());
+            assertEquals(0, r.code(), r.toString());
+            assertTrue(r.out().contains("protocol   TLSv1.3"), r.out());
+            assertTrue(r.out().contains("key      RSA 2048 bits"), r.out());
+            NkRun.Result get = NkRun.run("http-get", "--cacert", rsa.toString(), "https://localhost:" + server.port() + "/");
+            assertEquals(0, get.code(), get.toString());
+            assertTrue(get.out().contains("TLSv1.3"), "s_server -www shows the session: " + get.out());
+        }
+    }
+
+    @Test
     void reportsAVerifiedTls13Handshake() throws Exception {
         try (OpensslServer server = OpensslServer.start(certs.good(), "-cert_chain", ca)) {
             NkRun.Result r = tlsGet(server, "--cacert", ca);

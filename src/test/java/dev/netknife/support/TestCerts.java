@@ -162,6 +162,24 @@ public final class TestCerts {
         return selfSigned(-DAY, 90 * DAY);
     }
 
+    /**
+     * A self-signed RSA 2048 certificate for localhost and 127.0.0.1, made by the openssl command (the kind most servers have;
+     * TLS 1.3 signs with it only by RSA-PSS). Its key is at {@link #keyOf}.
+     */
+    public Path rsaSelfSigned() throws IOException, InterruptedException {
+        Path cert = dir.resolve("rsa.pem");
+        if (!Files.exists(cert)) {
+            Process gen = new ProcessBuilder(Peers.require("openssl", "openssl"), "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                    "-keyout", keyOf(cert).toString(), "-out", cert.toString(), "-days", "30", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1").redirectErrorStream(true).start();
+            String log = new String(gen.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (gen.waitFor() != 0) {
+                throw new IOException("openssl req failed: " + log);
+            }
+        }
+        return cert;
+    }
+
     /** The key file that goes with a certificate file made here. */
     public static Path keyOf(Path certFile) {
         return certFile.resolveSibling(certFile.getFileName().toString().replace(".pem", ".key"));
