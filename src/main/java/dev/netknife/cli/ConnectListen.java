@@ -34,7 +34,7 @@ final class ConnectListen {
         String host = args.positional(1) == null ? null : args.positional(0);
         String portText = args.positional(1) == null ? args.positional(0) : args.positional(1);
         int port = Ports.parse(portText);
-        InetAddress bind = host != null ? args.bindAddress("HOST", host) : args.bindAddress("--bind", "127.0.0.1");
+        InetAddress bind = host != null ? args.bindAddress("HOST", host) : args.bindAddress("--bind", args.flag("-6") ? "::1" : "127.0.0.1");
         BufferPool pool = new BufferPool();
         TlsServer tls = TlsOptions.serverIfAsked(args, inv);
         StreamConn local = new StreamConn(inv.in(), inv.data());
@@ -45,7 +45,7 @@ final class ConnectListen {
                     new EchoServerCommand.Log(inv, false));
             inv.info("listening on " + ServerLifecycle.address(server.address()));
             Thread.ofVirtual().name("nk-stdin").start(broadcast::pumpLocalInput);
-            return ServerLifecycle.serve(server, inv);
+            return ServerLifecycle.serveWithoutAddress(server, inv); // stdout carries what clients send
         }
         Conn accepted = SingleAccept.accept(bind, port, address -> inv.info("listening on " + ServerLifecycle.address(address)));
         Conn conn = tls == null ? accepted : tls.accept(accepted);

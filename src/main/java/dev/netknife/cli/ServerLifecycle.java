@@ -23,8 +23,21 @@ final class ServerLifecycle {
         return serve(server.address(), server::serve, server::close, () -> summary(server.stats(), inv), inv);
     }
 
+    /** As {@link #serve(Server, Invocation)}, with {@code beforeClose} run first when stopping (a goodbye to each client). */
+    static int serve(Server server, Runnable beforeClose, Invocation inv) {
+        return serve(server.address(), server::serve, () -> {
+            beforeClose.run();
+            server.close();
+        }, () -> summary(server.stats(), inv), inv);
+    }
+
+    /** As {@link #serve(Server, Invocation)} without the address on stdout, for a server whose stdout is the data (connect -l -k). */
+    static int serveWithoutAddress(Server server, Invocation inv) {
+        return serve(null, server::serve, server::close, () -> summary(server.stats(), inv), 3_000, inv);
+    }
+
     /**
-     * Prints {@code address}, runs {@code loop} until it returns (an interrupt ends it), then
+     * Prints {@code address} (unless null), runs {@code loop} until it returns (an interrupt ends it), then
      * {@code close} and {@code summary}; returns exit code 130.
      */
     static int serve(InetSocketAddress address, Runnable loop, Runnable close, Runnable summary, Invocation inv) {
@@ -45,7 +58,9 @@ final class ServerLifecycle {
         }, "nk-shutdown");
         boolean hooked = addHook(hook);
         try {
-            inv.data(address(address));
+            if (address != null) {
+                inv.data(address(address));
+            }
             loop.run();
         } finally {
             Thread.interrupted(); // the interrupt that stopped serving is handled; clear it before waiting in close()

@@ -4,6 +4,7 @@ import dev.netknife.ExitCode;
 import dev.netknife.NkException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The netcat session: local input to the connection and the connection to local output, at the
@@ -55,7 +56,8 @@ public final class Relay {
                 }
                 conn.write(text);
             }
-            Thread upstream = Thread.ofVirtual().name("nk-relay-up").start(() -> sendLocalInput(local, conn, options.sentTap()));
+            AtomicReference<IOException> sendFailed = new AtomicReference<>();
+            Thread upstream = Thread.ofVirtual().name("nk-relay-up").start(() -> sendLocalInput(local, conn, options.sentTap(), sendFailed));
             Outcome outcome = Outcome.PEER_CLOSED;
             try {
                 Mover.copy(conn, local, pool, received);
@@ -80,6 +82,11 @@ public final class Relay {
                         outcome = Outcome.IDLE_TIMEOUT;
                         break;
                     }
+                }
+                if (outcome == Outcome.PEER_CLOSED && sendFailed.get() != null) {
+                    // as ncat's "Broken pipe": the peer went away with local input still to send, which is lost
+                    throw new NkException(ExitCode.FAILURE, null, "the peer closed before all of stdin was sent ("
+                            + peer + ")", sendFailed.get());
                 }
             }
             local.close();
@@ -117,12 +124,12 @@ public final class Relay {
         };
     }
 
-    private void sendLocalInput(Conn local, Conn conn, Tap tap) {
+    private void sendLocalInput(Conn local, Conn conn, Tap tap, AtomicReference<IOException> failed) {
         try {
             Mover.copy(local, conn, pool, tap);
             conn.closeWrite();
         } catch (IOException e) {
-            // the peer stopped reading or the connection is closing; the reading side reports what happened
+            failed.set(e); // reported only when the rest of local input was owed to the peer (finishLocalInput)
         }
     }
 

@@ -301,6 +301,57 @@ class ConnectCommandTest {
     }
 
     @Test
+    void aPeerThatLeavesWithStdinStillToSendIsExit1NotSilence() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            dev.netknife.support.Accept.once(server, s -> {
+                s.getOutputStream().write("banner\n".getBytes(StandardCharsets.US_ASCII));
+                s.close(); // reads nothing
+            });
+            java.io.InputStream slowStdin = new java.io.InputStream() { // a line every 200 ms, as a script's pipe
+                private int lines;
+
+                @Override
+                public int read() {
+                    byte[] one = new byte[1];
+                    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) {
+                    if (lines == 10) {
+                        return -1;
+                    }
+                    sleepQuietly(200);
+                    byte[] line = ("line " + lines++ + "\n").getBytes(StandardCharsets.US_ASCII);
+                    int n = Math.min(len, line.length); // a test line fits any read nk makes
+                    System.arraycopy(line, 0, b, off, n);
+                    return n;
+                }
+            };
+            NkRun.Result r = NkRun.run(slowStdin, "connect", "127.0.0.1", String.valueOf(server.getLocalPort()));
+            assertEquals(1, r.code(), r.toString());
+            assertEquals("banner\n", r.out());
+            assertEquals("nk: connect: the peer closed before all of stdin was sent (127.0.0.1:" + server.getLocalPort() + ")\n", r.stderr());
+        }
+    }
+
+    @Test
+    void listenWithDash6ListensOnIpv6Loopback() throws Exception {
+        Background.Lines out = new Background.Lines();
+        Background.Lines err = new Background.Lines();
+        Thread listener = Thread.ofPlatform().start(() -> NkRun.run(
+                new ByteArrayInputStream(new byte[0]), out, err, Map.of(), "connect", "-l", "-6", "0"));
+        assertTrue(err.await("listening on [::1]:", Duration.ofSeconds(5)), err.text());
+        String line = err.text().strip();
+        int listenPort = Integer.parseInt(line.substring(line.lastIndexOf(':') + 1));
+        try (Socket client = new Socket(java.net.InetAddress.getByName("::1"), listenPort)) {
+            client.getOutputStream().write("over v6\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        listener.join(5000);
+        assertEquals("over v6\n", out.text());
+    }
+
+    @Test
     void keepOpenServesClientsOneAfterAnother() throws Exception {
         try (BlockingInput stdin = new BlockingInput()) {
             Background.Lines out = new Background.Lines();
@@ -318,6 +369,7 @@ class ConnectCommandTest {
             listener.interrupt();
             listener.join(5000);
             assertTrue(err.await("stopped: 3 connections", Duration.ofSeconds(5)), err.text());
+            assertEquals("client 0\nclient 1\nclient 2\n", out.text(), "stdout holds what clients sent and nothing else (no address)");
         }
     }
 
