@@ -11,7 +11,7 @@ final class DialArgs {
     }
 
     static void add(CommandSpec spec) {
-        spec.addOption(Specs.option("DUR", "Give up connecting after DUR, DNS included (default 10s; TLS handshakes too).", "--connect-timeout"));
+        spec.addOption(Specs.option("DUR", "Give up connecting after DUR, DNS included (default 10s; TLS handshakes and WebSocket upgrades too).", "--connect-timeout"));
         spec.addOption(Specs.flag("IPv4 only.", "-4"));
         spec.addOption(Specs.flag("IPv6 only.", "-6"));
     }

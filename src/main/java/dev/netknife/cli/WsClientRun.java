@@ -25,6 +25,7 @@ import dev.netknife.ws.WsProtocolException;
 import dev.netknife.ws.WsSession;
 import java.io.BufferedOutputStream;
 import java.io.EOFException;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,6 +75,8 @@ final class WsClientRun {
             throw NkException.usage("TLS options need a wss:// URL");
         }
         List<HttpHeaders.Field> headers = RequestHeaders.parseAll(args.strings("-H")); // a bad one is a usage error before any connect
+        List<String> subprotocols = WsCommand.subprotocols(args.string("--subprotocol"));
+        String origin = WsCommand.origin(args.string("--origin"));
         Conn conn = new Dialer(dial).dial(url.endpoint());
         IdleWatch idleWatch = idle > 0 ? new IdleWatch(idle) : null;
         try {
@@ -86,14 +89,15 @@ final class WsClientRun {
             if (idleWatch != null) {
                 idleWatch.watch(conn);
             }
-            Handshake.Accepted accepted = Handshake.client(in, out, new Handshake.ClientRequest(url,
-                    headers, WsCommand.subprotocols(args.string("--subprotocol")), args.string("--origin"),
-                    "nk/" + Model.version()));
+            Handshake.ClientRequest request = new Handshake.ClientRequest(url, headers, subprotocols, origin, "nk/" + Model.version());
+            Handshake.Accepted accepted = WsUpgrade.run(conn, in, out, request, idleWatch, dial.connectTimeoutMillis(),
+                    args.millis("--idle-timeout", EXPECT_DEFAULT_WAIT_MILLIS));
             Timings timings = conn.timings().withFirstByte(System.nanoTime() - start);
             inv.timings(timings);
             inv.verboseInfo("connected to " + url + (conn instanceof TlsConn t ? " (" + t.protocol() + ")" : "")
                     + (accepted.subprotocol() == null ? "" : ", subprotocol " + accepted.subprotocol()));
             WsSession session = new WsSession(in, out, true, options);
+            Thread goingAway = WsUpgrade.closeOnShutdown(session);
             WsPrinter printer = new WsPrinter(inv, args.flag("--hex"), start);
             WsClient.Result result;
             var sendFailure = new java.util.concurrent.atomic.AtomicReference<NkException>();
@@ -106,6 +110,10 @@ final class WsClientRun {
                         + "; closed with " + e.closeCode(), e);
             } catch (EOFException e) {
                 throw new NkException(ExitCode.PROTOCOL, null, e.getMessage(), e);
+            } catch (IOException e) {
+                throw WsEnding.broken(e);
+            } finally {
+                WsUpgrade.keepRunning(goingAway);
             }
             return finish(result, session, url, timings, accepted.subprotocol(), sendFailure.get());
         } finally {

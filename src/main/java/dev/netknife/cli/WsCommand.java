@@ -1,5 +1,6 @@
 package dev.netknife.cli;
 
+import dev.netknife.NkException;
 import dev.netknife.ws.WsSession;
 import java.util.Arrays;
 import java.util.List;
@@ -66,12 +67,25 @@ final class WsCommand implements NkCommand {
     }
 
 
+    /** The --subprotocol list; each name must be an HTTP token (RFC 6455 4.1), or it is a usage error. */
     static List<String> subprotocols(String list) {
         if (list == null || list.isBlank()) {
             return List.of();
         }
-        return Arrays.stream(list.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+        List<String> names = Arrays.stream(list.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+        for (String name : names) {
+            if (!name.chars().allMatch(c -> c > 32 && c < 127 && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0)) {
+                throw NkException.usage("--subprotocol '" + name + "' is not a token (no spaces, quotes or separators)");
+            }
+        }
+        return names;
     }
 
-
+    /** The --origin value, refused when it would break the request (a line break, a control character). */
+    static String origin(String origin) {
+        if (origin != null && !origin.chars().allMatch(c -> c >= 32 && c != 127)) {
+            throw NkException.usage("--origin may not hold control characters or line breaks");
+        }
+        return origin;
+    }
 }

@@ -51,6 +51,13 @@ record WsEnding(ExitCode code, NkException failure) {
         return new WsEnding(code, failure);
     }
 
+    /** The connection broke under the exchange (a reset, most often): the peer ended it outside the protocol, exit 6. */
+    static NkException broken(java.io.IOException e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return new NkException(ExitCode.PROTOCOL, null, message.toLowerCase(java.util.Locale.ROOT).contains("reset")
+                ? "the server reset the connection" : "the connection broke: " + message, e);
+    }
+
     /** An answer to our own close may carry another code (ours echoed, an application's), but not one that reports an error. */
     private static boolean answerCodeFine(int code) {
         return code != CloseCodes.ABNORMAL && !CloseCodes.reportsError(code);

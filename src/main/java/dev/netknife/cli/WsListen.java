@@ -2,6 +2,7 @@ package dev.netknife.cli;
 
 import dev.netknife.http.HttpInput;
 import dev.netknife.io.Conn;
+import dev.netknife.io.Deadline;
 import dev.netknife.io.LingeringClose;
 import dev.netknife.io.Ports;
 import dev.netknife.io.Server;
@@ -10,6 +11,7 @@ import dev.netknife.term.Json;
 import dev.netknife.term.JsonResult;
 import dev.netknife.term.Sanitizer;
 import dev.netknife.tls.TlsServer;
+import dev.netknife.ws.CloseCodes;
 import dev.netknife.ws.Handshake;
 import dev.netknife.ws.Message;
 import dev.netknife.ws.WsProtocolException;
@@ -26,10 +28,20 @@ import java.util.List;
  * the protocol gets the matching close code and is dropped; the others go on.
  */
 final class WsListen {
+    /** A client has this long to send its whole upgrade request: one that stalls would hold its slot (--max-conns) for good. */
+    private static final long UPGRADE_TIMEOUT_MILLIS = 10_000;
+
     /** Echo bytes a connection may hold unsent without asking the server's shared budget. */
     private static final int ECHO_OWN_SHARE = 64 * 1024;
 
+    private static final long GOING_AWAY_NANOS = 1_000_000_000L;
+
+    /** A connected client, for the goodbye when the server stops. */
+    private record Live(WsSession session, WriteBehind echoes) {
+    }
+
     private final Invocation inv;
+    private final java.util.Set<Live> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     WsListen(Invocation inv) {
         this.inv = inv;
@@ -45,19 +57,52 @@ final class WsListen {
             Conn conn = tls == null ? raw : tls.accept(raw);
             echo(conn, subprotocols, options, budget);
         }, new EchoServerCommand.Log(inv, false));
-        return ServerLifecycle.serve(server, inv);
+        return ServerLifecycle.serve(server, this::sayGoingAway, inv);
+    }
+
+    /** When the server stops, each client gets 1001 (going away) after its pending echoes, within a second for all. */
+    private void sayGoingAway() {
+        List<Thread> goodbyes = new java.util.ArrayList<>();
+        for (Live client : live) {
+            goodbyes.add(Thread.ofVirtual().start(() -> {
+                try {
+                    client.session().close(CloseCodes.GOING_AWAY, "server stopping");
+                    client.echoes().close();
+                } catch (IOException gone) {
+                    // that client is gone already
+                }
+            }));
+        }
+        long deadline = System.nanoTime() + GOING_AWAY_NANOS;
+        try {
+            for (Thread t : goodbyes) {
+                t.join(java.time.Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void echo(Conn conn, List<String> subprotocols, WsSession.Options options, WriteBehind.Budget budget) throws IOException {
         // small buffers: a server may hold thousands of idle clients, and large frames bypass them
         HttpInput in = new HttpInput(conn, 4096);
         OutputStream out = new BufferedOutputStream(conn.out(), 4096);
-        Handshake.ServerRequest request = Handshake.server(in, out, subprotocols);
+        Handshake.ServerRequest request;
+        Deadline deadline = new Deadline(conn, UPGRADE_TIMEOUT_MILLIS);
+        try {
+            request = Handshake.server(in, out, subprotocols);
+        } catch (IOException e) {
+            throw deadline.expired() ? new IOException("no complete upgrade request within " + UPGRADE_TIMEOUT_MILLIS / 1000 + "s", e) : e;
+        } finally {
+            deadline.close();
+        }
         String client = ServerLifecycle.address(conn.remoteAddress());
         inv.verboseInfo(client + " upgraded " + request.target() + (request.subprotocol() == null ? "" : " (" + request.subprotocol() + ")"));
         // echoes go out on a thread of their own, so reading goes on while the client is slow to read them
         WriteBehind echoes = new WriteBehind(conn, budget, ECHO_OWN_SHARE);
         WsSession session = new WsSession(in, echoes, false, options);
+        Live self = new Live(session, echoes);
+        live.add(self);
         try {
             for (Message m = session.receive(); m != null; m = session.receive()) {
                 if (inv.verbose()) {
@@ -79,6 +124,7 @@ final class WsListen {
             LingeringClose.close(conn, 1_000, 1 << 20); // so the client reads our close frame instead of a reset
             throw new IOException(e.getMessage() + "; closed with " + e.closeCode(), e);
         } finally {
+            live.remove(self);
             echoes.abandon();
         }
     }

@@ -15,7 +15,9 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The opening handshake of RFC 6455 section 4, both sides. */
 public final class Handshake {
@@ -51,28 +53,37 @@ public final class Handshake {
     public static Accepted client(HttpInput in, OutputStream out, ClientRequest request) throws IOException {
         byte[] nonce = new byte[16];
         new SecureRandom().nextBytes(nonce);
-        String key = Base64.getEncoder().encodeToString(nonce);
-        StringBuilder head = new StringBuilder(256)
-                .append("GET ").append(request.url().target()).append(" HTTP/1.1\r\n")
-                .append("Host: ").append(request.url().hostHeader()).append("\r\n")
-                .append("Upgrade: websocket\r\nConnection: Upgrade\r\n")
-                .append("Sec-WebSocket-Key: ").append(key).append("\r\n")
-                .append("Sec-WebSocket-Version: 13\r\n");
-        if (!request.subprotocols().isEmpty()) {
-            head.append("Sec-WebSocket-Protocol: ").append(String.join(", ", request.subprotocols())).append("\r\n");
-        }
-        if (request.origin() != null) {
-            head.append("Origin: ").append(request.origin()).append("\r\n");
-        }
-        boolean userAgentSet = false;
+        // built-in headers, in order; an -H of the same name takes its place (an empty one drops it), as with curl
+        Map<String, String> builtIn = new LinkedHashMap<>();
+        builtIn.put("Host", request.url().hostHeader());
+        builtIn.put("Upgrade", "websocket");
+        builtIn.put("Connection", "Upgrade");
+        builtIn.put("Sec-WebSocket-Key", Base64.getEncoder().encodeToString(nonce));
+        builtIn.put("Sec-WebSocket-Version", "13");
+        builtIn.put("Sec-WebSocket-Protocol", request.subprotocols().isEmpty() ? null : String.join(", ", request.subprotocols()));
+        builtIn.put("Origin", request.origin());
+        builtIn.put("User-Agent", request.userAgent());
+        List<HttpHeaders.Field> extra = new ArrayList<>();
         for (HttpHeaders.Field field : request.headers()) {
-            userAgentSet |= field.name().equalsIgnoreCase("User-Agent");
+            String name = builtIn.keySet().stream().filter(field.name()::equalsIgnoreCase).findFirst().orElse(null);
+            if (name == null) {
+                extra.add(field);
+            } else {
+                builtIn.remove(name);
+                builtIn.put(name, field.value().isEmpty() ? null : field.value()); // moved last: it goes out with the user's headers
+            }
+        }
+        String key = builtIn.get("Sec-WebSocket-Key");
+        StringBuilder head = new StringBuilder(256).append("GET ").append(request.url().target()).append(" HTTP/1.1\r\n");
+        builtIn.forEach((name, value) -> {
+            if (value != null) {
+                head.append(name).append(": ").append(value).append("\r\n");
+            }
+        });
+        for (HttpHeaders.Field field : extra) {
             if (!field.value().isEmpty()) {
                 head.append(field.name()).append(": ").append(field.value()).append("\r\n");
             }
-        }
-        if (!userAgentSet) {
-            head.append("User-Agent: ").append(request.userAgent()).append("\r\n");
         }
         head.append("\r\n");
         out.write(head.toString().getBytes(StandardCharsets.UTF_8));
@@ -93,7 +104,7 @@ public final class Handshake {
             throw refused("the 101 answer lacks 'Connection: Upgrade'");
         }
         String acceptHeader = h.first("Sec-WebSocket-Accept");
-        if (acceptHeader == null || !acceptHeader.strip().equals(accept(key))) {
+        if (acceptHeader == null || key == null || !acceptHeader.strip().equals(accept(key.strip()))) {
             throw refused("wrong Sec-WebSocket-Accept in the 101 answer (RFC 6455 4.1)");
         }
         if (h.has("Sec-WebSocket-Extensions")) {

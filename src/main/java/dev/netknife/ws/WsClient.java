@@ -22,11 +22,13 @@ import java.util.function.Consumer;
  * the peer is not silent for the close wait ({@link #CLOSE_WAIT_MILLIS} from the command line).
  */
 public final class WsClient {
-    /** How long nk waits for the peer's close frame after sending its own. */
+    /** How long the peer may be silent, after nk's close frame, before nk stops waiting for its close frame. */
     public static final long CLOSE_WAIT_MILLIS = 5_000;
 
-    /** NO_PONG: a keepalive ping went unanswered for the pong timeout (the connection was closed for it). */
-    /** NO_CLOSE_ANSWER: after our close the peer was silent for the close wait, without its close frame. */
+    /**
+     * NO_PONG: a keepalive ping went unanswered for the pong timeout (the connection was closed for it). NO_CLOSE_ANSWER: after
+     * our close the peer was silent for the close wait, without its close frame.
+     */
     public enum Outcome { PEER_CLOSED, COUNT_REACHED, MATCHED, IDLE, NO_PONG, NO_CLOSE_ANSWER }
 
     /**

@@ -118,7 +118,14 @@ class CommandLineCases {
                         "ws://127.0.0.1:1/"),
                 row(757, "nk: chat: --max-line: bad size '1T': expected 16 to 1048576 bytes (or with K, M, G)", "chat", "serve", "--max-line", "1T", "0"),
                 row(758, "nk: udp: --max-datagram: bad size '64 KB x': expected 0 to 65507 bytes (or with K, M, G)", "udp", "--listen",
-                        "--max-datagram", "64 KB x", "0"));
+                        "--max-datagram", "64 KB x", "0"),
+                // values that would break the upgrade request
+                row(759, "nk: ws: --subprotocol 'a b' is not a token (no spaces, quotes or separators)", "ws", "--subprotocol", "x,a b",
+                        "ws://127.0.0.1:1/"),
+                row(760, "nk: ws: --origin may not hold control characters or line breaks", "ws", "--origin", "http://a\r\nX-Injected: y",
+                        "ws://127.0.0.1:1/"),
+                row(761, "nk: tls-get: --tls-max 1.1 is below the default minimum, TLS 1.2; give --tls-min too (older versions are insecure)",
+                        "tls-get", "--tls-max", "1.1", "127.0.0.1:1"));
     }
 
     @ParameterizedTest(name = "case {0}: {1}")

@@ -189,6 +189,25 @@ class WsCommandTest {
     }
 
     @Test
+    void aStoppingServerSaysGoingAwayToEachClient() throws Exception {
+        Background server = Background.start("ws", "--listen", "0");
+        try (RawWsClient a = RawWsClient.connect(server.port()); RawWsClient b = RawWsClient.connect(server.port())) {
+            a.sendText("hi");
+            assertEquals("hi", a.readFrame().text());
+            b.sendText("there");
+            assertEquals("there", b.readFrame().text());
+            assertEquals(130, server.stop());
+            for (RawWsClient client : List.of(a, b)) {
+                RawWsClient.Frame close = client.readFrame();
+                assertEquals(0x8, close.opcode());
+                assertEquals(1001, (close.payload()[0] & 0xff) << 8 | close.payload()[1] & 0xff, "going away, not a cut connection");
+            }
+        } finally {
+            server.close();
+        }
+    }
+
+    @Test
     void nkServerDropsABadClientAndServesTheNext() throws Exception {
         try (Background server = Background.start("ws", "--listen", "0")) {
             try (Socket raw = new Socket("127.0.0.1", server.port())) {
@@ -359,6 +378,87 @@ class WsCommandTest {
             List<String> types = json.out().lines().filter(l -> l.contains("\"direction\":\"out\""))
                     .map(l -> l.replaceAll(".*\"type\":\"(\\w+)\".*", "$1")).toList();
             assertEquals(List.of("text", "binary", "text", "binary"), types, json.out());
+        }
+    }
+
+    @Test
+    void aServerThatNeverAnswersTheUpgradeIsTimeoutNotAHang() throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 4, InetAddress.getLoopbackAddress())) {
+            String url = "ws://127.0.0.1:" + listener.getLocalPort() + "/";
+            List<Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread acceptor = Thread.ofVirtual().start(() -> {
+                try {
+                    while (true) {
+                        accepted.add(listener.accept()); // and never a word back
+                    }
+                } catch (java.io.IOException closed) {
+                    // the test is over
+                }
+            });
+            try {
+                NkRun.Result connect = NkRun.run("ws", "--connect-timeout", "500ms", "--send", "x", url);
+                assertEquals(124, connect.code(), connect.toString());
+                assertEquals("nk: ws: no answer to the WebSocket upgrade within 500ms\n", connect.stderr());
+                NkRun.Result idle = NkRun.run("ws", "--idle-timeout", "300ms", "--send", "x", url);
+                assertEquals(124, idle.code(), idle.toString());
+                assertEquals("nk: ws: idle for 300ms before the WebSocket upgrade was answered\n", idle.stderr());
+            } finally {
+                listener.close();
+                acceptor.join();
+                for (Socket s : accepted) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void aResetAfterTheUpgradeIsExitSix() throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Accept.once(listener, s -> {
+                RawWsPeer.serverHandshake(s);
+                s.setSoLinger(true, 0);
+                s.close(); // RST
+            });
+            NkRun.Result r = NkRun.run(new dev.netknife.support.BlockingInput(), "ws", "ws://127.0.0.1:" + listener.getLocalPort() + "/");
+            assertEquals(6, r.code(), r.toString());
+            assertTrue(r.stderr().equals("nk: ws: the server reset the connection\n")
+                    || r.stderr().equals("nk: ws: the connection ended without a close frame\n"), r.stderr());
+        }
+    }
+
+    @Test
+    void nkServerDropsAClientThatStallsInItsUpgradeRequest() throws Exception {
+        try (Background server = Background.start("-v", "ws", "--listen", "--max-conns", "1", "0");
+             Socket stalled = new Socket("127.0.0.1", server.port())) {
+            stalled.getOutputStream().write(bytes("GET / HTTP/1.1\r\n")); // and nothing more: it holds the only slot
+            long start = System.nanoTime();
+            assertTrue(server.stderrLines().await("no complete upgrade request within 10s", java.time.Duration.ofSeconds(15)), server.stderr());
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(13));
+            NkRun.Result next = NkRun.run("ws", "--send", "after", "--count", "1", "ws://" + server.address() + "/");
+            assertEquals("after\n", next.out(), next.toString());
+        }
+    }
+
+    @Test
+    void headersGivenWithDashHReplaceTheBuiltInOnes() throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CompletableFuture<String> request = new CompletableFuture<>();
+            Accept.once(listener, s -> {
+                String head = RawWsPeer.readHead(s.getInputStream());
+                request.complete(head);
+                s.getOutputStream().write(bytes("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                        + "Sec-WebSocket-Accept: " + dev.netknife.ws.Handshake.accept(RawWsPeer.keyOf(head)) + "\r\n\r\n"));
+                s.getOutputStream().write(new byte[] {(byte) 0x88, 0x02, 0x03, (byte) 0xe8});
+            });
+            NkRun.Result r = NkRun.run(new dev.netknife.support.BlockingInput(), "ws", "-H", "Host: example.com", "-H", "Sec-WebSocket-Version: 8",
+                    "-H", "User-Agent:", "-H", "X-Extra: 1", "ws://127.0.0.1:" + listener.getLocalPort() + "/");
+            assertEquals(0, r.code(), r.toString());
+            List<String> lines = request.get(5, TimeUnit.SECONDS).lines().toList();
+            assertEquals(List.of("Host: example.com"), lines.stream().filter(l -> l.regionMatches(true, 0, "Host:", 0, 5)).toList(), lines.toString());
+            assertEquals(List.of("Sec-WebSocket-Version: 8"), lines.stream().filter(l -> l.startsWith("Sec-WebSocket-Version")).toList());
+            assertTrue(lines.stream().noneMatch(l -> l.startsWith("User-Agent")), "an empty -H drops the header: " + lines);
+            assertTrue(lines.contains("X-Extra: 1"), lines.toString());
         }
     }
 

@@ -162,6 +162,26 @@ class LauncherIT {
     }
 
     @Test
+    void aStoppedWsClientSaysGoingAway() throws Exception {
+        try (java.net.ServerSocket listener = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            java.util.concurrent.CompletableFuture<Integer> closeCode = new java.util.concurrent.CompletableFuture<>();
+            java.util.concurrent.CompletableFuture<Void> upgraded = new java.util.concurrent.CompletableFuture<>();
+            dev.netknife.support.Accept.once(listener, s -> {
+                dev.netknife.support.RawWsPeer peer = dev.netknife.support.RawWsPeer.serverHandshake(s);
+                upgraded.complete(null);
+                closeCode.complete(peer.readCloseCode());
+            });
+            Process p = nk("ws", "ws://127.0.0.1:" + listener.getLocalPort() + "/"); // stdin stays open: it runs until stopped
+            upgraded.get(30, TimeUnit.SECONDS);
+            Thread.sleep(300); // past the handshake, into the exchange
+            p.toHandle().destroy(); // SIGTERM alone: Process.destroy() also closes nk's stdin, and stdin's end says 1000
+            assertEquals(1001, closeCode.get(10, TimeUnit.SECONDS), "the server hears 1001 going away, not a cut connection");
+            assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+            assertEquals(143, p.exitValue());
+        }
+    }
+
+    @Test
     void sigtermStopsTheServerWithASummary() throws Exception {
         java.io.File errFile = java.io.File.createTempFile("nk-launcher", ".err");
         errFile.deleteOnExit();
