@@ -82,7 +82,8 @@ final class HttpGetCommand implements NkCommand {
                 args.flag("--allow-downgrade"),
                 args.millis("--max-time", 0),
                 args.millis("--idle-timeout", DEFAULT_IDLE_MILLIS),
-                args.flag("-I"));
+                args.flag("-I"),
+                "--max-time");
         HttpGetOutput output = new HttpGetOutput(inv, args.outputFile("-o"), args.flag("-O"), args.flag("-i") || args.flag("-I"),
                 args.flag("--fail"), args.flag("--timing"));
         int parallel = Math.min(args.integer("--parallel", 1, 1, 1000), urls.size());

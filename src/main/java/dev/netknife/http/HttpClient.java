@@ -37,7 +37,7 @@ public final class HttpClient implements AutoCloseable {
      */
     public record Config(Dialer dialer, Supplier<TlsClient> tls, List<HttpHeaders.Field> headers, String userAgent,
             String basicAuth, boolean compressed, boolean followRedirects, int maxRedirects, boolean allowDowngrade,
-            long maxTimeMillis, long idleTimeoutMillis, boolean head) {
+            long maxTimeMillis, long idleTimeoutMillis, boolean head, String maxTimeOption) {
     }
 
     /** Where a final response's body goes: called once with the head, before any body byte. */
@@ -173,7 +173,7 @@ public final class HttpClient implements AutoCloseable {
         return new Connection(conn, new HttpInput(conn));
     }
 
-    private static long millisLeft(long deadline, HttpUrl url, String when) {
+    private long millisLeft(long deadline, HttpUrl url, String when) {
         if (deadline == 0) {
             return Long.MAX_VALUE;
         }
@@ -184,8 +184,8 @@ public final class HttpClient implements AutoCloseable {
         return left;
     }
 
-    private static NkException maxTimeRanOut(HttpUrl url, String when) {
-        return NkException.timeout("total", "--max-time ran out " + when + " (" + url.endpoint() + ")");
+    private NkException maxTimeRanOut(HttpUrl url, String when) {
+        return NkException.timeout("total", config.maxTimeOption() + " ran out " + when + " (" + url.endpoint() + ")");
     }
 
     /** Null when a reused connection was already closed by the server (nothing of a response came). */
@@ -268,7 +268,7 @@ public final class HttpClient implements AutoCloseable {
         if (config.compressed()) {
             h.add("Accept-Encoding", "gzip, deflate");
         }
-        String auth = url.userInfo() != null ? RequestHeaders.basic(userColonPassword(url.userInfo())) : config.basicAuth();
+        String auth = url.userInfo() != null ? url.basicAuthorization() : config.basicAuth();
         if (auth != null && sameOrigin) {
             h.add("Authorization", auth);
         }
@@ -289,11 +289,6 @@ public final class HttpClient implements AutoCloseable {
     }
 
     /** URL user info as curl reads it: a user without a password has an empty one. */
-    private static String userColonPassword(String userInfo) {
-        String decoded = HttpUrl.percentDecode(userInfo);
-        return decoded.contains(":") ? decoded : decoded + ":";
-    }
-
     private InputStream decoded(BodyStream body, ResponseHead head) throws IOException {
         String encoding = head.headers().first("Content-Encoding");
         boolean empty = Framing.contentLength(head) == 0;
@@ -333,7 +328,7 @@ public final class HttpClient implements AutoCloseable {
     private NkException failure(Exception e, ExchangeTimer timer, HttpUrl url, boolean gotHead) {
         if (timer.expiredPhase() != null) {
             return NkException.timeout(timer.expiredPhase().equals("idle") && !gotHead ? "first-byte" : timer.expiredPhase(),
-                    (timer.expiredPhase().equals("total") ? "--max-time ran out" : "no data for " + dev.netknife.io.Durations.format(config.idleTimeoutMillis()))
+                    (timer.expiredPhase().equals("total") ? config.maxTimeOption() + " ran out" : "no data for " + dev.netknife.io.Durations.format(config.idleTimeoutMillis()))
                             + (gotHead ? " while reading the body" : " while waiting for the response") + " (" + url.endpoint() + ")");
         }
         if (e instanceof NkException nk) {

@@ -197,4 +197,14 @@ class MonitorCommandTest {
         NkRun.Result dash = NkRun.run("monitor", "127.0.0.1:80", "--", "true");
         assertTrue(dash.stderr().contains("a command after -- needs --wait"), dash.stderr());
     }
+
+    @Test
+    void anHttpCheckThatRunsOutOfTimeNamesMonitorsOwnOption() throws Exception {
+        try (dev.netknife.support.ScriptedHttpServer stalls = dev.netknife.support.ScriptedHttpServer.start(
+                r -> dev.netknife.support.ScriptedHttpServer.Reply.stall("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npart"))) {
+            NkRun.Result r = NkRun.run("monitor", "--once", "--timeout", "500ms", "http://127.0.0.1:" + stalls.port() + "/");
+            assertEquals(7, r.code(), r.toString());
+            assertTrue(r.out().contains("--timeout ran out while reading the body"), "monitor has no --max-time: " + r.out());
+        }
+    }
 }
