@@ -98,7 +98,7 @@ final class WsClientRun {
                     + (accepted.subprotocol() == null ? "" : ", subprotocol " + accepted.subprotocol()));
             WsSession session = new WsSession(in, out, true, options);
             Thread goingAway = WsUpgrade.closeOnShutdown(session);
-            WsPrinter printer = new WsPrinter(inv, args.flag("--hex"), start);
+            WsPrinter printer = new WsPrinter(inv, args.flag("--hex"), args.flag("--binary"), start);
             WsClient.Result result;
             var sendFailure = new java.util.concurrent.atomic.AtomicReference<NkException>();
             try {

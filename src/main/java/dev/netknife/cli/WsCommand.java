@@ -25,7 +25,7 @@ final class WsCommand implements NkCommand {
         spec.addOption(Specs.option("LIST", "Subprotocols to offer, comma-separated; with --listen, the ones to accept.", "--subprotocol"));
         spec.addOption(Specs.option("ORIGIN", "Send an Origin header.", "--origin"));
         spec.addOption(Specs.repeatable("TEXT", "Send TEXT as one text message (repeatable; escapes \\n \\t \\xHH ...) instead of reading stdin.", "--send"));
-        spec.addOption(Specs.flag("Send each read of stdin as one binary message instead of a text message per line.", "--binary"));
+        spec.addOption(Specs.flag("Send each read of stdin as one binary message instead of a text message per line; binary messages received are written without a newline (a file comes back whole).", "--binary"));
         spec.addOption(Specs.option("N", "Close and exit 0 once N messages arrived.", "--count"));
         spec.addOption(Specs.option("REGEX", "Close and exit 0 as soon as a message matches REGEX; 7 if none did before the peer closed or the idle timeout.", "--expect"));
         spec.addOption(Specs.option("DUR", "Give up when nothing moved for DUR (default: never; 10s with --expect): exit 124 (7 with --expect).", "--idle-timeout"));
@@ -44,7 +44,7 @@ final class WsCommand implements NkCommand {
         DialArgs.add(spec);
         spec.addPositional(Specs.positional("0", "1", "URL", "ws:// or wss:// URL; with --listen, the PORT."));
         spec.usageMessage().footer(
-                "Each stdin line is a text message; each message received is printed with a newline (binary as raw bytes, or --hex). "
+                "Each stdin line is a text message; each message received is printed with a newline (binary as raw bytes, or --hex; with --binary binary messages get no newline). "
                         + "When stdin ends nk sends a close frame and waits (5s at most) for the peer's; with --count or --expect it keeps "
                         + "listening until then (bound it with --idle-timeout). The peer's close code decides the exit: 1000/1001 is 0; "
                         + "any other code, a protocol violation or a lost connection is 6.",

@@ -13,12 +13,13 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 
 /**
- * Messages received to stdout: text and a newline, binary raw (or a hex dump) and a newline; with --json both directions as JSON
- * lines. Keepalive round trips show with -v (or as JSON lines).
+ * Messages received to stdout: text and a newline, binary raw (or a hex dump) and a newline, or with --binary raw alone; with
+ * --json both directions as JSON lines. Keepalive round trips show with -v (or as JSON lines).
  */
-record WsPrinter(Invocation inv, OutputStream out, boolean hex, long start) implements WsClient.Listener {
-    WsPrinter(Invocation inv, boolean hex, long start) {
-        this(inv, inv.data(), hex, start);
+record WsPrinter(Invocation inv, OutputStream out, boolean hex, boolean rawBinary, long start) implements WsClient.Listener {
+    /** {@code rawBinary} (--binary): binary messages go out as their bytes alone, so a file sent and echoed back comes back whole. */
+    WsPrinter(Invocation inv, boolean hex, boolean rawBinary, long start) {
+        this(inv, inv.data(), hex, rawBinary, start);
     }
 
     @Override
@@ -57,7 +58,9 @@ record WsPrinter(Invocation inv, OutputStream out, boolean hex, long start) impl
         try {
             synchronized (out) {
                 out.write(payload.array(), payload.arrayOffset() + payload.position(), payload.remaining());
-                out.write('\n');
+                if (text || !rawBinary) {
+                    out.write('\n');
+                }
             }
         } catch (IOException e) {
             throw new NkException(ExitCode.FAILURE, null, "cannot write to stdout: " + e.getMessage(), e);

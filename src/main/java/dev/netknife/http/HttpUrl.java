@@ -115,6 +115,15 @@ public record HttpUrl(String scheme, String host, int port, String target, Strin
      * RFC 3986 user info only (unreserved, sub-delims, ':' and %XX): an '@' or a '\\' in it is
      * where URL parsers disagree on which host is meant, so it must be percent-encoded.
      */
+    /** The URL's credentials as an Authorization value (Basic; "user" alone means an empty password, as with curl); null without any. */
+    public String basicAuthorization() {
+        if (userInfo == null) {
+            return null;
+        }
+        String decoded = percentDecode(userInfo);
+        return RequestHeaders.basic(decoded.contains(":") ? decoded : decoded + ":");
+    }
+
     private static void checkUserInfo(String userInfo, String original) {
         for (int i = 0; i < userInfo.length(); i++) {
             char c = userInfo.charAt(i);

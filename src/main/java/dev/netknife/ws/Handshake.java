@@ -62,6 +62,7 @@ public final class Handshake {
         builtIn.put("Sec-WebSocket-Version", "13");
         builtIn.put("Sec-WebSocket-Protocol", request.subprotocols().isEmpty() ? null : String.join(", ", request.subprotocols()));
         builtIn.put("Origin", request.origin());
+        builtIn.put("Authorization", request.url().basicAuthorization()); // ws://user:pass@host/, as curl and websocat
         builtIn.put("User-Agent", request.userAgent());
         List<HttpHeaders.Field> extra = new ArrayList<>();
         for (HttpHeaders.Field field : request.headers()) {

@@ -78,6 +78,17 @@ class WsCommandTest {
     }
 
     @Test
+    void aFileSentWithBinaryComesBackWhole() throws Exception {
+        byte[] file = new byte[200_000];
+        new Random(9).nextBytes(file);
+        try (NodeWs server = NodeWs.echoServer()) {
+            NkRun.Result r = NkRun.run(file, "ws", "--binary", server.url());
+            assertEquals(0, r.code(), r.toString());
+            assertArrayEquals(file, r.stdout(), "binary messages back raw, without a newline each");
+        }
+    }
+
+    @Test
     void binaryMessagesAsHexOrRaw() throws Exception {
         try (NodeWs server = NodeWs.echoServer()) {
             NkRun.Result hex = NkRun.run(new byte[] {0, 1, (byte) 0xff}, "ws", "--binary", "--hex", server.url());
@@ -440,8 +451,8 @@ class WsCommandTest {
         }
     }
 
-    @Test
-    void headersGivenWithDashHReplaceTheBuiltInOnes() throws Exception {
+    /** Runs nk ws with {@code args} then {@code url} (its %d replaced by a scripted server's port); returns the upgrade request it sent. */
+    private static List<String> upgradeRequestOf(String url, String... args) throws Exception {
         try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             CompletableFuture<String> request = new CompletableFuture<>();
             Accept.once(listener, s -> {
@@ -451,15 +462,33 @@ class WsCommandTest {
                         + "Sec-WebSocket-Accept: " + dev.netknife.ws.Handshake.accept(RawWsPeer.keyOf(head)) + "\r\n\r\n"));
                 s.getOutputStream().write(new byte[] {(byte) 0x88, 0x02, 0x03, (byte) 0xe8});
             });
-            NkRun.Result r = NkRun.run(new dev.netknife.support.BlockingInput(), "ws", "-H", "Host: example.com", "-H", "Sec-WebSocket-Version: 8",
-                    "-H", "User-Agent:", "-H", "X-Extra: 1", "ws://127.0.0.1:" + listener.getLocalPort() + "/");
+            String[] all = Arrays.copyOf(args, args.length + 1);
+            all[args.length] = url.formatted(listener.getLocalPort());
+            String[] command = new String[all.length + 1];
+            command[0] = "ws";
+            System.arraycopy(all, 0, command, 1, all.length);
+            NkRun.Result r = NkRun.run(new dev.netknife.support.BlockingInput(), command);
             assertEquals(0, r.code(), r.toString());
-            List<String> lines = request.get(5, TimeUnit.SECONDS).lines().toList();
-            assertEquals(List.of("Host: example.com"), lines.stream().filter(l -> l.regionMatches(true, 0, "Host:", 0, 5)).toList(), lines.toString());
-            assertEquals(List.of("Sec-WebSocket-Version: 8"), lines.stream().filter(l -> l.startsWith("Sec-WebSocket-Version")).toList());
-            assertTrue(lines.stream().noneMatch(l -> l.startsWith("User-Agent")), "an empty -H drops the header: " + lines);
-            assertTrue(lines.contains("X-Extra: 1"), lines.toString());
+            return request.get(5, TimeUnit.SECONDS).lines().toList();
         }
+    }
+
+    @Test
+    void headersGivenWithDashHReplaceTheBuiltInOnes() throws Exception {
+        List<String> lines = upgradeRequestOf("ws://127.0.0.1:%d/", "-H", "Host: example.com", "-H", "Sec-WebSocket-Version: 8",
+                "-H", "User-Agent:", "-H", "X-Extra: 1");
+        assertEquals(List.of("Host: example.com"), lines.stream().filter(l -> l.regionMatches(true, 0, "Host:", 0, 5)).toList(), lines.toString());
+        assertEquals(List.of("Sec-WebSocket-Version: 8"), lines.stream().filter(l -> l.startsWith("Sec-WebSocket-Version")).toList());
+        assertTrue(lines.stream().noneMatch(l -> l.startsWith("User-Agent")), "an empty -H drops the header: " + lines);
+        assertTrue(lines.contains("X-Extra: 1"), lines.toString());
+    }
+
+    @Test
+    void credentialsInTheUrlGoAsBasicAuthorization() throws Exception {
+        List<String> lines = upgradeRequestOf("ws://user:pa%%20ss@127.0.0.1:%d/feed");
+        assertTrue(lines.contains("Authorization: Basic " + java.util.Base64.getEncoder().encodeToString(bytes("user:pa ss"))), lines.toString());
+        assertEquals(1, lines.stream().filter(l -> l.matches("Host: 127\\.0\\.0\\.1:\\d+")).count(), "no credentials in Host: " + lines);
+        assertTrue(upgradeRequestOf("ws://user:pw@127.0.0.1:%d/", "-H", "Authorization: Bearer t").contains("Authorization: Bearer t"));
     }
 
     @Test
