@@ -138,7 +138,7 @@ final class WsClientRun {
     }
 
     private int finish(WsClient.Result result, WsSession session, HttpUrl url, Timings timings, String subprotocol, NkException sendFailure) {
-        WsEnding ending = WsEnding.of(result, session, expect, sendFailure, args.millis("--idle-timeout", expect == null ? 0 : EXPECT_DEFAULT_WAIT_MILLIS),
+        WsEnding ending = WsEnding.of(result, session, expect, count, sendFailure, args.millis("--idle-timeout", expect == null ? 0 : EXPECT_DEFAULT_WAIT_MILLIS),
                 args.millis("--ping-timeout", PONG_TIMEOUT_MILLIS));
         WsSession.Close close = session.peerClose();
         if (result.outcome() == WsClient.Outcome.PEER_CLOSED && close != null) {

@@ -26,7 +26,7 @@ final class WsCommand implements NkCommand {
         spec.addOption(Specs.option("ORIGIN", "Send an Origin header.", "--origin"));
         spec.addOption(Specs.repeatable("TEXT", "Send TEXT as one text message (repeatable; escapes \\n \\t \\xHH ...) instead of reading stdin.", "--send"));
         spec.addOption(Specs.flag("Send each read of stdin as one binary message instead of a text message per line; binary messages received are written without a newline (a file comes back whole).", "--binary"));
-        spec.addOption(Specs.option("N", "Close and exit 0 once N messages arrived.", "--count"));
+        spec.addOption(Specs.option("N", "Close and exit 0 once N messages arrived (7 when the peer closes first).", "--count"));
         spec.addOption(Specs.option("REGEX", "Close and exit 0 as soon as a message matches REGEX; 7 if none did before the peer closed or the idle timeout.", "--expect"));
         spec.addOption(Specs.option("DUR", "Give up when nothing moved for DUR (default: never; 10s with --expect): exit 124 (7 with --expect).", "--idle-timeout"));
         spec.addOption(Specs.flag("Print binary messages as hex dumps.", "--hex"));

@@ -15,8 +15,8 @@ import dev.netknife.ws.WsSession;
 record WsEnding(ExitCode code, NkException failure) {
 
     /** {@code sendFailure} null when sending went well; the durations are as the command line set them, for messages. */
-    static WsEnding of(WsClient.Result result, WsSession session, ExpectMatcher expect, NkException sendFailure, long idleMillis,
-                       long pongTimeoutMillis) {
+    static WsEnding of(WsClient.Result result, WsSession session, ExpectMatcher expect, int count, NkException sendFailure,
+                       long idleMillis, long pongTimeoutMillis) {
         if (sendFailure != null) {
             return new WsEnding(sendFailure.exitCode(), sendFailure);
         }
@@ -29,11 +29,14 @@ record WsEnding(ExitCode code, NkException failure) {
             case NO_CLOSE_ANSWER -> ExitCode.PROTOCOL;
             default -> expect != null && !expect.matched() ? ExitCode.ASSERTION
                     : close != null && (close.normal() || session.closedFirst() && answerCodeFine(close.code()))
-                    ? ExitCode.OK : ExitCode.PROTOCOL;
+                    ? (result.received() < count ? ExitCode.ASSERTION : ExitCode.OK) : ExitCode.PROTOCOL;
         };
         long received = result.received();
         NkException failure = null;
-        if (code == ExitCode.ASSERTION) {
+        if (code == ExitCode.ASSERTION && expect == null) { // --count not reached: a smoke check that got less than it asked for
+            failure = new NkException(code, null, "the server closed after " + received + " of " + count + " messages (--count " + count
+                    + "; closed: " + close + ")", null);
+        } else if (code == ExitCode.ASSERTION) {
             failure = new NkException(code, null, "no message matched '" + expect.pattern() + "' (" + received
                     + (received == 1 ? " message" : " messages") + ", " + (outcome == WsClient.Outcome.IDLE
                     ? "idle for " + Durations.format(idleMillis) : "closed: " + close) + ")", null);

@@ -117,6 +117,12 @@ class WsCommandTest {
             assertEquals(6, closed.code(), closed.toString());
             assertTrue(closed.stderr().contains("the server closed with 4001 (closing as asked)"), closed.stderr());
         }
+        try (NodeWs normal = NodeWs.echoServer("--close-after", "2", "--close-code", "1000")) {
+            NkRun.Result fewer = NkRun.run("ws", "--send", "a", "--send", "b", "--count", "3", normal.url());
+            assertEquals(7, fewer.code(), "a normal close before --count is reached: less than asked for, " + fewer);
+            assertEquals("nk: ws: the server closed after 2 of 3 messages (--count 3; closed: 1000 normal closure (closing as asked))\n",
+                    fewer.stderr());
+        }
     }
 
     // --- the npm ws client against nk ws --listen, and nk against itself over wss
