@@ -35,7 +35,7 @@ final class ConnectCommand implements NkCommand {
                 "nk connect [options] HOST PORT",
                 "       nk connect -z [options] HOST PORT|FROM-TO",
                 "       nk connect -l [-k] [--bind ADDR] PORT");
-        spec.addOption(Specs.flag("Port check: connect and close at once; PORT may be a range FROM-TO. Exit 0 when all are open, 4 otherwise.", "-z"));
+        spec.addOption(Specs.flag("Port check: connect and close at once; PORT may be a range FROM-TO. Exit 0 when all are open, 4 otherwise (one port: 124 when it timed out).", "-z"));
         spec.addOption(Specs.flag("Listen for one connection instead of connecting (address on stderr when ready).", "-l", "--listen"));
         spec.addOption(Specs.flag("With -l: keep listening and serve many clients; stdin goes to all of them.", "-k", "--keep-open"));
         spec.addOption(Specs.option("ADDR", "With -l: address to listen on (default 127.0.0.1).", "--bind"));

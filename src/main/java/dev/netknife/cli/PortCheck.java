@@ -56,8 +56,8 @@ final class PortCheck {
                 open++;
             }
             if (inv.json()) {
-                NkException error = port.open() ? null : new NkException(port.code(), port.code() == ExitCode.TIMEOUT ? "connect" : "connect", port.reason(), null);
-                inv.result(JsonResult.of(ConnectCommand.NAME, target, port.open() ? ExitCode.OK : ExitCode.REFUSED, error,
+                NkException error = port.open() ? null : new NkException(port.code(), "connect", port.reason(), null);
+                inv.result(JsonResult.of(ConnectCommand.NAME, target, port.open() ? ExitCode.OK : port.code(), error,
                         new Timings(result.dnsNanos(), port.connectNanos(), -1, -1, -1))
                         .put("port_check", Json.object().put("address", Endpoint.text(result.address())).put("port", port.port())
                                 .put("open", port.open()).put("reason", port.reason())));
@@ -69,6 +69,9 @@ final class PortCheck {
         }
         if (range.size() > 1 && !inv.json()) {
             inv.info(open + " of " + range.size() + " ports open on " + host + " (" + Endpoint.text(result.address()) + ")");
+        }
+        if (range.size() == 1) {
+            return result.ports().getFirst().open() ? ExitCode.OK.code() : result.ports().getFirst().code().code(); // 124 for a timeout
         }
         return open == range.size() ? ExitCode.OK.code() : ExitCode.REFUSED.code();
     }

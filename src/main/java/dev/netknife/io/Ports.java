@@ -20,21 +20,26 @@ public final class Ports {
         return port;
     }
 
-    /** A port or an inclusive range {@code FROM-TO}, 1 to 65535 each. */
+    /** A port or an inclusive range {@code FROM-TO}, 1 to 65535 each (port 0 cannot be checked). */
     public static Range parseRange(String text) {
         int dash = text.indexOf('-');
         if (dash == 0 || dash == text.length() - 1) {
             throw NkException.usage("bad port range '" + text + "': expected FROM-TO");
         }
-        int from = parse(dash < 0 ? text : text.substring(0, dash));
-        int to = dash < 0 ? from : parse(text.substring(dash + 1));
-        if (from == 0 || to == 0) {
-            throw NkException.usage("bad port range '" + text + "': ports start at 1");
-        }
+        int from = rangePort(dash < 0 ? text : text.substring(0, dash), text);
+        int to = dash < 0 ? from : rangePort(text.substring(dash + 1), text);
         if (to < from) {
             throw NkException.usage("bad port range '" + text + "': " + from + " is above " + to);
         }
         return new Range(from, to);
+    }
+
+    private static int rangePort(String part, String text) {
+        String s = part.strip();
+        if (s.isEmpty() || s.length() > 5 || !s.chars().allMatch(Character::isDigit) || Integer.parseInt(s) == 0 || Integer.parseInt(s) > 65535) {
+            throw NkException.usage("bad port '" + text + "': expected 1 to 65535, or a range FROM-TO");
+        }
+        return Integer.parseInt(s);
     }
 
     /** An inclusive range of ports. */

@@ -80,6 +80,15 @@ class FaultCases {
     }
 
     @Test
+    void case0900bPortCheckOfAPortThatDropsSynsIsTimeoutInExitCodeAndJson() throws Exception {
+        try (FaultProxy syn = FaultProxy.droppingSyns()) {
+            NkRun.Result r = NkRun.run("--json", "connect", "-z", "--connect-timeout", "300ms", "127.0.0.1", String.valueOf(syn.port()));
+            assertEquals(124, r.code(), r.toString());
+            assertTrue(r.out().contains("\"exit_code\":124,\"error\":{\"kind\":\"timeout\",\"phase\":\"connect\""), "one code, one kind: " + r.out());
+        }
+    }
+
+    @Test
     void case0900ConnectTimesOutOnAPortThatDropsSyns() throws Exception {
         try (FaultProxy syn = FaultProxy.droppingSyns()) {
             long start = System.nanoTime();

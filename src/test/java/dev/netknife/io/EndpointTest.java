@@ -62,10 +62,12 @@ class EndpointTest {
         assertEquals(11, Ports.parseRange("20-30").size());
         assertEquals("bad port range '30-20': 30 is above 20",
                 assertThrows(NkException.class, () -> Ports.parseRange("30-20")).getMessage());
-        assertEquals("bad port range '0-5': ports start at 1",
+        assertEquals("bad port '0-5': expected 1 to 65535, or a range FROM-TO",
                 assertThrows(NkException.class, () -> Ports.parseRange("0-5")).getMessage());
-        assertEquals("bad port 'x': expected a number from 0 to 65535",
+        assertEquals("bad port '1-x': expected 1 to 65535, or a range FROM-TO",
                 assertThrows(NkException.class, () -> Ports.parseRange("1-x")).getMessage());
+        assertEquals("bad port '65536': expected 1 to 65535, or a range FROM-TO",
+                assertThrows(NkException.class, () -> Ports.parseRange("65536")).getMessage(), "the same words for every bad port of -z");
     }
 
     @ParameterizedTest
