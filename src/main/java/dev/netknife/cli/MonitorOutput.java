@@ -43,10 +43,13 @@ final class MonitorOutput {
     }
 
     static Json probeJson(ProbeResult r) {
+        // null, not 0, where there was no HTTP answer or no certificate (a tcp target, a refused connection)
+        Json monitor = Json.object().put("kind", r.target().kind().name().toLowerCase(Locale.ROOT)).put("up", r.up())
+                .put("http_status", r.status() == 0 ? null : (long) r.status())
+                .put("cert_expires_at", r.certExpiresAt() == 0 ? null : r.certExpiresAt());
         return JsonResult.of(NAME, r.target().text(), r.up() ? ExitCode.OK : ExitCode.ASSERTION,
                 r.up() ? null : new NkException(ExitCode.ASSERTION, r.phase(), r.error(), null), r.timings())
-                .put("monitor", Json.object().put("kind", r.target().kind().name().toLowerCase(Locale.ROOT)).put("up", r.up())
-                        .put("http_status", r.status()).put("cert_expires_at", r.certExpiresAt()).put("at_ms", r.atMillis()));
+                .put("monitor", monitor.put("at_ms", r.atMillis()));
     }
 
     static void alert(String command, ProbeResult r, Invocation inv) {

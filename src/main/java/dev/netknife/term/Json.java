@@ -18,6 +18,11 @@ public final class Json {
         return this;
     }
 
+    /** A number, or null when there is none. */
+    public Json put(String key, Long value) {
+        return value == null ? put(key, (String) null) : put(key, value.longValue());
+    }
+
     public Json put(String key, long value) {
         key(key);
         text.append(value);

@@ -69,6 +69,7 @@ class MonitorCommandTest {
             assertEquals(7, some.code(), some.toString());
             String[] lines = some.out().split("\n");
             assertTrue(lines[0].contains("\"ok\":true") && lines[0].contains("\"connect\":"), lines[0]);
+            assertTrue(lines[0].contains("\"http_status\":null,\"cert_expires_at\":null"), "a tcp target has neither: " + lines[0]);
             assertTrue(lines[1].contains("\"ok\":false") && lines[1].contains("connection refused"), lines[1]);
         }
     }
