@@ -3,6 +3,7 @@ package dev.netknife.tls;
 import java.security.AlgorithmParameters;
 import java.security.InvalidAlgorithmParameterException;
 import java.security.InvalidKeyException;
+import java.security.InvalidParameterException;
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.Provider;
@@ -119,13 +120,13 @@ final class RsaPssSignatures extends Provider {
         @Override
         @Deprecated
         protected void engineSetParameter(String param, Object value) {
-            throw new UnsupportedOperationException();
+            throw new InvalidParameterException("RSA-PSS takes a PSSParameterSpec, not named parameters");
         }
 
         @Override
         @Deprecated
         protected Object engineGetParameter(String param) {
-            throw new UnsupportedOperationException();
+            throw new InvalidParameterException("RSA-PSS has no named parameters");
         }
     }
 }
