@@ -145,7 +145,8 @@ public final class Handshake {
             throw badRequest(out, "400 Bad Request", "", "control or non-ASCII characters in the request target (RFC 9112 3.2)");
         }
         if (!headers.hasToken("Upgrade", "websocket") || !headers.hasToken("Connection", "upgrade")) {
-            throw badRequest(out, "426 Upgrade Required", "Upgrade: websocket\r\nConnection: Upgrade\r\n",
+            // one Connection header (RFC 9110 7.6.1): the upgrade it offers and the close that follows
+            throw badRequest(out, "426 Upgrade Required", "Upgrade: websocket\r\nConnection: Upgrade, close\r\n",
                     "not a WebSocket upgrade (this is a WebSocket server)");
         }
         if (!"13".equals(headers.first("Sec-WebSocket-Version"))) {
@@ -200,7 +201,7 @@ public final class Handshake {
     private static void respond(OutputStream out, String status, String headers, String why) throws IOException {
         byte[] body = (why + "\n").getBytes(StandardCharsets.UTF_8);
         out.write(("HTTP/1.1 " + status + "\r\n" + headers + "Content-Type: text/plain; charset=utf-8\r\nContent-Length: "
-                + body.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                + body.length + "\r\n" + (headers.contains("Connection:") ? "" : "Connection: close\r\n") + "\r\n").getBytes(StandardCharsets.US_ASCII));
         out.write(body);
         out.flush();
     }

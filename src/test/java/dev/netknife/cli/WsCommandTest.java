@@ -236,6 +236,9 @@ class WsCommandTest {
                 plain.getOutputStream().write(bytes("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
                 String answer = new String(plain.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
                 assertTrue(answer.startsWith("HTTP/1.1 426 Upgrade Required"), answer);
+                assertEquals(List.of("Connection: Upgrade, close"), answer.lines().filter(l -> l.startsWith("Connection:")).toList(),
+                        "one Connection header: " + answer);
+                assertTrue(answer.contains("\r\nUpgrade: websocket\r\n"), answer);
             }
             NkRun.Result next = NkRun.run("ws", "--send", "still here", "--count", "1", "ws://" + server.address() + "/");
             assertEquals("still here\n", next.out(), next.toString());
