@@ -92,7 +92,9 @@ public final class Handshake {
 
         ResponseHead response = ResponseHead.read(in);
         if (response == null) {
-            throw refused("the server closed the connection without answering the handshake");
+            // what a TLS server does with a plain request: say so, as the likeliest cause
+            throw refused("the server closed the connection without answering the handshake"
+                    + (request.url().https() ? "" : " (if that port speaks TLS, use a wss:// URL)"));
         }
         if (response.status() != 101) {
             throw refused("handshake refused: HTTP " + response.status() + (response.reason().isEmpty() ? "" : " " + response.reason()));

@@ -152,6 +152,9 @@ class WsCommandTest {
             assertTrue(r.out().contains("\"direction\":\"in\",\"type\":\"text\",\"size\":6") && r.out().contains("\"tls\":"), r.out());
             NkRun.Result untrusted = NkRun.run("ws", "--send", "x", "wss://localhost:" + server.port() + "/");
             assertEquals(5, untrusted.code(), untrusted.toString());
+            NkRun.Result plain = NkRun.run("ws", "--send", "x", "ws://localhost:" + server.port() + "/");
+            assertEquals(6, plain.code(), plain.toString());
+            assertTrue(plain.stderr().contains("(if that port speaks TLS, use a wss:// URL)"), plain.stderr());
         }
     }
 
