@@ -5,7 +5,6 @@ import dev.netknife.balance.Balancer;
 import dev.netknife.balance.StatsView;
 import dev.netknife.io.Conn;
 import dev.netknife.io.Server;
-import dev.netknife.term.Json;
 import dev.netknife.term.JsonResult;
 import dev.netknife.term.Units;
 import java.io.IOException;
@@ -17,7 +16,7 @@ final class BalanceOutput {
 
     static void log(Invocation inv, String event, Backend backend, String detail) {
         if (inv.json()) {
-            inv.json(Json.object().put("schema", JsonResult.SCHEMA).put("command", BalanceCommand.NAME).put("event", event)
+            inv.json(JsonResult.event(BalanceCommand.NAME, event)
                     .put("backend", backend == null ? null : backend.name()).put("detail", detail));
         } else {
             inv.info((backend == null ? "" : "backend " + backend.name() + " ") + event + ": " + detail);

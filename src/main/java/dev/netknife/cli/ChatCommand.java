@@ -4,7 +4,6 @@ import dev.netknife.chat.ChatServer;
 import dev.netknife.io.Ports;
 import dev.netknife.io.Rate;
 import dev.netknife.io.Server;
-import dev.netknife.term.Json;
 import dev.netknife.term.JsonResult;
 import dev.netknife.tls.TlsServer;
 import java.util.List;
@@ -74,7 +73,7 @@ final class ChatCommand implements NkCommand {
 
     private static void log(Invocation inv, ChatServer.Event e) {
         if (inv.json()) {
-            inv.json(Json.object().put("schema", JsonResult.SCHEMA).put("command", NAME).put("event", e.type()).put("nick", e.nick())
+            inv.json(JsonResult.event(NAME, e.type()).put("nick", e.nick())
                     .put(e.type().equals("rename") ? "from" : e.type().equals("private") ? "to" : "text", e.detail())
                     .put("client", e.client()));
         } else if (inv.verbose()) {

@@ -92,7 +92,7 @@ final class EchoServerCommand implements NkCommand {
         }
 
         private Json event(String event, InetSocketAddress client) {
-            return Json.object().put("schema", JsonResult.SCHEMA).put("command", inv.command()).put("event", event)
+            return JsonResult.event(inv.command(), event)
                     .put("client", client == null ? null : ServerLifecycle.address(client));
         }
     }

@@ -3,7 +3,6 @@ package dev.netknife.cli;
 import dev.netknife.ExitCode;
 import dev.netknife.io.Endpoint;
 import dev.netknife.io.Server;
-import dev.netknife.term.Json;
 import dev.netknife.term.JsonResult;
 import dev.netknife.term.Units;
 import java.net.InetSocketAddress;
@@ -80,7 +79,7 @@ final class ServerLifecycle {
 
     private static void summary(Server.Stats stats, Invocation inv) {
         if (inv.json()) {
-            inv.json(Json.object().put("schema", JsonResult.SCHEMA).put("command", inv.command()).put("event", "summary")
+            inv.json(JsonResult.event(inv.command(), "summary")
                     .put("connections", stats.accepted()).put("rejected", stats.rejected())
                     .put("bytes_in", stats.bytesIn()).put("bytes_out", stats.bytesOut()));
         } else {
@@ -90,7 +89,8 @@ final class ServerLifecycle {
         }
     }
 
-    private static boolean addHook(Thread hook) {
+    /** Adds a shutdown hook; false when the JVM is already shutting down. */
+    static boolean addHook(Thread hook) {
         try {
             Runtime.getRuntime().addShutdownHook(hook);
             return true;
@@ -99,7 +99,8 @@ final class ServerLifecycle {
         }
     }
 
-    private static void removeHook(Thread hook) {
+    /** Removes a shutdown hook; nothing to do when it runs (or ran) already. */
+    static void removeHook(Thread hook) {
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException e) {

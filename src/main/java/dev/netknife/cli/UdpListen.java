@@ -47,7 +47,7 @@ final class UdpListen {
     private void summary(UdpServer.Stats stats) {
         long dropped = stats.oversized() + stats.rateLimited();
         if (inv.json()) {
-            inv.json(Json.object().put("schema", JsonResult.SCHEMA).put("command", inv.command()).put("event", "summary")
+            inv.json(JsonResult.event(inv.command(), "summary")
                     .put("datagrams", stats.received()).put("bytes_in", stats.bytesIn())
                     .put("echoed", stats.echoed()).put("bytes_out", stats.bytesOut())
                     .put("oversized", stats.oversized()).put("rate_limited", stats.rateLimited()).put("send_failed", stats.sendFailed()));
@@ -114,7 +114,7 @@ final class UdpListen {
         }
 
         private Json event(String event, String source) {
-            return Json.object().put("schema", JsonResult.SCHEMA).put("command", inv.command()).put("event", event).put("from", source);
+            return JsonResult.event(inv.command(), event).put("from", source);
         }
     }
 }

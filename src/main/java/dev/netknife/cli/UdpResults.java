@@ -6,7 +6,6 @@ import dev.netknife.io.Durations;
 import dev.netknife.io.Endpoint;
 import dev.netknife.io.Timings;
 import dev.netknife.term.HexDump;
-import dev.netknife.term.Json;
 import dev.netknife.term.JsonResult;
 import dev.netknife.udp.UdpClient;
 import java.io.OutputStream;
@@ -20,8 +19,7 @@ final class UdpResults {
 
     static UdpClient.Replies replies(Args args, Invocation inv) {
         if (inv.json()) {
-            return (payload, from, rtt) -> inv.json(Payloads.describe(Json.object().put("schema", JsonResult.SCHEMA)
-                    .put("command", NAME).put("event", "reply").put("from", ServerLifecycle.address(from))
+            return (payload, from, rtt) -> inv.json(Payloads.describe(JsonResult.event(NAME, "reply").put("from", ServerLifecycle.address(from))
                     .put("size", payload.remaining()).putMillis("rtt_ms", Timings.millis(rtt)), payload, args.flag("--hex")));
         }
         if (args.flag("--hex")) {

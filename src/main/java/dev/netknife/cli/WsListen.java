@@ -7,7 +7,6 @@ import dev.netknife.io.LingeringClose;
 import dev.netknife.io.Ports;
 import dev.netknife.io.Server;
 import dev.netknife.io.WriteBehind;
-import dev.netknife.term.Json;
 import dev.netknife.term.JsonResult;
 import dev.netknife.term.Sanitizer;
 import dev.netknife.tls.TlsServer;
@@ -131,7 +130,7 @@ final class WsListen {
 
     private void log(String client, Message m) {
         if (inv.json()) {
-            inv.json(Payloads.describe(Json.object().put("schema", JsonResult.SCHEMA).put("command", inv.command()).put("event", "message")
+            inv.json(Payloads.describe(JsonResult.event(inv.command(), "message")
                     .put("client", client).put("type", m.text() ? "text" : "binary").put("size", m.length()),
                     java.nio.ByteBuffer.wrap(m.payload(), 0, m.length()), false));
         } else {

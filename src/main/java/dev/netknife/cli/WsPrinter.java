@@ -4,7 +4,6 @@ import dev.netknife.ExitCode;
 import dev.netknife.NkException;
 import dev.netknife.io.Timings;
 import dev.netknife.term.HexDump;
-import dev.netknife.term.Json;
 import dev.netknife.term.JsonResult;
 import dev.netknife.term.Units;
 import dev.netknife.ws.WsClient;
@@ -37,7 +36,7 @@ record WsPrinter(Invocation inv, OutputStream out, boolean hex, boolean rawBinar
     @Override
     public void pong(long roundTripNanos) {
         if (inv.json()) {
-            inv.json(Json.object().put("schema", JsonResult.SCHEMA).put("command", WsCommand.NAME).put("event", "pong")
+            inv.json(JsonResult.event(WsCommand.NAME, "pong")
                     .putMillis("rtt_ms", Timings.millis(roundTripNanos)).putMillis("time_ms", Timings.millis(System.nanoTime() - start)));
         } else {
             inv.verboseInfo("pong in " + Units.millis(roundTripNanos));
@@ -46,7 +45,7 @@ record WsPrinter(Invocation inv, OutputStream out, boolean hex, boolean rawBinar
 
     private void print(String direction, boolean text, ByteBuffer payload) {
         if (inv.json()) {
-            inv.json(Payloads.describe(Json.object().put("schema", JsonResult.SCHEMA).put("command", WsCommand.NAME).put("event", "message")
+            inv.json(Payloads.describe(JsonResult.event(WsCommand.NAME, "message")
                     .put("direction", direction).put("type", text ? "text" : "binary").put("size", payload.remaining())
                     .putMillis("time_ms", Timings.millis(System.nanoTime() - start)), payload, !text && hex));
             return;

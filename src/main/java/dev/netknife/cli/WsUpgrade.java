@@ -54,22 +54,13 @@ final class WsUpgrade {
                 // the JVM is going down anyway
             }
         }, "nk-ws-going-away");
-        try {
-            Runtime.getRuntime().addShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            return null;
-        }
-        return hook;
+        return ServerLifecycle.addHook(hook) ? hook : null;
     }
 
     /** The run ended on its own: no close frame on the way out. */
     static void keepRunning(Thread hook) {
         if (hook != null) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook runs (or ran) already
-            }
+            ServerLifecycle.removeHook(hook);
         }
     }
 }

@@ -26,6 +26,11 @@ public final class JsonResult {
                 .put("timings", timings(timings == null ? Timings.NONE : timings));
     }
 
+    /** The head of a line in a JSON stream (a server's log, a message, a summary): schema, command and what happened. */
+    public static Json event(String command, String event) {
+        return Json.object().put("schema", SCHEMA).put("command", command).put("event", event);
+    }
+
     public static Json error(NkException error) {
         return Json.object()
                 .put("kind", error.kind())
