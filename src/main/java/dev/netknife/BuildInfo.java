@@ -19,12 +19,21 @@ public record BuildInfo(String version, String commit) {
         }
     }
 
-    /** {@code nk --version}: the first line is {@code nk VERSION ...} for scripts, the second the runtime. */
+    /**
+     * {@code nk --version}: the first line is {@code nk VERSION ...} for scripts, the second the
+     * runtime: a native executable ({@code ./mvnw -Pnative package}) or a JVM.
+     */
     public String[] versionLines() {
+        String javaLibrary = System.getProperty("java.runtime.version") + " (" + System.getProperty("java.vendor") + ")";
+        String runtime = isNativeImage() ? "native executable (GraalVM Native Image, Java " + javaLibrary + ")" : "Java " + javaLibrary;
         return new String[] {
             "nk " + version + " (commit " + commit + ")",
-            "runtime: Java " + System.getProperty("java.runtime.version") + " (" + System.getProperty("java.vendor") + "), "
-                    + System.getProperty("os.name") + " " + System.getProperty("os.arch"),
+            "runtime: " + runtime + ", " + System.getProperty("os.name") + " " + System.getProperty("os.arch"),
         };
+    }
+
+    /** Whether this is nk's native executable: Native Image sets this documented property (ImageInfo) to "runtime". */
+    public static boolean isNativeImage() {
+        return "runtime".equals(System.getProperty("org.graalvm.nativeimage.imagecode"));
     }
 }

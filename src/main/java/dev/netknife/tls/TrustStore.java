@@ -10,6 +10,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -59,8 +60,24 @@ final class TrustStore implements X509TrustManager {
             return manager(store(null, get(extra)));
         });
         Thread.ofVirtual().name("nk-cacert").start(given);
-        Path base = jdkCas != null ? jdkCas : Path.of(System.getProperty("java.home"), "lib", "security", "cacerts");
-        return new TrustStore(given, new FutureTask<>(() -> manager(store(base, get(extra)))));
+        Path base = jdkCas != null ? jdkCas : jdkCaFile();
+        return new TrustStore(given, new FutureTask<>(() -> manager(base != null ? store(base, get(extra)) : withDefaultCas(get(extra)))));
+    }
+
+    /**
+     * The JDK's CA file, or null in a native image: it has no java.home, and its default trust
+     * manager holds the CAs the build read from the JDK.
+     */
+    private static Path jdkCaFile() {
+        String javaHome = System.getProperty("java.home");
+        return javaHome == null ? null : Path.of(javaHome, "lib", "security", "cacerts");
+    }
+
+    /** {@code extra} on top of the CAs of the default trust manager. */
+    private static KeyStore withDefaultCas(List<X509Certificate> extra) {
+        List<X509Certificate> all = new ArrayList<>(List.of(manager(null).getAcceptedIssuers()));
+        all.addAll(extra);
+        return store(null, all);
     }
 
     /** Whether the JDK's CA store has been read (tests: with --cacert only when its certificates were not enough). */

@@ -13,7 +13,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The real {@code ./nk} launcher as a user runs it: a separate JVM, real signals, nothing stray on stderr. */
+/**
+ * The real {@code ./nk} launcher as a user runs it: a separate JVM, real signals, nothing stray on
+ * stderr. {@code NK_JVM=1} keeps it on the JVM build when a native target/nk is there too
+ * ({@code NativeExecutableIT} tests that one).
+ */
 class LauncherIT {
     private final Path repo = Path.of(System.getProperty("nk.repo", "."));
 
@@ -27,6 +31,7 @@ class LauncherIT {
         System.arraycopy(args, 0, command, 1, args.length);
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().remove("JAVA_HOME");
+        pb.environment().put("NK_JVM", "1");
         pb.environment().putAll(env);
         return pb.start();
     }
@@ -187,6 +192,7 @@ class LauncherIT {
         errFile.deleteOnExit();
         ProcessBuilder pb = new ProcessBuilder(repo.resolve("nk").toString(), "echo-server", "0").redirectError(errFile);
         pb.environment().remove("JAVA_HOME");
+        pb.environment().put("NK_JVM", "1");
         Process p = pb.start();
         p.getOutputStream().close();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));

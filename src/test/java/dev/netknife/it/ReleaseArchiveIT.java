@@ -27,8 +27,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The release archive as a user meets it: unpacked into an empty folder and run with no JDK on
- * PATH and no JAVA_HOME, on its own runtime. {@code -XX:AOTMode=on} makes the JVM fail rather than
+ * The portable (JVM) archive as a user meets it: unpacked into an empty folder and run with no JDK
+ * on PATH and no JAVA_HOME, on its own runtime. ({@code NativeReleaseArchiveIT} does the same for
+ * the main archive, with the native executable.) {@code -XX:AOTMode=on} makes the JVM fail rather than
  * start without the shipped AOT caches, so these runs also prove the caches fit the runtime.
  */
 class ReleaseArchiveIT {
@@ -43,10 +44,10 @@ class ReleaseArchiveIT {
     static void unpack() throws Exception {
         Path target = Path.of(System.getProperty("nk.repo", ".")).resolve("target");
         try (Stream<Path> files = Files.list(target)) {
-            archive = files.filter(f -> f.getFileName().toString().matches("netknife-.+-linux-.+\\.tar\\.gz")).findFirst().orElse(null);
+            archive = files.filter(f -> f.getFileName().toString().matches("netknife-jvm-.+-linux-.+\\.tar\\.gz")).findFirst().orElse(null);
         }
         if (archive == null) {
-            String message = "no release archive in target/ (built by ./mvnw package unless -DskipRelease)";
+            String message = "no portable archive in target/ (built by ./mvnw package unless -DskipRelease)";
             if (System.getenv("CI") != null) {
                 throw new AssertionError(message);
             }
@@ -93,8 +94,8 @@ class ReleaseArchiveIT {
 
     @Test
     void holdsOneFolderWithLauncherRuntimeJarsCachesDocsAndChecksum() throws Exception {
-        String version = home.getFileName().toString().substring("netknife-".length());
-        assertTrue(archive.getFileName().toString().startsWith("netknife-" + version + "-linux-"), archive.toString());
+        String version = home.getFileName().toString().substring("netknife-jvm-".length());
+        assertTrue(archive.getFileName().toString().startsWith("netknife-jvm-" + version + "-linux-"), archive.toString());
         for (String file : List.of("bin/nk", "runtime/bin/java", "app/netknife.jar", "app/nk.aot", "app/nk-tls.aot",
                 "man/man1/nk.1", "man/man1/nk-http-get.1", "completions/nk.bash", "README.md", "LICENSE")) {
             assertTrue(Files.isRegularFile(home.resolve(file)), file);

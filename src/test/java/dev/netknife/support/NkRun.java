@@ -9,7 +9,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
-/** Runs nk in-process through its real entry point ({@link Nk#execute}) with captured streams. */
+/**
+ * Runs nk with captured streams: in-process through its real entry point ({@link Nk#execute}), or,
+ * when the system property {@code nk.binary} (or the environment variable {@code NK_BINARY}) names
+ * an executable, as that program ({@link NkProcess}): {@code ./mvnw -Pnative verify
+ * -Dnk.binary=target/nk} runs the suites that go through here against the native executable.
+ */
 public final class NkRun {
     private NkRun() {
     }
@@ -46,6 +51,9 @@ public final class NkRun {
     }
 
     public static int run(InputStream stdin, OutputStream stdout, OutputStream stderr, Map<String, String> env, String... args) {
+        if (NkProcess.binary() != null) {
+            return NkProcess.run(stdin, stdout, stderr, env, args);
+        }
         PrintStream out = new PrintStream(stdout, true, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(stderr, true, StandardCharsets.UTF_8);
         int code = new Nk(stdin, out, err, env, dev.netknife.term.Ttys.NONE).execute(args);

@@ -1,0 +1,169 @@
+package dev.netknife.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.netknife.support.Accept;
+import dev.netknife.support.OpensslServer;
+import dev.netknife.support.Peers;
+import dev.netknife.support.RawWsPeer;
+import dev.netknife.support.TestCerts;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The native executable ({@code ./mvnw -Pnative package}: target/nk) as a user runs it, for what
+ * differs from the JVM: how it says what it is, signals and shutdown hooks, the CA store it carries
+ * without a java.home, colour without warnings. The command-line suites run against it as well
+ * ({@code -Pnative verify}: cli/ and cases/ with {@code nk.binary}).
+ */
+class NativeExecutableIT {
+    private static final Path REPO = Path.of(System.getProperty("nk.repo", "."));
+    private static Path nk;
+
+    @BeforeAll
+    static void findTheExecutable() {
+        String named = System.getProperty("nk.binary", "");
+        nk = named.isBlank() ? REPO.resolve("target/nk") : Path.of(named).toAbsolutePath();
+        if (!Files.isExecutable(nk)) {
+            String message = "no native executable at " + nk + " (./mvnw -Pnative package builds it)";
+            if (!named.isBlank()) {
+                throw new AssertionError(message);
+            }
+            Assumptions.abort(message);
+        }
+    }
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private static Process start(String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(nk.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().remove("JAVA_HOME");
+        return pb.start();
+    }
+
+    private static Run run(String... args) throws Exception {
+        Process p = start(args);
+        p.getOutputStream().close();
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), String.join(" ", args) + " did not end");
+        return new Run(p.exitValue(), out, err.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void versionSaysNativeAndNothingElseIsPrinted() throws Exception {
+        Run r = run("--version");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().matches("nk \\S+ \\(commit \\w+\\)\\nruntime: native executable \\(GraalVM Native Image, Java 25\\S* .*\\), Linux \\S+\\n"),
+                r.out());
+        assertEquals("", r.err());
+    }
+
+    @Test
+    void theDevLauncherRunsTheNativeExecutableWhenItIsCurrent() throws Exception {
+        Assumptions.assumeTrue(nk.equals(REPO.resolve("target/nk").toAbsolutePath()), "nk.binary names another executable");
+        long built = Files.getLastModifiedTime(nk).toMillis();
+        try (var sources = java.util.stream.Stream.concat(Files.walk(REPO.resolve("src/main")), java.util.stream.Stream.of(REPO.resolve("pom.xml")))) {
+            Assumptions.assumeTrue(sources.allMatch(f -> f.toFile().lastModified() <= built), "target/nk is older than src/main or pom.xml");
+        }
+        Process p = new ProcessBuilder(REPO.resolve("nk").toString(), "--version").start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertTrue(out.contains("runtime: native executable"), out);
+    }
+
+    @Test
+    void colourComesWithoutAnyWarning() throws Exception {
+        Run r = run("--color=always", "connect", "-z", "127.0.0.1", String.valueOf(Peers.closedPort()));
+        assertEquals(4, r.code(), r.err());
+        assertTrue(r.out().contains("\u001b["), r.out());
+        assertEquals("", r.err());
+    }
+
+    @Test
+    void sigtermStopsAServerWithItsSummary() throws Exception {
+        Path errFile = Files.createTempFile("nk-native", ".err");
+        try {
+            Process p = new ProcessBuilder(nk.toString(), "echo-server", "0").redirectError(errFile.toFile()).start();
+            p.getOutputStream().close();
+            String ready = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
+            assertTrue(ready != null && ready.matches("127\\.0\\.0\\.1:\\d+"), String.valueOf(ready));
+            try (Socket s = new Socket("127.0.0.1", Integer.parseInt(ready.substring(ready.indexOf(':') + 1)))) {
+                s.getOutputStream().write("ping".getBytes(StandardCharsets.US_ASCII));
+                assertEquals("ping", new String(s.getInputStream().readNBytes(4), StandardCharsets.US_ASCII));
+            }
+            p.destroy(); // SIGTERM: the shutdown hooks run in a native image only with -H:+InstallExitHandlers
+            assertTrue(p.waitFor(10, TimeUnit.SECONDS), "stopped within 10 s");
+            assertEquals("nk: echo-server: stopped: 1 connection, 4 B in, 4 B out\n", Files.readString(errFile));
+            assertEquals(143, p.exitValue());
+        } finally {
+            Files.delete(errFile);
+        }
+    }
+
+    @Test
+    void aStoppedWsClientSaysGoingAway() throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+            CompletableFuture<Void> upgraded = new CompletableFuture<>();
+            Accept.once(listener, s -> {
+                RawWsPeer peer = RawWsPeer.serverHandshake(s);
+                upgraded.complete(null);
+                closeCode.complete(peer.readCloseCode());
+            });
+            Process p = start("ws", "ws://127.0.0.1:" + listener.getLocalPort() + "/");
+            upgraded.get(30, TimeUnit.SECONDS);
+            Thread.sleep(300);
+            p.toHandle().destroy();
+            assertEquals(1001, closeCode.get(10, TimeUnit.SECONDS));
+            assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+            assertEquals(143, p.exitValue());
+        }
+    }
+
+    @Test
+    void tlsVerifiesWithGivenCasAndFallsBackToTheCarriedJdkStore(@TempDir Path dir) throws Exception {
+        // a native image has no java.home: the JDK's CAs are the ones the build put in the image
+        TestCerts certs = new TestCerts(dir);
+        String ca = certs.caFile().toString();
+        try (OpensslServer server = OpensslServer.start(certs.good(), "-cert_chain", ca)) {
+            Run ok = run("tls-get", "--cacert", ca, "localhost:" + server.port());
+            assertEquals(0, ok.code(), ok.err());
+            assertTrue(ok.out().contains("verified   yes"), ok.out());
+            Run jdkStoreOnly = run("tls-get", "localhost:" + server.port());
+            assertEquals(5, jdkStoreOnly.code(), jdkStoreOnly.out() + jdkStoreOnly.err());
+        }
+        try (OpensslServer server = OpensslServer.start(certs.selfSigned())) {
+            Run union = run("tls-get", "--cacert", ca, "localhost:" + server.port());
+            assertEquals(5, union.code(), union.out() + union.err());
+            assertTrue(union.err().contains("self-signed"), union.err());
+        }
+    }
+}
