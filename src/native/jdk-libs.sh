@@ -80,10 +80,16 @@ jdk_version=$(sed -n 's/^JAVA_RUNTIME_VERSION="\(.*\)"$/\1/p' "$jdk/release")
 for tool in gcc ar nm unzip xz; do
     command -v "$tool" > /dev/null || die "$tool not found: install it (Debian: build-essential, unzip, xz-utils)"
 done
-# zlib comes from the system (as in Debian's own OpenJDK build).  Not installed
-# automatically: a build script should not change the machine's packages.
-echo '#include <zlib.h>' | gcc -E -x c - > /dev/null 2>&1 ||
-    die "zlib.h not found: apt-get install zlib1g-dev"
+# zlib comes from the system (as in Debian's own OpenJDK build; the executable links libz.so.1).
+# Its headers are installed here when the build runs as root on a Debian-like system (as in CI);
+# otherwise the build stops and says what to install.
+has_zlib() { echo '#include <zlib.h>' | gcc -E -x c - > /dev/null 2>&1; }
+if ! has_zlib && [[ $(id -u) == 0 ]] && command -v apt-get > /dev/null; then
+    echo "jdk-libs: installing zlib1g-dev (zlib's headers, for libzip)" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq zlib1g-dev > /dev/null 2>&1 ||
+        { apt-get update -qq > /dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq zlib1g-dev > /dev/null 2>&1; } || true
+fi
+has_zlib || die "zlib.h not found: apt-get install zlib1g-dev"
 
 case $(uname -m) in
     # OpenJDK's names for the CPU (os.arch) and its -D<arch> define.

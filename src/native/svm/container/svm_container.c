@@ -110,15 +110,22 @@ static int join_path(char *out, size_t cap, const char *dir, const char *name)
     return snprintf(out, cap, "%s/%s", dir, name) < (int) cap ? 0 : -1;
 }
 
-/* The first line of dir/name. */
-static int read_first_line(const char *dir, const char *name, char *line, size_t cap)
+/* A reader of dir/name; -1 when the file cannot be opened. */
+static int open_reader(const char *dir, const char *name, struct line_reader *r)
 {
     char path[PATH_MAX];
     if (join_path(path, sizeof(path), dir, name) != 0) {
         return -1;
     }
-    struct line_reader r = { .fd = open_file(path) };
-    if (r.fd < 0) {
+    *r = (struct line_reader) { .fd = open_file(path) };
+    return r->fd < 0 ? -1 : 0;
+}
+
+/* The first line of dir/name. */
+static int read_first_line(const char *dir, const char *name, char *line, size_t cap)
+{
+    struct line_reader r;
+    if (open_reader(dir, name, &r) != 0) {
         return -1;
     }
     int got = next_line(&r, line, cap);
@@ -163,12 +170,8 @@ static int read_value(const char *dir, const char *name, int64_t *out)
 /* The value of "key value" in a flat-keyed file such as memory.stat. */
 static int read_keyed_value(const char *dir, const char *name, const char *key, int64_t *out)
 {
-    char path[PATH_MAX];
-    if (join_path(path, sizeof(path), dir, name) != 0) {
-        return -1;
-    }
-    struct line_reader r = { .fd = open_file(path) };
-    if (r.fd < 0) {
+    struct line_reader r;
+    if (open_reader(dir, name, &r) != 0) {
         return -1;
     }
     size_t key_len = strlen(key);

@@ -8,6 +8,15 @@ import java.nio.charset.StandardCharsets;
 public record BuildInfo(String version, String commit) {
 
     public static BuildInfo current() {
+        return Embedded.CURRENT;
+    }
+
+    /** Read once; in the native executable when it is built (a resource lookup there costs milliseconds). */
+    static final class Embedded {
+        static final BuildInfo CURRENT = read();
+    }
+
+    private static BuildInfo read() {
         try (InputStream in = BuildInfo.class.getResourceAsStream("/dev/netknife/version.txt")) {
             if (in == null) {
                 return new BuildInfo("dev", "unknown");

@@ -1,5 +1,6 @@
 package dev.netknife.cli;
 
+import dev.netknife.BuildInfo;
 import dev.netknife.term.Ttys;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -23,13 +24,19 @@ public final class HelpTexts {
     private HelpTexts() {
     }
 
-    /** Writes one {@code NAME.txt} per command (and {@code nk.txt} for the root) into {@code args[0]}. */
+    /**
+     * Writes one {@code NAME.txt} per command (and {@code nk.txt} for the root) into {@code args[0]},
+     * and {@code index.txt}, their names.
+     */
     public static void main(String[] args) throws IOException {
         Path dir = Files.createDirectories(Path.of(args[0]));
+        StringBuilder index = new StringBuilder(ROOT).append('\n');
         Files.writeString(dir.resolve(ROOT + ".txt"), render(null));
         for (Commands.Entry entry : Commands.all()) {
             Files.writeString(dir.resolve(entry.name() + ".txt"), render(entry.name()));
+            index.append(entry.name()).append('\n');
         }
+        Files.writeString(dir.resolve("index.txt"), index);
     }
 
     /** What picocli prints for {@code nk --help} ({@code command == null}) or {@code nk COMMAND --help}. */
@@ -54,10 +61,31 @@ public final class HelpTexts {
         } else {
             return null;
         }
+        return BuildInfo.isNativeImage() ? Embedded.TEXTS.get(name) : read(name);
+    }
+
+    private static String read(String name) {
         try (InputStream in = HelpTexts.class.getResourceAsStream("/dev/netknife/help/" + name + ".txt")) {
             return in == null ? null : new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             return null;
+        }
+    }
+
+    /**
+     * Every help text, read when the native executable is built (src/native/build-native.sh
+     * initialises this class at build time): a resource lookup in a native image costs milliseconds.
+     */
+    static final class Embedded {
+        static final Map<String, String> TEXTS = readAll();
+
+        private static Map<String, String> readAll() {
+            String index = read("index");
+            Map<String, String> texts = new java.util.HashMap<>();
+            for (String name : index == null ? new String[0] : index.split("\n")) {
+                texts.put(name, read(name));
+            }
+            return Map.copyOf(texts);
         }
     }
 

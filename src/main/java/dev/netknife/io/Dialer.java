@@ -23,6 +23,11 @@ import java.util.concurrent.TimeoutException;
  * with the exit code and phase already decided.
  */
 public final class Dialer {
+    /** The loopback addresses in the order the JDK gives a lookup's answer (IPv4 first unless it prefers IPv6). */
+    private static final List<InetAddress> LOOPBACK = Boolean.getBoolean("java.net.preferIPv6Addresses")
+            ? List.of(InetAddress.ofLiteral("::1"), InetAddress.ofLiteral("127.0.0.1"))
+            : List.of(InetAddress.ofLiteral("127.0.0.1"), InetAddress.ofLiteral("::1"));
+
     private final DialOptions options;
 
     public Dialer(DialOptions options) {
@@ -80,11 +85,36 @@ public final class Dialer {
             }
             return List.of(literal);
         }
+        List<InetAddress> all = isLocalhost(endpoint.host()) ? LOOPBACK : List.of(lookUp(endpoint, deadlineNanos));
+        List<InetAddress> allowed = new ArrayList<>();
+        for (InetAddress address : all) {
+            if (options.ipVersion().accepts(address)) {
+                allowed.add(address);
+            }
+        }
+        if (allowed.isEmpty()) {
+            throw new NkException(ExitCode.UNKNOWN_HOST, "dns",
+                    "no " + (options.ipVersion() == IpVersion.V4 ? "IPv4" : "IPv6") + " address for " + endpoint.host(), null);
+        }
+        return allowed;
+    }
+
+    /**
+     * Whether {@code host} is {@code localhost} or a name under it, which RFC 6761 (6.3) reserves for
+     * the loopback: curl answers it without asking the resolver, and so does nk. It also spares a
+     * one-off command the resolver's start (a thread, and in the native executable a service lookup
+     * of several milliseconds).
+     */
+    static boolean isLocalhost(String host) {
+        String name = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
+        return name.equalsIgnoreCase("localhost") || name.regionMatches(true, name.length() - 10, ".localhost", 0, 10);
+    }
+
+    private static InetAddress[] lookUp(Endpoint endpoint, long deadlineNanos) {
         FutureTask<InetAddress[]> lookup = new FutureTask<>(() -> InetAddress.getAllByName(endpoint.host()));
         Thread.ofVirtual().name("nk-dns").start(lookup);
-        InetAddress[] all;
         try {
-            all = lookup.get(Math.max(1, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+            return lookup.get(Math.max(1, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             lookup.cancel(true);
             throw NkException.timeout("dns", "timed out resolving " + endpoint.host());
@@ -97,17 +127,6 @@ public final class Dialer {
             Thread.currentThread().interrupt();
             throw new NkException(ExitCode.INTERRUPTED, "dns", "interrupted", e);
         }
-        List<InetAddress> allowed = new ArrayList<>();
-        for (InetAddress address : all) {
-            if (options.ipVersion().accepts(address)) {
-                allowed.add(address);
-            }
-        }
-        if (allowed.isEmpty()) {
-            throw new NkException(ExitCode.UNKNOWN_HOST, "dns",
-                    "no " + (options.ipVersion() == IpVersion.V4 ? "IPv4" : "IPv6") + " address for " + endpoint.host(), null);
-        }
-        return allowed;
     }
 
     /** The address if {@code host} is an IP literal (no lookup needed), else null. */

@@ -1,6 +1,7 @@
 package dev.netknife.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,6 +37,20 @@ class DialerTest {
         assertEquals(ExitCode.REFUSED, e.exitCode());
         assertEquals("connect", e.phase());
         assertEquals("connection refused (127.0.0.1:" + port + ")", e.getMessage());
+    }
+
+    @Test
+    void localhostAndNamesUnderItAreTheLoopbackWithoutALookup() {
+        // RFC 6761 6.3, as curl: whatever /etc/hosts or DNS would say
+        for (String name : List.of("localhost", "LocalHost.", "api.localhost", "a.b.localhost")) {
+            assertTrue(Dialer.isLocalhost(name), name);
+            List<InetAddress> addresses = dialer.resolve(new Endpoint(name, 80), System.nanoTime() + 1_000_000_000L);
+            assertTrue(addresses.stream().allMatch(InetAddress::isLoopbackAddress), name + ": " + addresses);
+            assertEquals("127.0.0.1", addresses.getFirst().getHostAddress(), name);
+        }
+        for (String name : List.of("localhost.example", "notlocalhost", "localhostx", "example.com")) {
+            assertFalse(Dialer.isLocalhost(name), name);
+        }
     }
 
     @Test

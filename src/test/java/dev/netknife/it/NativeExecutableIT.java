@@ -6,12 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.netknife.support.Accept;
 import dev.netknife.support.OpensslServer;
 import dev.netknife.support.Peers;
+import dev.netknife.support.Program;
 import dev.netknife.support.RawWsPeer;
 import dev.netknife.support.TestCerts;
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -50,35 +49,21 @@ class NativeExecutableIT {
         }
     }
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Process start(String... args) throws IOException {
+    private static ProcessBuilder builder(String... args) {
         List<String> command = new ArrayList<>(List.of(nk.toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().remove("JAVA_HOME");
-        return pb.start();
+        return pb;
     }
 
-    private static Run run(String... args) throws Exception {
-        Process p = start(args);
-        p.getOutputStream().close();
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> {
-            try {
-                return new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS), String.join(" ", args) + " did not end");
-        return new Run(p.exitValue(), out, err.get(10, TimeUnit.SECONDS));
+    private static Program.Result run(String... args) throws Exception {
+        return Program.run(builder(args));
     }
 
     @Test
     void versionSaysNativeAndNothingElseIsPrinted() throws Exception {
-        Run r = run("--version");
+        Program.Result r = run("--version");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().matches("nk \\S+ \\(commit \\w+\\)\\nruntime: native executable \\(GraalVM Native Image, Java 25\\S* .*\\), Linux \\S+\\n"),
                 r.out());
@@ -101,7 +86,7 @@ class NativeExecutableIT {
 
     @Test
     void colourComesWithoutAnyWarning() throws Exception {
-        Run r = run("--color=always", "connect", "-z", "127.0.0.1", String.valueOf(Peers.closedPort()));
+        Program.Result r = run("--color=always", "connect", "-z", "127.0.0.1", String.valueOf(Peers.closedPort()));
         assertEquals(4, r.code(), r.err());
         assertTrue(r.out().contains("\u001b["), r.out());
         assertEquals("", r.err());
@@ -138,7 +123,7 @@ class NativeExecutableIT {
                 upgraded.complete(null);
                 closeCode.complete(peer.readCloseCode());
             });
-            Process p = start("ws", "ws://127.0.0.1:" + listener.getLocalPort() + "/");
+            Process p = builder("ws", "ws://127.0.0.1:" + listener.getLocalPort() + "/").start();
             upgraded.get(30, TimeUnit.SECONDS);
             Thread.sleep(300);
             p.toHandle().destroy();
@@ -154,14 +139,14 @@ class NativeExecutableIT {
         TestCerts certs = new TestCerts(dir);
         String ca = certs.caFile().toString();
         try (OpensslServer server = OpensslServer.start(certs.good(), "-cert_chain", ca)) {
-            Run ok = run("tls-get", "--cacert", ca, "localhost:" + server.port());
+            Program.Result ok = run("tls-get", "--cacert", ca, "localhost:" + server.port());
             assertEquals(0, ok.code(), ok.err());
             assertTrue(ok.out().contains("verified   yes"), ok.out());
-            Run jdkStoreOnly = run("tls-get", "localhost:" + server.port());
+            Program.Result jdkStoreOnly = run("tls-get", "localhost:" + server.port());
             assertEquals(5, jdkStoreOnly.code(), jdkStoreOnly.out() + jdkStoreOnly.err());
         }
         try (OpensslServer server = OpensslServer.start(certs.selfSigned())) {
-            Run union = run("tls-get", "--cacert", ca, "localhost:" + server.port());
+            Program.Result union = run("tls-get", "--cacert", ca, "localhost:" + server.port());
             assertEquals(5, union.code(), union.out() + union.err());
             assertTrue(union.err().contains("self-signed"), union.err());
         }

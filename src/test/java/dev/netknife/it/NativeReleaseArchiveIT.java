@@ -5,8 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.netknife.support.Peers;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.netknife.support.Program;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,8 +13,6 @@ import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,35 +37,14 @@ class NativeReleaseArchiveIT {
             archive = files.filter(f -> f.getFileName().toString().matches("netknife-\\d.*-linux-.+\\.tar\\.gz")).findFirst().orElse(null);
         }
         Assumptions.assumeTrue(archive != null, "no release archive in target/ (built by ./mvnw -Prelease package)");
-        Process tar = new ProcessBuilder("tar", "xzf", archive.toString(), "-C", unpacked.toString()).inheritIO().start();
-        assertTrue(tar.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, tar.exitValue());
-        try (Stream<Path> top = Files.list(unpacked)) {
-            List<Path> folders = top.toList();
-            assertEquals(1, folders.size(), "one top folder: " + folders);
-            home = folders.get(0);
-        }
-    }
-
-    private record Run(int code, String out, String err) {
+        home = Program.unpack(archive, unpacked);
     }
 
     /** bin/nk with an empty environment: no PATH, no JAVA_HOME, no JDK anywhere it could look. */
-    private static Run nk(String... args) throws Exception {
+    private static Program.Result nk(String... args) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(Stream.concat(Stream.of(home.resolve("bin/nk").toString()), Arrays.stream(args)).toList());
         pb.environment().clear();
-        Process p = pb.start();
-        p.getOutputStream().close();
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> {
-            try {
-                return new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        return new Run(p.exitValue(), out, err.get(10, TimeUnit.SECONDS));
+        return Program.run(pb);
     }
 
     @Test
@@ -92,11 +68,11 @@ class NativeReleaseArchiveIT {
 
     @Test
     void runsWithAnEmptyEnvironment() throws Exception {
-        Run version = nk("--version");
+        Program.Result version = nk("--version");
         assertEquals(0, version.code(), version.err());
         assertTrue(version.out().contains("runtime: native executable"), version.out());
         assertEquals("", version.err());
-        Run closed = nk("connect", "-z", "127.0.0.1", String.valueOf(Peers.closedPort()));
+        Program.Result closed = nk("connect", "-z", "127.0.0.1", String.valueOf(Peers.closedPort()));
         assertEquals(4, closed.code(), closed.err());
     }
 }

@@ -5,12 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.netknife.support.OpensslServer;
 import dev.netknife.support.Peers;
+import dev.netknife.support.Program;
 import dev.netknife.support.TestCerts;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -18,7 +17,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
@@ -53,40 +51,19 @@ class ReleaseArchiveIT {
             }
             Assumptions.abort(message);
         }
-        Process tar = new ProcessBuilder("tar", "xzf", archive.toString(), "-C", unpacked.toString()).inheritIO().start();
-        assertTrue(tar.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, tar.exitValue());
-        try (Stream<Path> top = Files.list(unpacked)) {
-            List<Path> folders = top.toList();
-            assertEquals(1, folders.size(), "one top folder: " + folders);
-            home = folders.get(0);
-        }
-    }
-
-    private record Run(int code, String out, String err) {
+        home = Program.unpack(archive, unpacked);
     }
 
     /** Runs a command with PATH and JAVA_HOME removed from the environment. */
-    private static Run run(Map<String, String> env, String... command) throws Exception {
+    private static Program.Result run(Map<String, String> env, String... command) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().remove("PATH");
         pb.environment().remove("JAVA_HOME");
         pb.environment().putAll(env);
-        Process p = pb.start();
-        p.getOutputStream().close();
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> {
-            try {
-                return new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), String.join(" ", command) + " did not end");
-        return new Run(p.exitValue(), out, err.get(10, TimeUnit.SECONDS));
+        return Program.run(pb);
     }
 
-    private static Run nk(String... args) throws Exception {
+    private static Program.Result nk(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(home.resolve("bin/nk").toString()));
         command.addAll(List.of(args));
         return run(STRICT_AOT, command.toArray(String[]::new));
@@ -115,7 +92,7 @@ class ReleaseArchiveIT {
                 Map.entry("SunJGSS", "java.security.jgss"), Map.entry("SunSASL", "java.security.sasl"),
                 Map.entry("XMLDSig", "java.xml.crypto"), Map.entry("SunPCSC", "java.smartcardio"), Map.entry("JdkLDAP", "java.naming"),
                 Map.entry("JdkSASL", "jdk.security.jgss"), Map.entry("SunPKCS11", "jdk.crypto.cryptoki"));
-        Run modules = run(Map.of(), home.resolve("runtime/bin/java").toString(), "--list-modules");
+        Program.Result modules = run(Map.of(), home.resolve("runtime/bin/java").toString(), "--list-modules");
         for (String line : Files.readAllLines(home.resolve("runtime/conf/security/java.security"))) {
             if (line.startsWith("security.provider.")) {
                 String provider = line.substring(line.indexOf('=') + 1).strip();
@@ -128,7 +105,7 @@ class ReleaseArchiveIT {
 
     @Test
     void versionRunsOnTheShippedRuntimeWithItsAotCache() throws Exception {
-        Run r = nk("--version");
+        Program.Result r = nk("--version");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().matches("nk \\S+ \\(commit \\w+\\)\\nruntime: Java 25\\S* .*\\n"), r.out());
         assertEquals("", r.err());
@@ -137,10 +114,10 @@ class ReleaseArchiveIT {
     @Test
     void portCheckTellsOpenFromClosed() throws Exception {
         try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            Run open = nk("connect", "-z", "127.0.0.1", String.valueOf(listener.getLocalPort()));
+            Program.Result open = nk("connect", "-z", "127.0.0.1", String.valueOf(listener.getLocalPort()));
             assertEquals(0, open.code(), open.err());
         }
-        Run closed = nk("connect", "-z", "127.0.0.1", String.valueOf(Peers.closedPort()));
+        Program.Result closed = nk("connect", "-z", "127.0.0.1", String.valueOf(Peers.closedPort()));
         assertEquals(4, closed.code(), closed.err());
     }
 
@@ -149,7 +126,7 @@ class ReleaseArchiveIT {
         TestCerts certs = new TestCerts(Files.createTempDirectory(unpacked, "certs"));
         String ca = certs.caFile().toString();
         try (OpensslServer server = OpensslServer.start(certs.good(), "-cert_chain", ca)) {
-            Run r = nk("tls-get", "--cacert", ca, "localhost:" + server.port());
+            Program.Result r = nk("tls-get", "--cacert", ca, "localhost:" + server.port());
             assertEquals(0, r.code(), r.err());
             assertTrue(r.out().contains("verified   yes"), r.out());
         }
@@ -159,7 +136,7 @@ class ReleaseArchiveIT {
     void worksThroughASymlinkOnPath() throws Exception {
         Path bin = Files.createDirectories(unpacked.resolve("user-bin"));
         Path link = Files.createSymbolicLink(bin.resolve("nk"), home.resolve("bin/nk"));
-        Run r = run(STRICT_AOT, link.toString(), "--version");
+        Program.Result r = run(STRICT_AOT, link.toString(), "--version");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("nk "), r.out());
     }
@@ -167,11 +144,11 @@ class ReleaseArchiveIT {
     @Test
     void manFindsThePagesAndBashLoadsTheCompletion() throws Exception {
         String man = Peers.require("man", "man-db");
-        Run where = run(Map.of("MANPATH", home.resolve("man").toString()), man, "-w", "nk", "nk-connect");
+        Program.Result where = run(Map.of("MANPATH", home.resolve("man").toString()), man, "-w", "nk", "nk-connect");
         assertEquals(0, where.code(), where.err());
         assertEquals(home.resolve("man/man1/nk.1") + "\n" + home.resolve("man/man1/nk-connect.1") + "\n", where.out());
         // what bash computes for `nk ec<TAB>` once the script is sourced
-        Run completion = run(Map.of(), "/bin/bash", "-c", "source '" + home.resolve("completions/nk.bash") + "' && complete -p nk"
+        Program.Result completion = run(Map.of(), "/bin/bash", "-c", "source '" + home.resolve("completions/nk.bash") + "' && complete -p nk"
                 + " && COMP_WORDS=(nk ec) COMP_CWORD=1 COMP_LINE='nk ec' COMP_POINT=5 && _complete_nk nk ec nk && echo \"${COMPREPLY[*]}\"");
         assertEquals(0, completion.code(), completion.err());
         assertTrue(completion.out().startsWith("complete -o default -F _complete_nk nk\n"), completion.out());

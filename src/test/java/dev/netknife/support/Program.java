@@ -1,0 +1,52 @@
+package dev.netknife.support;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/** A program run to its end as a user runs it (stdin closed), and release archives unpacked as a user does. */
+public final class Program {
+    private Program() {
+    }
+
+    public record Result(int code, String out, String err) {
+    }
+
+    /** Starts {@code builder}, closes the program's stdin, reads stdout and stderr together, waits up to 60 s. */
+    public static Result run(ProcessBuilder builder) throws Exception {
+        Process p = builder.start();
+        p.getOutputStream().close();
+        // stderr on its own thread: a full stderr pipe must not block the program while stdout is read
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), String.join(" ", builder.command()) + " did not end");
+        return new Result(p.exitValue(), out, err.get(10, TimeUnit.SECONDS));
+    }
+
+    /** Unpacks a .tar.gz into {@code into} and returns its one top folder. */
+    public static Path unpack(Path archive, Path into) throws Exception {
+        Process tar = new ProcessBuilder("tar", "xzf", archive.toString(), "-C", into.toString()).inheritIO().start();
+        assertTrue(tar.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, tar.exitValue());
+        try (Stream<Path> top = Files.list(into)) {
+            List<Path> folders = top.toList();
+            assertEquals(1, folders.size(), "one top folder: " + folders);
+            return folders.get(0);
+        }
+    }
+}
