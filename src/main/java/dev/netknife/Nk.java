@@ -40,13 +40,28 @@ public final class Nk {
         int code = new Nk().execute(args);
         System.out.flush();
         System.err.flush();
-        if (code == ExitCode.INTERRUPTED.code()) {
-            System.exit(code); // Ctrl-C or SIGTERM: the JVM is already shutting down and picks its own status
+        if (code == ExitCode.INTERRUPTED.code() || shutdownInProgress()) {
+            // Ctrl-C or SIGTERM: the JVM is already shutting down and picks its own status (143 for SIGTERM)
+            // once the hooks are done; System.exit waits for that. Halting here raced the hooks: a ws client
+            // whose peer answered its going-away closed with the peer's status (6) instead of 143.
+            System.exit(code);
         }
         // Runtime.exit looks up a System.Logger on the way out (JDK 21+), which opens every jar on the
         // class path: ~60 ms with BouncyCastle's. nk has no shutdown hook left to run at this point
         // (servers remove theirs) and its streams are flushed, so it ends the process directly.
         Runtime.getRuntime().halt(code);
+    }
+
+    /** Whether a signal has started the JVM's shutdown (hooks can no longer be added then). */
+    private static boolean shutdownInProgress() {
+        Thread probe = new Thread(() -> { });
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException e) {
+            return true;
+        }
     }
 
     /** Parses and runs one command line; returns its exit code. */
