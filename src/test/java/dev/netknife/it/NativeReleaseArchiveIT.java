@@ -32,10 +32,7 @@ class NativeReleaseArchiveIT {
 
     @BeforeAll
     static void unpack() throws Exception {
-        Path target = Path.of(System.getProperty("nk.repo", ".")).resolve("target");
-        try (Stream<Path> files = Files.list(target)) {
-            archive = files.filter(f -> f.getFileName().toString().matches("netknife-\\d.*-linux-.+\\.tar\\.gz")).findFirst().orElse(null);
-        }
+        archive = Program.builtArchive("netknife-\\d.*-linux-.+\\.tar\\.gz");
         Assumptions.assumeTrue(archive != null, "no release archive in target/ (built by ./mvnw -Prelease package)");
         home = Program.unpack(archive, unpacked);
     }

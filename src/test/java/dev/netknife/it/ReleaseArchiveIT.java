@@ -7,7 +7,6 @@ import dev.netknife.support.OpensslServer;
 import dev.netknife.support.Peers;
 import dev.netknife.support.Program;
 import dev.netknife.support.TestCerts;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -17,8 +16,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,10 +37,7 @@ class ReleaseArchiveIT {
 
     @BeforeAll
     static void unpack() throws Exception {
-        Path target = Path.of(System.getProperty("nk.repo", ".")).resolve("target");
-        try (Stream<Path> files = Files.list(target)) {
-            archive = files.filter(f -> f.getFileName().toString().matches("netknife-jvm-.+-linux-.+\\.tar\\.gz")).findFirst().orElse(null);
-        }
+        archive = Program.builtArchive("netknife-jvm-.+-linux-.+\\.tar\\.gz");
         if (archive == null) {
             String message = "no portable archive in target/ (built by ./mvnw package unless -DskipRelease)";
             if (System.getenv("CI") != null) {

@@ -38,6 +38,14 @@ public final class Program {
         return new Result(p.exitValue(), out, err.get(10, TimeUnit.SECONDS));
     }
 
+    /** The archive in the build's target/ (system property nk.repo) whose name matches {@code regex}, or null. */
+    public static Path builtArchive(String regex) throws IOException {
+        Path target = Path.of(System.getProperty("nk.repo", ".")).resolve("target");
+        try (Stream<Path> files = Files.list(target)) {
+            return files.filter(f -> f.getFileName().toString().matches(regex)).findFirst().orElse(null);
+        }
+    }
+
     /** Unpacks a .tar.gz into {@code into} and returns its one top folder. */
     public static Path unpack(Path archive, Path into) throws Exception {
         Process tar = new ProcessBuilder("tar", "xzf", archive.toString(), "-C", into.toString()).inheritIO().start();
