@@ -127,9 +127,14 @@ public final class Relay {
     private void sendLocalInput(Conn local, Conn conn, Tap tap, AtomicReference<IOException> failed) {
         try {
             Mover.copy(local, conn, pool, tap);
-            conn.closeWrite();
         } catch (IOException e) {
             failed.set(e); // reported only when the rest of local input was owed to the peer (finishLocalInput)
+            return;
+        }
+        try {
+            conn.closeWrite();
+        } catch (IOException e) {
+            // every byte of local input was sent; only the half-close (FIN, close_notify) found the peer already gone
         }
     }
 

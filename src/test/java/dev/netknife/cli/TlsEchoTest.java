@@ -132,6 +132,42 @@ class TlsEchoTest {
     }
 
     @Test
+    void aServerThatAnswersAndGoesAwayBeforeStdinEndsIsNotAFailure() throws Exception {
+        // as nginx with "Connection: close": the request was whole, the answer came, and by the time stdin
+        // ends the server is gone, so nk's close_notify cannot be written; no byte of stdin was lost
+        javax.net.ssl.SSLContext tls = dev.netknife.support.ScriptedHttpServer.tlsContext(good, TestCerts.keyOf(good));
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            dev.netknife.support.Accept.once(server, raw -> {
+                javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) tls.getSocketFactory().createSocket(raw, null, raw.getPort(), false);
+                s.setUseClientMode(false);
+                new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+                s.getOutputStream().write("answer\n".getBytes(StandardCharsets.US_ASCII));
+                s.shutdownOutput(); // close_notify: the answer is whole
+                Thread.sleep(150);
+                raw.setSoLinger(true, 0);
+                raw.close(); // then a reset
+            });
+            java.io.InputStream requestThenLateEnd = new java.io.SequenceInputStream(
+                    new ByteArrayInputStream("request\n".getBytes(StandardCharsets.US_ASCII)), new java.io.InputStream() {
+                        @Override
+                        public int read() {
+                            try {
+                                Thread.sleep(600); // stdin ends after the answer and the reset
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                            return -1;
+                        }
+                    });
+            NkRun.Result r = NkRun.run(requestThenLateEnd, "connect", "--tls", "--cacert", ca, "localhost",
+                    String.valueOf(server.getLocalPort()));
+            assertEquals(0, r.code(), r.toString());
+            assertEquals("answer\n", r.out());
+            assertEquals("", r.stderr());
+        }
+    }
+
+    @Test
     void aKeyThatIsNotTheCertificatesIsRefusedAtStart() throws Exception {
         Path other = certs.wrongHost();
         NkRun.Result r = NkRun.run("echo-server", "--tls", "--cert", good.toString(), "--key", TestCerts.keyOf(other).toString(), "0");
