@@ -27,7 +27,7 @@ typedef struct {
     char *format_variant;
 } svm_locale_props_t;
 
-/* Calls setlocale(LC_ALL, "") and parses the result; returns one of the constants above. */
+/* Sets LC_CTYPE and LC_MESSAGES from the environment (as setlocale(LC_ALL, "") would) and parses them; returns one of the constants above. */
 int svm_initialize_locale(void);
 
 /* The record svm_initialize_locale filled; it lives as long as the process. */

@@ -75,7 +75,9 @@ class WsFrameCases {
 
     @AfterAll
     static void stopServer() throws InterruptedException {
-        server.close();
+        if (server != null) {
+            server.close();
+        }
     }
 
     @ParameterizedTest(name = "case {0} ({1}): {2}")

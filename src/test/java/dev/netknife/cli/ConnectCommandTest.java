@@ -35,7 +35,9 @@ class ConnectCommandTest {
 
     @AfterEach
     void stopEcho() throws InterruptedException {
-        echo.close();
+        if (echo != null) { // null when it failed to start: that failure is the one to see
+            echo.close();
+        }
     }
 
     private String port() {

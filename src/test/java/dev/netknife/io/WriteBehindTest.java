@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
 class WriteBehindTest {
@@ -142,8 +141,10 @@ class WriteBehindTest {
                 writeInMiBs(slowOut, stalled);
                 slowOut.close();
             });
-            assertThrows(TimeoutException.class, () -> writing.get(500, TimeUnit.MILLISECONDS), "held up by a peer that does not read");
+            // how fast the budget fills depends on the machine's load and on the kernel's socket buffers: wait for it
+            awaitUpTo5s(() -> budget.available() < OWN);
             assertTrue(budget.available() < OWN, "the stalled stream holds the budget: " + budget.available());
+            assertTrue(!writing.isDone(), "held up by a peer that does not read");
 
             // the other stream has only its own share left, and writes through past it: it still works
             byte[] data = random(3 << 20, 4);

@@ -13,11 +13,18 @@ public final class Peers {
     private Peers() {
     }
 
-    /** The program's path; skips (or fails under CI) when it is not installed. */
+    /**
+     * The program's path; skips (or fails under CI) when it is not installed. Looks in PATH and then
+     * in the sbin directories, where Debian puts nginx and haproxy and which a user's PATH (or
+     * {@code env -i}'s) often lacks.
+     */
     public static String require(String program, String debianPackage) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
-            File f = new File(dir, program);
-            if (f.canExecute()) {
+        java.util.Set<String> dirs = new java.util.LinkedHashSet<>(
+                java.util.List.of(System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)));
+        dirs.addAll(java.util.List.of("/usr/local/sbin", "/usr/sbin", "/sbin"));
+        for (String dir : dirs) {
+            File f = new File(dir.isEmpty() ? "." : dir, program);
+            if (f.isFile() && f.canExecute()) {
                 return f.getPath();
             }
         }
