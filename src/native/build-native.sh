@@ -53,7 +53,7 @@ builder_options=(
   -H:+InstallExitHandlers
 )
 # The new executable replaces the old one in one rename, so ./nk never starts a half-written file.
-"$here/image.sh" --java-home "$java_home" --graal-jars "$native/graal" --clibs "$clibs" \
+"$here/image.sh" --java-home "$java_home" --graal-jars "$native/graal" --svm-sources "$(ls "$native"/graal-sources/svm-*-sources.jar)" --clibs "$clibs" \
   --classpath "$classpath" --out "$native/out/nk" --tmp "$native/build" -- "${builder_options[@]}" "$@"
 mv -f "$native/out/nk" "$target/nk"
 echo "nk native: $target/nk ($(du -m "$target/nk" | cut -f1) MB; static libraries ${libs_seconds}s, image $((SECONDS - start - libs_seconds))s)"

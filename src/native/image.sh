@@ -3,19 +3,21 @@
 # There is no GraalVM distribution here, so no `native-image` driver: this script does the driver's
 # job (JVM flags, module path, exports, system properties) and starts the builder's main class itself.
 #
-#   image.sh --java-home JDK25 --graal-jars DIR --clibs DIR --classpath CP --out FILE [--tmp DIR] [-- EXTRA...]
+#   image.sh --java-home JDK25 --graal-jars DIR --svm-sources JAR --clibs DIR --classpath CP --out FILE [--tmp DIR] [-- EXTRA...]
 #
 # --graal-jars: the builder's jars (the -Pnative profile copies them into target/native/graal);
+# --svm-sources: svm's source jar of the same version, for the one class patch-svm.sh changes;
 # --clibs: the static libraries the image links (the JDK's JNI libraries and svm's C helpers);
 # --classpath: nk's jar and its runtime jars; EXTRA: more builder options (-H:... or --...).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
-java_home="" graal_jars="" clibs="" classpath="" out="" tmp=""
+java_home="" graal_jars="" svm_sources="" clibs="" classpath="" out="" tmp=""
 while (($#)); do
   case $1 in
     --java-home) java_home=$2; shift 2 ;;
     --graal-jars) graal_jars=$2; shift 2 ;;
+    --svm-sources) svm_sources=$2; shift 2 ;;
     --clibs) clibs=$2; shift 2 ;;
     --classpath) classpath=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
@@ -24,7 +26,7 @@ while (($#)); do
     *) echo "image.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
-for v in java_home graal_jars clibs classpath out; do
+for v in java_home graal_jars svm_sources clibs classpath out; do
   [[ -n ${!v} ]] || { echo "image.sh: --${v//_/-} is required" >&2; exit 2; }
 done
 java=$java_home/bin/java
@@ -42,12 +44,15 @@ builder_modules=org.graalvm.nativeimage.builder,org.graalvm.nativeimage.base,org
 # the modules that get the JDK's concealed packages: the above plus the builder's other jars
 exported_to=$builder_modules,org.graalvm.nativeimage.configure,org.graalvm.nativeimage.shaded.capnproto,org.graalvm.espresso.shared.svm,org.graalvm.nativeimage,org.graalvm.word,org.graalvm.collections,org.graalvm.nativeimage.libgraal
 
-# The builder's own class, compiled once per build: see builder-patch/ for why.
+# The builder's classes we change, compiled once per build: builder-patch/ (ours) and the class
+# patch-svm.sh derives from svm's source (see there for why).
 patch=$tmp/builder-patch
-rm -rf "$patch" && mkdir -p "$patch"
+patched_sources=$tmp/svm-patch-sources
+rm -rf "$patch" "$patched_sources" && mkdir -p "$patch"
+"$here/patch-svm.sh" "$svm_sources" "$patched_sources"
 "$java_home/bin/javac" -nowarn -d "$patch" --module-path "$module_path" --upgrade-module-path "$compiler_jar" \
-  --patch-module org.graalvm.nativeimage.builder="$here/builder-patch" \
-  $(find "$here/builder-patch" -name '*.java')
+  --patch-module org.graalvm.nativeimage.builder="$here/builder-patch:$patched_sources" \
+  $(find "$here/builder-patch" "$patched_sources" -name '*.java')
 
 # Every concealed JDK package, exported to the builder (the driver's list is the same in spirit).
 exports=$tmp/exports.args
