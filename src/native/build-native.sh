@@ -54,6 +54,10 @@ builder_options=(
   # one hyperfine run); echo 11.1x socat, tls echo 1.02x socat, chat-fanout 2.2x ncat, monitor 0.17x blackbox,
   # handshakes/s unchanged (the servers' collections stay short)
   -H:-ImageHeapCardMarking
+  # nk's arguments are nk's: without this, svm takes every -X..., -XX:... and -Dkey=value argument for itself,
+  # wherever it stands (`nk connect -Xmx1g HOST PORT` ran, and `-Djavax.net.ssl.trustStore=...` changed trust);
+  # svm's start-up hooks then run from Nk.main (NativeRuntime)
+  -H:-ParseRuntimeOptions
   -H:+ReportExceptionStackTraces
   # SIGINT and SIGTERM run the shutdown hooks (servers print their summary, ws says going-away), as on the JVM
   -H:+InstallExitHandlers

@@ -32,6 +32,7 @@ public final class Nk {
     }
 
     public static void main(String[] args) {
+        NativeRuntime.initialize();
         // nk's options are strings and booleans: spare picocli's reflective java.time/java.sql
         // converters (~80 classes loaded on every start otherwise)
         if (System.getProperty("picocli.converters.excludes") == null) {

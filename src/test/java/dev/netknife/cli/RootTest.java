@@ -25,6 +25,15 @@ class RootTest {
         assertTrue(out.matches("nk \\S+ \\(commit \\w+\\)\\Rruntime: Java 25\\S* \\(.+\\), \\S+ \\S+\\R"), out);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"-Xmx1g", "-XX:+PrintGC", "-Dfoo=1", "-Djavax.net.ssl.trustStore=/nonexistent"})
+    void javaStyleOptionsAreNksToRefuseNotTheRuntimes(String option) {
+        // a native image would otherwise take -X, -XX: and -D arguments for itself, anywhere on the command line
+        NkRun.Result r = NkRun.run("connect", option, "127.0.0.1", "1");
+        assertEquals(2, r.code(), r.toString());
+        assertTrue(r.stderr().startsWith("nk: connect: Unknown option: '" + option + "'"), r.stderr());
+    }
+
     @Test
     void helpListsCommandsAndExitCodes() {
         NkRun.Result r = NkRun.run("--help");
