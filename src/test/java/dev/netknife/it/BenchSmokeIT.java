@@ -36,7 +36,11 @@ class BenchSmokeIT {
         String only = System.getProperty("nk.benchSmoke.only", "");
         Assumptions.assumeTrue(only.isBlank() || java.util.List.of(only.split(",")).contains(script),
                 () -> script + " is not in nk.benchSmoke.only=" + only);
-        Peers.require(peer, debianPackage);
+        if (script.equals("ws-echo")) {
+            dev.netknife.support.NodeWs.node(); // node and the npm ws package (npm ci --prefix src/test/node)
+        } else {
+            Peers.require(peer, debianPackage);
+        }
         Peers.require("gcc", "gcc");
         File log = File.createTempFile("bench-" + script, ".log");
         log.deleteOnExit();

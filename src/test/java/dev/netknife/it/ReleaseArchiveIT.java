@@ -11,9 +11,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
@@ -73,9 +71,7 @@ class ReleaseArchiveIT {
         }
         assertTrue(Files.isExecutable(home.resolve("bin/nk")));
         assertTrue(Files.isExecutable(home.resolve("runtime/bin/java")));
-        String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(archive)));
-        String listed = Files.readString(archive.resolveSibling(archive.getFileName() + ".sha256"));
-        assertEquals(sha256 + "  " + archive.getFileName(), listed.strip());
+        Program.assertChecksumFile(archive);
     }
 
     @Test

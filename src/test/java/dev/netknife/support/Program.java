@@ -46,6 +46,14 @@ public final class Program {
         }
     }
 
+    /** Asserts that {@code archive}'s .sha256 file (sha256sum's format) holds its digest; returns that line. */
+    public static String assertChecksumFile(Path archive) throws Exception {
+        String sha256 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(archive)));
+        String line = sha256 + "  " + archive.getFileName();
+        assertEquals(line, Files.readString(archive.resolveSibling(archive.getFileName() + ".sha256")).strip());
+        return line;
+    }
+
     /** Unpacks a .tar.gz into {@code into} and returns its one top folder. */
     public static Path unpack(Path archive, Path into) throws Exception {
         Process tar = new ProcessBuilder("tar", "xzf", archive.toString(), "-C", into.toString()).inheritIO().start();
