@@ -2,6 +2,7 @@ package dev.netknife.tls;
 
 import dev.netknife.ExitCode;
 import dev.netknife.NkException;
+import dev.netknife.io.Ahead;
 import dev.netknife.io.Conn;
 import dev.netknife.io.Deadline;
 import dev.netknife.io.Endpoint;
@@ -71,9 +72,10 @@ public final class TlsClient {
     }
 
     /**
-     * One context per client, so later handshakes to the same server can resume the session. It
-     * is built on a virtual thread started here: starting BCJSSE takes ~80 ms on a cold JVM and
-     * reading the JDK's CA store ~140 ms, which then overlap DNS, connect and the handshake.
+     * One context per client, so later handshakes to the same server can resume the session. On the
+     * JVM it is built on a virtual thread started here ({@link Ahead}): starting BCJSSE takes ~80 ms
+     * on a cold JVM and reading the JDK's CA store ~140 ms, which then overlap DNS, connect and the
+     * handshake.
      */
     public TlsClient(Config config) {
         this.config = config;
@@ -91,7 +93,7 @@ public final class TlsClient {
                 throw new NkException(ExitCode.FAILURE, null, "cannot set up TLS: " + e.getMessage(), e);
             }
         });
-        Thread.ofVirtual().name("nk-tls-setup").start(setup);
+        Ahead.start("nk-tls-setup", setup);
     }
 
     private Setup setup() {

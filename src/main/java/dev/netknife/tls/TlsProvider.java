@@ -27,7 +27,7 @@ final class TlsProvider {
             if (Security.getProvider(RsaPssSignatures.NAME) == null) {
                 Security.addProvider(new RsaPssSignatures()); // last: it adds names, it replaces nothing
             }
-            return new BouncyCastleJsseProvider();
+            return new BouncyCastleJsseProvider(false, new JdkTlsCryptoProvider());
         }
     }
 

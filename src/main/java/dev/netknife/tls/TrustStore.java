@@ -13,6 +13,7 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
+import dev.netknife.io.Ahead;
 import java.util.concurrent.FutureTask;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -51,7 +52,7 @@ final class TrustStore implements X509TrustManager {
         if (caCert == null) {
             // the JDK's default trust (javax.net.ssl.trustStore, else its cacerts)
             FutureTask<X509TrustManager> all = new FutureTask<>(() -> manager(jdkCas == null ? null : store(jdkCas, List.of())));
-            Thread.ofVirtual().name("nk-ca-store").start(all);
+            Ahead.start("nk-ca-store", all);
             return new TrustStore(null, all);
         }
         FutureTask<List<X509Certificate>> extra = new FutureTask<>(() -> Pem.certificates(caCert));
@@ -59,7 +60,7 @@ final class TrustStore implements X509TrustManager {
             extra.run();
             return manager(store(null, get(extra)));
         });
-        Thread.ofVirtual().name("nk-cacert").start(given);
+        Ahead.start("nk-cacert", given);
         Path base = jdkCas != null ? jdkCas : jdkCaFile();
         return new TrustStore(given, new FutureTask<>(() -> manager(base != null ? store(base, get(extra)) : withDefaultCas(get(extra)))));
     }

@@ -1,0 +1,70 @@
+package dev.netknife.tls;
+
+import java.security.Provider;
+import java.security.SecureRandom;
+import java.security.Security;
+import java.util.Set;
+import org.bouncycastle.jcajce.util.JcaJceHelper;
+import org.bouncycastle.tls.NamedGroup;
+import org.bouncycastle.tls.SignatureScheme;
+import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
+
+/**
+ * BCJSSE's crypto over the JDK's providers, answering "is this group or signature scheme supported?"
+ * without trying what the JDK cannot do. BC finds out by creating each algorithm and catching the
+ * failure: some 40 exceptions per TLS context (legacy and brainpool curves, SLH-DSA, SM2), which in
+ * the native executable cost a few milliseconds of every handshake. The answers are the same.
+ */
+final class JdkTlsCrypto extends JcaTlsCrypto {
+    /** The curves the JDK's SunEC makes keys on; JDK 16 removed the others (JDK-8251547). */
+    private static final Set<String> SUN_EC_CURVES = Set.of("secp256r1", "secp384r1", "secp521r1");
+
+    private final boolean onlySunEc = onlyProvider("KeyPairGenerator", "EC", "SunEC");
+
+    JdkTlsCrypto(JcaJceHelper helper, JcaJceHelper altHelper, SecureRandom keyRandom, SecureRandom nonceRandom) {
+        super(helper, altHelper, keyRandom, nonceRandom);
+    }
+
+    @Override
+    protected Boolean isSupportedNamedGroup(int namedGroup) {
+        if (onlySunEc && !NamedGroup.refersToAnXDHCurve(namedGroup) && NamedGroup.refersToASpecificCurve(namedGroup)
+                && !SUN_EC_CURVES.contains(NamedGroup.getCurveName(namedGroup))) {
+            return Boolean.FALSE;
+        }
+        return super.isSupportedNamedGroup(namedGroup);
+    }
+
+    @Override
+    protected Boolean isSupportedSignatureScheme(int signatureScheme) {
+        String algorithm = SignatureScheme.isMLDSA(signatureScheme) ? "ML-DSA"
+                : SignatureScheme.isSLHDSA(signatureScheme) ? "SLH-DSA"
+                : signatureScheme == SignatureScheme.sm2sig_sm3 ? "SM3withSM2" : null;
+        if (algorithm != null && !anyProvides("Signature", algorithm)) {
+            return Boolean.FALSE;
+        }
+        return super.isSupportedSignatureScheme(signatureScheme);
+    }
+
+    // Provider.getService is a map lookup; Security.getProviders(filter) would walk every entry of every provider.
+    private static boolean anyProvides(String type, String algorithm) {
+        for (Provider provider : Security.getProviders()) {
+            if (provider.getService(type, algorithm) != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean onlyProvider(String type, String algorithm, String name) {
+        boolean found = false;
+        for (Provider provider : Security.getProviders()) {
+            if (provider.getService(type, algorithm) != null) {
+                if (!provider.getName().equals(name)) {
+                    return false;
+                }
+                found = true;
+            }
+        }
+        return found;
+    }
+}
