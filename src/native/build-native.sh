@@ -48,6 +48,9 @@ builder_options=(
   # the properties BC's initializers read (jdk.tls.disabledAlgorithms and the like) are the build's, as the
   # JDK's whole security configuration already is in a native image.
   -H:ClassInitialization=org.bouncycastle:build_time
+  # BC's loggers silenced by the build too (tls/BcLog): at run time, silencing them re-levelled and re-parented
+  # every BC logger in the image heap, writing a page of it each
+  -H:ClassInitialization=dev.netknife.tls.BcLog:build_time
   # No card table for the image heap: the collector scans its writable part (7 MB) at each collection instead.
   # Card marking cost every start page faults and barrier work before any collection runs, which a one-shot
   # command never reaches: --version 15.4 -> 12.5 ms, connect -z 19.7 -> 16.4 ms, tls-get 47 -> 35 ms (A/B in

@@ -2,8 +2,6 @@ package dev.netknife.tls;
 
 import java.security.Provider;
 import java.security.Security;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.bouncycastle.jsse.provider.BouncyCastleJsseProvider;
 
 /**
@@ -16,14 +14,11 @@ final class TlsProvider {
     private TlsProvider() {
     }
 
-    /** BCJSSE logs handshake alerts at INFO with stack traces; a held reference keeps the level from being collected. */
-    private static final Logger BC_LOG = Logger.getLogger("org.bouncycastle");
-
     private static final class Holder {
         static final Provider JSSE = create();
 
         private static Provider create() {
-            BC_LOG.setLevel(Level.OFF);
+            BcLog.silence();
             if (Security.getProvider(RsaPssSignatures.NAME) == null) {
                 Security.addProvider(new RsaPssSignatures()); // last: it adds names, it replaces nothing
             }
