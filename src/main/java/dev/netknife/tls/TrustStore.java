@@ -2,6 +2,7 @@ package dev.netknife.tls;
 
 import dev.netknife.ExitCode;
 import dev.netknife.NkException;
+import dev.netknife.io.Ahead;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -13,7 +14,6 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
-import dev.netknife.io.Ahead;
 import java.util.concurrent.FutureTask;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
