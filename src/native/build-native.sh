@@ -62,8 +62,10 @@ builder_options=(
   # svm's start-up hooks then run from Nk.main (NativeRuntime)
   -H:-ParseRuntimeOptions
   -H:+ReportExceptionStackTraces
-  # SIGINT and SIGTERM run the shutdown hooks (servers print their summary, ws says going-away), as on the JVM
-  -H:+InstallExitHandlers
+  # No exit handlers installed at start (their signal-dispatch thread costs every start ~1 ms): nk installs them
+  # when a command adds a shutdown hook (ExitSignals), so SIGINT and SIGTERM still run the hooks (servers print
+  # their summary, ws says going-away), as on the JVM
+  -H:-InstallExitHandlers
 )
 # The new executable replaces the old one in one rename, so ./nk never starts a half-written file.
 "$here/image.sh" --java-home "$java_home" --graal-jars "$native/graal" --svm-sources "$(ls "$native"/graal-sources/svm-*-sources.jar)" --clibs "$clibs" \

@@ -1,5 +1,6 @@
 package dev.netknife.cli;
 
+import dev.netknife.ExitSignals;
 import dev.netknife.NkException;
 import dev.netknife.io.Conn;
 import dev.netknife.io.DialOptions;
@@ -147,6 +148,7 @@ final class ChatClient {
         private Terminal(String saved) {
             this.saved = saved;
             this.restoreOnExit = new Thread(() -> stty(saved), "nk-chat-tty");
+            ExitSignals.ensureInstalled();
             Runtime.getRuntime().addShutdownHook(restoreOnExit); // Ctrl-C still works (isig stays on)
         }
 

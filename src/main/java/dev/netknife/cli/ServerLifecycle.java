@@ -1,6 +1,7 @@
 package dev.netknife.cli;
 
 import dev.netknife.ExitCode;
+import dev.netknife.ExitSignals;
 import dev.netknife.io.Endpoint;
 import dev.netknife.io.Server;
 import dev.netknife.term.JsonResult;
@@ -91,6 +92,7 @@ final class ServerLifecycle {
 
     /** Adds a shutdown hook; false when the JVM is already shutting down. */
     static boolean addHook(Thread hook) {
+        ExitSignals.ensureInstalled();
         try {
             Runtime.getRuntime().addShutdownHook(hook);
             return true;

@@ -104,13 +104,50 @@ class NativeExecutableIT {
                 s.getOutputStream().write("ping".getBytes(StandardCharsets.US_ASCII));
                 assertEquals("ping", new String(s.getInputStream().readNBytes(4), StandardCharsets.US_ASCII));
             }
-            p.destroy(); // SIGTERM: the shutdown hooks run in a native image only with -H:+InstallExitHandlers
+            p.destroy(); // SIGTERM: the hooks run because the server installed the exit handlers (ExitSignals)
             assertTrue(p.waitFor(10, TimeUnit.SECONDS), "stopped within 10 s");
             assertEquals("nk: echo-server: stopped: 1 connection, 4 B in, 4 B out\n", Files.readString(errFile));
             assertEquals(143, p.exitValue());
         } finally {
             Files.delete(errFile);
         }
+    }
+
+    @Test
+    void aOneOffCommandStartsNoSignalThreadAndASignalStillEndsIt() throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CompletableFuture<Void> connected = new CompletableFuture<>();
+            Accept.once(listener, s -> {
+                connected.complete(null);
+                s.getInputStream().readAllBytes(); // holds the connection until nk goes
+            });
+            Process p = builder("connect", "127.0.0.1", String.valueOf(listener.getLocalPort())).start();
+            try {
+                connected.get(10, TimeUnit.SECONDS);
+                Thread.sleep(200); // the relay runs
+                List<String> threads = threadNames(p.pid());
+                assertTrue(threads.stream().noneMatch(t -> t.contains("gnal Dispatch")), threads.toString()); // "Signal Dispatcher", cut to 15 characters
+                p.destroy(); // SIGTERM, with no handler installed: the default action
+                assertTrue(p.waitFor(10, TimeUnit.SECONDS), "stopped within 10 s");
+                assertEquals(143, p.exitValue());
+            } finally {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    private static List<String> threadNames(long pid) throws java.io.IOException {
+        List<String> names = new ArrayList<>();
+        try (var tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    names.add(Files.readString(task.resolve("comm")).strip());
+                } catch (java.io.IOException gone) {
+                    // the thread ended meanwhile
+                }
+            }
+        }
+        return names;
     }
 
     @Test
