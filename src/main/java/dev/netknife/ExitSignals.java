@@ -28,7 +28,7 @@ public final class ExitSignals {
         for (String name : new String[] {"INT", "TERM", "HUP"}) {
             try {
                 // an ignored signal (a background job's SIGINT) stays ignored: the runtime installs nothing then
-                Signal.handle(new Signal(name), signal -> System.exit(128 + signal.getNumber()));
+                Signal.handle(new Signal(name), signal -> Nk.exitOnSignal(128 + signal.getNumber()));
             } catch (IllegalArgumentException e) {
                 // not available here: the signal keeps its default action
             }

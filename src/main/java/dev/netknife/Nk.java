@@ -8,8 +8,8 @@ import java.io.PrintStream;
 import java.util.Map;
 
 /**
- * The {@code nk} root command. {@link #main} is the only place that calls {@link System#exit};
- * everything else returns exit codes through {@link #execute}.
+ * The {@code nk} root command. {@link #main} and {@link #exitOnSignal} are the only places that call
+ * {@link System#exit}; everything else returns exit codes through {@link #execute}.
  */
 public final class Nk {
     private final InputStream in;
@@ -51,6 +51,14 @@ public final class Nk {
         // class path: ~60 ms with BouncyCastle's. nk has no shutdown hook left to run at this point
         // (servers remove theirs) and its streams are flushed, so it ends the process directly.
         Runtime.getRuntime().halt(code);
+    }
+
+    /**
+     * What SIGINT, SIGTERM and SIGHUP do once a command has installed {@link ExitSignals}: run the
+     * shutdown hooks and end with {@code status} (128 + the signal's number), as the JVM's own handlers do.
+     */
+    static void exitOnSignal(int status) {
+        System.exit(status);
     }
 
     /** Whether a signal has started the JVM's shutdown (hooks can no longer be added then). */

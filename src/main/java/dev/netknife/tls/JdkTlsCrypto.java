@@ -3,6 +3,8 @@ package dev.netknife.tls;
 import java.security.Provider;
 import java.security.SecureRandom;
 import java.security.Security;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import org.bouncycastle.jcajce.util.JcaJceHelper;
 import org.bouncycastle.tls.NamedGroup;
@@ -45,26 +47,23 @@ final class JdkTlsCrypto extends JcaTlsCrypto {
         return super.isSupportedSignatureScheme(signatureScheme);
     }
 
-    // Provider.getService is a map lookup; Security.getProviders(filter) would walk every entry of every provider.
     private static boolean anyProvides(String type, String algorithm) {
-        for (Provider provider : Security.getProviders()) {
-            if (provider.getService(type, algorithm) != null) {
-                return true;
-            }
-        }
-        return false;
+        return !providersOf(type, algorithm).isEmpty();
     }
 
     private static boolean onlyProvider(String type, String algorithm, String name) {
-        boolean found = false;
+        List<Provider> providers = providersOf(type, algorithm);
+        return !providers.isEmpty() && providers.stream().allMatch(p -> p.getName().equals(name));
+    }
+
+    // Provider.getService is a map lookup; Security.getProviders(filter) would walk every entry of every provider.
+    private static List<Provider> providersOf(String type, String algorithm) {
+        List<Provider> providers = new ArrayList<>();
         for (Provider provider : Security.getProviders()) {
             if (provider.getService(type, algorithm) != null) {
-                if (!provider.getName().equals(name)) {
-                    return false;
-                }
-                found = true;
+                providers.add(provider);
             }
         }
-        return found;
+        return providers;
     }
 }
