@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * How every nk server runs: print the bound {@code HOST:PORT} on stdout when ready, serve until
- * interrupted (Ctrl-C or SIGTERM interrupt the serving thread through a shutdown hook; tests
- * interrupt it directly), then close everything and print a one-line summary.
+ * interrupted (Ctrl-C or SIGTERM interrupt the serving loop through a shutdown hook; tests
+ * interrupt the calling thread), then close everything and print a one-line summary.
  */
 final class ServerLifecycle {
     private ServerLifecycle() {
@@ -46,10 +46,10 @@ final class ServerLifecycle {
 
     /** As above; on SIGTERM the JVM waits up to {@code stopMillis} for {@code close} (a drain) to finish. */
     static int serve(InetSocketAddress address, Runnable loop, Runnable close, Runnable summary, long stopMillis, Invocation inv) {
-        Thread serving = Thread.currentThread();
+        LoopThread serving = new LoopThread(loop);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
-            serving.interrupt();
+            serving.thread.interrupt();
             try {
                 stopped.await(stopMillis, TimeUnit.MILLISECONDS);
             } catch (InterruptedException ignored) {
@@ -61,9 +61,8 @@ final class ServerLifecycle {
             if (address != null) {
                 inv.data(address(address));
             }
-            loop.run();
+            serving.runToEnd();
         } finally {
-            Thread.interrupted(); // the interrupt that stopped serving is handled; clear it before waiting in close()
             close.run();
             summary.run();
             stopped.countDown();
@@ -72,6 +71,47 @@ final class ServerLifecycle {
             }
         }
         return ExitCode.INTERRUPTED.code();
+    }
+
+    /**
+     * The serving loop runs on a virtual thread of its own, never on the caller's. In the native
+     * executable the caller is the process's main thread, the one the kernel picks for SIGINT and
+     * SIGTERM; a handler run there restarts a blocked accept(2), and could swallow the wake-up that
+     * closing the listener sends, so the stop waited out {@code stopMillis} and lost the summary. A
+     * virtual thread waits for a connection in the poller instead, which a close wakes without a signal.
+     */
+    private static final class LoopThread {
+        private final Thread thread;
+        private volatile Throwable failure;
+
+        LoopThread(Runnable loop) {
+            this.thread = Thread.ofVirtual().name("nk-serve").unstarted(() -> {
+                try {
+                    loop.run();
+                } catch (RuntimeException | Error e) {
+                    failure = e;
+                }
+            });
+        }
+
+        /** Runs the loop until it returns; an interrupt of the caller (tests stop a server so) is passed on to the loop. */
+        void runToEnd() {
+            thread.start();
+            while (true) {
+                try {
+                    thread.join();
+                    break;
+                } catch (InterruptedException e) {
+                    thread.interrupt(); // the stop it asked for is done once the loop ends: close() runs uninterrupted
+                }
+            }
+            if (failure instanceof RuntimeException e) {
+                throw e;
+            }
+            if (failure instanceof Error e) {
+                throw e;
+            }
+        }
     }
 
     static String address(InetSocketAddress address) {
