@@ -12,7 +12,11 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A UDP client on a connected socket (so only the server's datagrams are accepted, and an ICMP
@@ -53,10 +57,10 @@ public final class UdpClient implements AutoCloseable {
     private final DatagramChannel channel;
     private final InetSocketAddress remote;
     private final Queue<Long> unanswered = new ConcurrentLinkedQueue<>();
-    private final Object lock = new Object();
-    private Outcome outcome;
-    private Exception failure;
-    private boolean inputEnded;
+    // futures, not a monitor shared by the virtual threads and the caller: once (native, CI under load) a
+    // reply was printed and counted, yet the caller's 3 s wait on that monitor ended without seeing it
+    private final CompletableFuture<Outcome> ended = new CompletableFuture<>();
+    private final CompletableFuture<Void> inputEnded = new CompletableFuture<>();
     private volatile long sent;
     private volatile long bytesSent;
     private volatile long received;
@@ -101,23 +105,17 @@ public final class UdpClient implements AutoCloseable {
     public Result run(DatagramSource source, Options options, Replies replies) throws Exception {
         Thread receiver = Thread.ofVirtual().name("nk-udp-receive").start(() -> receive(options, replies));
         Thread sender = Thread.ofVirtual().name("nk-udp-send").start(() -> send(source, options));
+        Outcome outcome;
         try {
-            synchronized (lock) {
-                while (outcome == null && failure == null && !inputEnded) {
-                    lock.wait();
-                }
-                long deadline = System.nanoTime() + options.timeoutMillis() * 1_000_000L;
-                for (long left = options.timeoutMillis(); outcome == null && failure == null && left > 0;
-                        left = (deadline - System.nanoTime()) / 1_000_000L) {
-                    lock.wait(left);
-                }
-                if (failure != null) {
-                    throw failure;
-                }
-                if (outcome == null) {
-                    outcome = Outcome.TIMED_OUT;
-                }
+            CompletableFuture.anyOf(ended, inputEnded).get();
+            try {
+                outcome = ended.get(options.timeoutMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                ended.complete(Outcome.TIMED_OUT);
+                outcome = ended.get(); // or what arrived meanwhile
             }
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
         } finally {
             close();
             sender.interrupt(); // a sender blocked on a terminal's stdin stays blocked; the process ends without it
@@ -142,10 +140,7 @@ public final class UdpClient implements AutoCloseable {
                 sent++;
                 bytesSent += size;
             }
-            synchronized (lock) {
-                inputEnded = true;
-                lock.notifyAll();
-            }
+            inputEnded.complete(null);
         } catch (PortUnreachableException e) {
             finish(Outcome.PORT_UNREACHABLE);
         } catch (ClosedChannelException e) {
@@ -184,27 +179,15 @@ public final class UdpClient implements AutoCloseable {
     }
 
     private boolean ended() {
-        synchronized (lock) {
-            return outcome != null || failure != null;
-        }
+        return ended.isDone();
     }
 
     private void finish(Outcome result) {
-        synchronized (lock) {
-            if (outcome == null) {
-                outcome = result;
-            }
-            lock.notifyAll();
-        }
+        ended.complete(result);
     }
 
     private void fail(Exception e) {
-        synchronized (lock) {
-            if (failure == null && outcome == null) {
-                failure = e;
-            }
-            lock.notifyAll();
-        }
+        ended.completeExceptionally(e);
     }
 
     @Override
