@@ -3,6 +3,7 @@ package dev.netknife.cli;
 import dev.netknife.balance.Backend;
 import dev.netknife.balance.Balancer;
 import dev.netknife.balance.StatsView;
+import dev.netknife.http.PageResponder;
 import dev.netknife.io.Conn;
 import dev.netknife.io.Server;
 import dev.netknife.term.JsonResult;
@@ -38,9 +39,9 @@ final class BalanceOutput {
 
     /** GET / (JSON) or /metrics (Prometheus text). */
     static void serveStats(Conn conn, Balancer balancer) throws IOException {
-        StatsHttp.serve(conn, path -> switch (path) {
-            case "/metrics" -> new StatsHttp.Page("text/plain; version=0.0.4; charset=utf-8", StatsView.prometheus(balancer.backends()));
-            case "/", "/stats" -> new StatsHttp.Page("application/json", StatsView.json(balancer.backends()) + "\n");
+        PageResponder.serve(conn, path -> switch (path) {
+            case "/metrics" -> new PageResponder.Page("text/plain; version=0.0.4; charset=utf-8", StatsView.prometheus(balancer.backends()));
+            case "/", "/stats" -> new PageResponder.Page("application/json", StatsView.json(balancer.backends()) + "\n");
             default -> null;
         });
     }

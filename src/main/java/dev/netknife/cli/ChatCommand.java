@@ -52,7 +52,7 @@ final class ChatCommand implements NkCommand {
             return serve(args, inv);
         }
         args.refuse(SERVER_ONLY, "is for 'nk chat serve'");
-        return new ChatClient(args, inv).run();
+        return new ChatJoin(args, inv).run();
     }
 
     private int serve(Args args, Invocation inv) {

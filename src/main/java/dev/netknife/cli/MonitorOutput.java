@@ -2,6 +2,7 @@ package dev.netknife.cli;
 
 import dev.netknife.ExitCode;
 import dev.netknife.NkException;
+import dev.netknife.http.PageResponder;
 import dev.netknife.monitor.Metrics;
 import dev.netknife.monitor.Monitor;
 import dev.netknife.monitor.ProbeResult;
@@ -66,8 +67,8 @@ final class MonitorOutput {
     }
 
     static void serveMetrics(dev.netknife.io.Conn conn, Monitor monitor) throws IOException {
-        StatsHttp.serve(conn, path -> path.equals("/metrics")
-                ? new StatsHttp.Page("text/plain; version=0.0.4; charset=utf-8", Metrics.render(monitor.states())) : null);
+        PageResponder.serve(conn, path -> path.equals("/metrics")
+                ? new PageResponder.Page("text/plain; version=0.0.4; charset=utf-8", Metrics.render(monitor.states())) : null);
     }
 
     /** The targets still down, for the --wait timeout message. */

@@ -1,9 +1,9 @@
 package dev.netknife.cli;
 
 import dev.netknife.ExitCode;
-import dev.netknife.ExitSignals;
 import dev.netknife.io.Endpoint;
 import dev.netknife.io.Server;
+import dev.netknife.io.ShutdownHooks;
 import dev.netknife.term.JsonResult;
 import dev.netknife.term.Units;
 import java.net.InetSocketAddress;
@@ -56,7 +56,7 @@ final class ServerLifecycle {
                 // the JVM is going down anyway
             }
         }, "nk-shutdown");
-        boolean hooked = addHook(hook);
+        boolean hooked = ShutdownHooks.add(hook);
         try {
             if (address != null) {
                 inv.data(address(address));
@@ -67,7 +67,7 @@ final class ServerLifecycle {
             summary.run();
             stopped.countDown();
             if (hooked) {
-                removeHook(hook);
+                ShutdownHooks.remove(hook);
             }
         }
         return ExitCode.INTERRUPTED.code();
@@ -127,26 +127,6 @@ final class ServerLifecycle {
             inv.info("stopped: " + stats.accepted() + (stats.accepted() == 1 ? " connection, " : " connections, ")
                     + Units.bytes(stats.bytesIn()) + " in, " + Units.bytes(stats.bytesOut()) + " out"
                     + (stats.rejected() > 0 ? ", " + stats.rejected() + " rejected" : ""));
-        }
-    }
-
-    /** Adds a shutdown hook; false when the JVM is already shutting down. */
-    static boolean addHook(Thread hook) {
-        ExitSignals.ensureInstalled();
-        try {
-            Runtime.getRuntime().addShutdownHook(hook);
-            return true;
-        } catch (IllegalStateException e) {
-            return false;
-        }
-    }
-
-    /** Removes a shutdown hook; nothing to do when it runs (or ran) already. */
-    static void removeHook(Thread hook) {
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-            // shutting down: the hook is running and waits for us
         }
     }
 }

@@ -298,9 +298,9 @@ class ChatCommandTest {
     @Test
     void clientRendersNicknamesInStableColours() {
         dev.netknife.term.Style colour = new dev.netknife.term.Style(true);
-        String once = ChatClient.render("<Alice> hi", colour);
-        assertEquals(once, ChatClient.render("<Alice> hi", colour));
+        String once = ChatJoin.render("<Alice> hi", colour);
+        assertEquals(once, ChatJoin.render("<Alice> hi", colour));
         assertTrue(once.contains("\u001b[") && once.endsWith(" hi"), once);
-        assertEquals("<Alice> hi", ChatClient.render("<Alice> hi", new dev.netknife.term.Style(false)));
+        assertEquals("<Alice> hi", ChatJoin.render("<Alice> hi", new dev.netknife.term.Style(false)));
     }
 }

@@ -1,23 +1,25 @@
-package dev.netknife.cli;
+package dev.netknife.http;
 
-import dev.netknife.http.HttpInput;
 import dev.netknife.io.Conn;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
 
-/** The one-request-per-connection HTTP endpoint behind balance --stats and monitor --metrics. */
-final class StatsHttp {
-    private StatsHttp() {
+/**
+ * A one-request-per-connection HTTP endpoint, the one behind balance --stats and monitor --metrics:
+ * the request line picks a page, the rest of the request is not read, and the connection closes.
+ */
+public final class PageResponder {
+    private PageResponder() {
     }
 
     /** A response: null from the routes means 404. */
-    record Page(String contentType, String body) {
+    public record Page(String contentType, String body) {
     }
 
     /** Reads the request line (the rest of the request is ignored), answers with the route's page, and returns. */
-    static void serve(Conn conn, Function<String, Page> routes) throws IOException {
+    public static void serve(Conn conn, Function<String, Page> routes) throws IOException {
         String request = new HttpInput(conn, 4096).readLine(new int[] {16 * 1024}, "request line");
         if (request == null) {
             return;

@@ -1,11 +1,11 @@
 package dev.netknife.cli;
 
-import dev.netknife.ExitSignals;
-import dev.netknife.NkException;
+import dev.netknife.chat.ChatClient;
 import dev.netknife.io.Conn;
 import dev.netknife.io.DialOptions;
 import dev.netknife.io.Dialer;
 import dev.netknife.io.Endpoint;
+import dev.netknife.io.ShutdownHooks;
 import dev.netknife.term.LineEditor;
 import dev.netknife.term.Sanitizer;
 import dev.netknife.term.Style;
@@ -13,22 +13,21 @@ import dev.netknife.tls.TlsClient;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 
 /**
- * {@code nk chat HOST PORT}: joins a chat server. In a script it is plain lines in and lines out.
+ * {@code nk chat HOST PORT}: joins a chat server ({@link ChatClient}). In a script it is plain lines in and lines out.
  * On a terminal it edits the line being typed itself (the terminal in non-canonical mode via stty),
  * so incoming lines are printed above the prompt instead of through what is being typed, with
  * nicknames in stable colours.
  */
-final class ChatClient {
+final class ChatJoin {
     private final Args args;
     private final Invocation inv;
 
-    ChatClient(Args args, Invocation inv) {
+    ChatJoin(Args args, Invocation inv) {
         this.args = args;
         this.inv = inv;
     }
@@ -36,7 +35,7 @@ final class ChatClient {
     int run() throws Exception {
         Endpoint target = Endpoint.of(args.positional(0), args.positional(1));
         inv.target(target.toString());
-        String nick = nick(args.string("--nick"), inv.env().get("USER"));
+        String nick = ChatClient.nick(args.string("--nick"), inv.env().get("USER"));
         DialOptions dial = DialArgs.options(args);
         TlsClient tls = TlsOptions.clientIfAsked(args, inv, dial.connectTimeoutMillis());
         Conn conn = new Dialer(dial).dial(target);
@@ -45,27 +44,12 @@ final class ChatClient {
                 conn = tls.handshake(conn, target).conn();
             }
             inv.timings(conn.timings());
-            OutputStream toServer = conn.out();
-            send(toServer, nick);
             Terminal terminal = inv.ttys().stdin() && inv.ttys().stdout() ? Terminal.enter() : null;
             try {
                 LineEditor editor = terminal == null ? null : new LineEditor(inv.in(), inv.out(), "> ");
-                Conn connection = conn;
-                Thread reader = Thread.ofVirtual().name("nk-chat-read").start(() -> receive(connection, editor));
-                if (editor != null) {
-                    for (String line = editor.readLine(); line != null && reader.isAlive(); line = editor.readLine()) {
-                        send(toServer, line);
-                    }
-                } else {
-                    BufferedReader stdin = new BufferedReader(new InputStreamReader(inv.in(), StandardCharsets.UTF_8));
-                    for (String line = stdin.readLine(); line != null && reader.isAlive(); line = stdin.readLine()) {
-                        send(toServer, line);
-                    }
-                }
-                if (reader.isAlive()) {
-                    conn.closeWrite(); // the server says goodbye and closes; what it still sends is printed
-                }
-                reader.join();
+                ChatClient.Input input = editor != null ? editor::readLine
+                        : new BufferedReader(new InputStreamReader(inv.in(), StandardCharsets.UTF_8))::readLine;
+                ChatClient.run(conn, nick, input, shower(editor));
             } finally {
                 if (terminal != null) {
                     terminal.restore();
@@ -77,50 +61,18 @@ final class ChatClient {
         }
     }
 
-    private static void send(OutputStream out, String line) throws IOException {
-        out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-        out.flush();
-    }
-
-    private void receive(Conn conn, LineEditor editor) {
+    /** Shows each line the server sent: cleaned, coloured, with --timestamps the time; above the prompt on a terminal. */
+    private ChatClient.Listener shower(LineEditor editor) {
         Style style = inv.style();
-        boolean timestamps = args.flag("--timestamps");
-        DateTimeFormatter clock = timestamps ? DateTimeFormatter.ofPattern("HH:mm:ss") : null;
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(conn.in(), StandardCharsets.UTF_8))) {
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                String shown = (timestamps ? "[" + LocalTime.now().format(clock) + "] " : "") + render(Sanitizer.clean(line), style);
-                if (editor != null) {
-                    editor.printAbove(shown);
-                } else {
-                    inv.data(shown);
-                }
+        DateTimeFormatter clock = args.flag("--timestamps") ? DateTimeFormatter.ofPattern("HH:mm:ss") : null;
+        return line -> {
+            String shown = (clock != null ? "[" + LocalTime.now().format(clock) + "] " : "") + render(Sanitizer.clean(line), style);
+            if (editor != null) {
+                editor.printAbove(shown);
+            } else {
+                inv.data(shown);
             }
-        } catch (IOException e) {
-            // the connection ended; the main thread notices the reader is done
-        }
-    }
-
-    /**
-     * The nickname to send: {@code --nick} as given (a usage error unless the server would take it), or else
-     * $USER made into one (other characters become _), or guest.
-     */
-    static String nick(String option, String user) {
-        if (option != null) {
-            if (option.isEmpty() || option.length() > 32 || !option.chars().allMatch(ChatClient::nickChar)) {
-                throw NkException.usage("--nick: bad nickname '" + option + "': expected 1 to 32 letters, digits, - or _");
-            }
-            return option;
-        }
-        StringBuilder fromUser = new StringBuilder();
-        for (int i = 0; user != null && i < user.length() && fromUser.length() < 32; i++) {
-            fromUser.append(nickChar(user.charAt(i)) ? user.charAt(i) : '_');
-        }
-        return fromUser.isEmpty() ? "guest" : fromUser.toString();
-    }
-
-    /** What the server takes in a nickname: ASCII letters and digits, - and _. */
-    private static boolean nickChar(int c) {
-        return c < 0x80 && (Character.isLetterOrDigit(c) || c == '-' || c == '_');
+        };
     }
 
     /**
@@ -148,8 +100,7 @@ final class ChatClient {
         private Terminal(String saved) {
             this.saved = saved;
             this.restoreOnExit = new Thread(() -> stty(saved), "nk-chat-tty");
-            ExitSignals.ensureInstalled();
-            Runtime.getRuntime().addShutdownHook(restoreOnExit); // Ctrl-C still works (isig stays on)
+            ShutdownHooks.add(restoreOnExit); // Ctrl-C still works (isig stays on)
         }
 
         static Terminal enter() {
@@ -162,11 +113,7 @@ final class ChatClient {
 
         void restore() {
             stty(saved);
-            try {
-                Runtime.getRuntime().removeShutdownHook(restoreOnExit);
-            } catch (IllegalStateException e) {
-                // shutting down: the hook runs anyway
-            }
+            ShutdownHooks.remove(restoreOnExit);
         }
 
         private static String stty(String settings) {

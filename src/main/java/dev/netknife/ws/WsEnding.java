@@ -1,21 +1,18 @@
-package dev.netknife.cli;
+package dev.netknife.ws;
 
 import dev.netknife.ExitCode;
 import dev.netknife.NkException;
 import dev.netknife.io.Durations;
 import dev.netknife.io.ExpectMatcher;
-import dev.netknife.ws.CloseCodes;
-import dev.netknife.ws.WsClient;
-import dev.netknife.ws.WsSession;
 
 /**
  * How a WebSocket client's run ends: its exit code and, unless that is 0, the one-line failure. What stopped nk's own
  * sending (stdin broke a limit) comes first; then --expect and --count, timeouts, and the peer's close code.
  */
-record WsEnding(ExitCode code, NkException failure) {
+public record WsEnding(ExitCode code, NkException failure) {
 
     /** {@code sendFailure} null when sending went well; the durations are as the command line set them, for messages. */
-    static WsEnding of(WsClient.Result result, WsSession session, ExpectMatcher expect, int count, NkException sendFailure,
+    public static WsEnding of(WsClient.Result result, WsSession session, ExpectMatcher expect, int count, NkException sendFailure,
                        long idleMillis, long pongTimeoutMillis) {
         if (sendFailure != null) {
             return new WsEnding(sendFailure.exitCode(), sendFailure);
@@ -55,7 +52,7 @@ record WsEnding(ExitCode code, NkException failure) {
     }
 
     /** The connection broke under the exchange (a reset, most often): the peer ended it outside the protocol, exit 6. */
-    static NkException broken(java.io.IOException e) {
+    public static NkException broken(java.io.IOException e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         return new NkException(ExitCode.PROTOCOL, null, message.toLowerCase(java.util.Locale.ROOT).contains("reset")
                 ? "the server reset the connection" : "the connection broke: " + message, e);
