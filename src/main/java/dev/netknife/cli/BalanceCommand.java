@@ -5,12 +5,14 @@ import dev.netknife.balance.Backend;
 import dev.netknife.balance.Balancer;
 import dev.netknife.balance.StatsView;
 import dev.netknife.balance.Strategy;
+import dev.netknife.http.PageServer;
 import dev.netknife.io.Durations;
 import dev.netknife.io.Ports;
 import dev.netknife.io.Server;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
+
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code nk balance}: a TCP load balancer with passive and active health checks, PROXY protocol, drain and stats. */
@@ -80,13 +82,9 @@ final class BalanceCommand implements NkCommand {
                 (event, backend, detail) -> BalanceOutput.log(inv, event, backend, detail));
         Server server = Server.bind(listen, balancer::handle, new Server.Events() {
         });
-        Server stats = statsPort < 0 ? null
-                : Server.bind(new Server.Config(bind, statsPort, 64, 10_000, null), conn -> BalanceOutput.serveStats(conn, balancer),
-                        new Server.Events() {
-                        });
+        PageServer stats = statsPort < 0 ? null : PageServer.start(bind, statsPort, BalanceOutput.statsPages(balancer));
         List<Thread> helpers = new ArrayList<>();
         if (stats != null) {
-            helpers.add(Thread.ofVirtual().name("nk-stats-http").start(stats::serve));
             inv.info("stats on http://" + ServerLifecycle.address(stats.address()) + "/ (JSON) and /metrics (Prometheus)");
         }
         if (every > 0) {

@@ -4,11 +4,11 @@ import dev.netknife.balance.Backend;
 import dev.netknife.balance.Balancer;
 import dev.netknife.balance.StatsView;
 import dev.netknife.http.PageResponder;
-import dev.netknife.io.Conn;
+import dev.netknife.http.PageServer;
 import dev.netknife.io.Server;
 import dev.netknife.term.JsonResult;
 import dev.netknife.term.Units;
-import java.io.IOException;
+import java.util.function.Function;
 
 /** What nk balance prints: its log lines, the summary at exit, and the --stats HTTP pages. */
 final class BalanceOutput {
@@ -37,12 +37,12 @@ final class BalanceOutput {
         }
     }
 
-    /** GET / (JSON) or /metrics (Prometheus text). */
-    static void serveStats(Conn conn, Balancer balancer) throws IOException {
-        PageResponder.serve(conn, path -> switch (path) {
-            case "/metrics" -> new PageResponder.Page("text/plain; version=0.0.4; charset=utf-8", StatsView.prometheus(balancer.backends()));
+    /** The --stats pages: / (JSON) and /metrics (Prometheus text). */
+    static Function<String, PageResponder.Page> statsPages(Balancer balancer) {
+        return path -> switch (path) {
+            case "/metrics" -> new PageResponder.Page(PageServer.PROMETHEUS, StatsView.prometheus(balancer.backends()));
             case "/", "/stats" -> new PageResponder.Page("application/json", StatsView.json(balancer.backends()) + "\n");
             default -> null;
-        });
+        };
     }
 }

@@ -2,9 +2,8 @@ package dev.netknife.cli;
 
 import dev.netknife.ExitCode;
 import dev.netknife.NkException;
+import dev.netknife.http.PageServer;
 import dev.netknife.io.Durations;
-import dev.netknife.io.Server;
-
 import dev.netknife.monitor.LiveTable;
 import dev.netknife.monitor.Monitor;
 import dev.netknife.monitor.Prober;
@@ -12,6 +11,7 @@ import dev.netknife.monitor.Target;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code nk monitor}: probes targets (watch, --once, --wait for CI), with JSON lines, Prometheus metrics and alerts. */
@@ -131,11 +131,8 @@ final class MonitorCommand implements NkCommand {
                 MonitorOutput.alert(onChange, r, inv);
             }
         });
-        Server metrics = args.string("--metrics") == null ? null
-                : Server.bind(new Server.Config(args.bindAddress("--bind", "127.0.0.1"), args.port("--metrics"), 64, 10_000, null),
-                        conn -> MonitorOutput.serveMetrics(conn, monitor), new Server.Events() {
-                        });
-        Thread metricsThread = metrics == null ? null : Thread.ofVirtual().start(metrics::serve);
+        PageServer metrics = args.string("--metrics") == null ? null
+                : PageServer.start(args.bindAddress("--bind", "127.0.0.1"), args.port("--metrics"), MonitorOutput.metricsPages(monitor));
         if (metrics != null) {
             inv.info("metrics on http://" + ServerLifecycle.address(metrics.address()) + "/metrics");
         }
@@ -154,7 +151,6 @@ final class MonitorCommand implements NkCommand {
             monitor.close();
             if (metrics != null) {
                 metrics.close();
-                metricsThread.interrupt();
             }
         }
         return ExitCode.INTERRUPTED.code();

@@ -3,6 +3,7 @@ package dev.netknife.cli;
 import dev.netknife.ExitCode;
 import dev.netknife.NkException;
 import dev.netknife.http.PageResponder;
+import dev.netknife.http.PageServer;
 import dev.netknife.monitor.Metrics;
 import dev.netknife.monitor.Monitor;
 import dev.netknife.monitor.ProbeResult;
@@ -15,6 +16,7 @@ import dev.netknife.term.Style;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
 /** What nk monitor prints and serves: the --once table, JSON lines per probe, alerts and the metrics page. */
 final class MonitorOutput {
@@ -66,9 +68,9 @@ final class MonitorOutput {
         }
     }
 
-    static void serveMetrics(dev.netknife.io.Conn conn, Monitor monitor) throws IOException {
-        PageResponder.serve(conn, path -> path.equals("/metrics")
-                ? new PageResponder.Page("text/plain; version=0.0.4; charset=utf-8", Metrics.render(monitor.states())) : null);
+    /** The --metrics page: /metrics (Prometheus text). */
+    static Function<String, PageResponder.Page> metricsPages(Monitor monitor) {
+        return path -> path.equals("/metrics") ? new PageResponder.Page(PageServer.PROMETHEUS, Metrics.render(monitor.states())) : null;
     }
 
     /** The targets still down, for the --wait timeout message. */
