@@ -38,11 +38,8 @@ final class ChatJoin {
         String nick = ChatClient.nick(args.string("--nick"), inv.env().get("USER"));
         DialOptions dial = DialArgs.options(args);
         TlsClient tls = TlsOptions.clientIfAsked(args, inv, dial.connectTimeoutMillis());
-        Conn conn = new Dialer(dial).dial(target);
+        Conn conn = TlsClient.dial(new Dialer(dial), target, tls);
         try {
-            if (tls != null) {
-                conn = tls.handshake(conn, target).conn();
-            }
             inv.timings(conn.timings());
             Terminal terminal = inv.ttys().stdin() && inv.ttys().stdout() ? Terminal.enter() : null;
             try {

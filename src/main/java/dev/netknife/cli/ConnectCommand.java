@@ -73,12 +73,10 @@ final class ConnectCommand implements NkCommand {
         Relay.Options options = relayOptions(args, inv);
         long start = System.nanoTime();
         TlsClient tls = TlsOptions.clientIfAsked(args, inv, dial.connectTimeoutMillis());
-        Conn conn = new Dialer(dial).dial(target);
-        if (tls != null) {
-            TlsConn tlsConn = tls.handshake(conn, target).conn();
+        Conn conn = TlsClient.dial(new Dialer(dial), target, tls);
+        if (conn instanceof TlsConn tlsConn) {
             inv.verboseInfo(tlsConn.protocol() + " " + tlsConn.cipherSuite()
                     + (tlsConn.applicationProtocol() == null ? "" : ", ALPN " + tlsConn.applicationProtocol()));
-            conn = tlsConn;
         }
         Timings timings = conn.timings();
         inv.timings(timings);

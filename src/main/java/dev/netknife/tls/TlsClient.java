@@ -5,6 +5,7 @@ import dev.netknife.NkException;
 import dev.netknife.io.Ahead;
 import dev.netknife.io.Conn;
 import dev.netknife.io.Deadline;
+import dev.netknife.io.Dialer;
 import dev.netknife.io.Endpoint;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -112,6 +113,12 @@ public final class TlsClient {
 
     public Config config() {
         return config;
+    }
+
+    /** Dials {@code target} and, unless {@code tls} is null, handshakes over the connection (closed on failure). */
+    public static Conn dial(Dialer dialer, Endpoint target, TlsClient tls) {
+        Conn conn = dialer.dial(target);
+        return tls == null ? conn : tls.handshake(conn, target).conn();
     }
 
     /** Handshakes over {@code raw} (already connected to {@code target}); closes it on failure. */

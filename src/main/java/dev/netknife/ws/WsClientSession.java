@@ -53,12 +53,9 @@ public final class WsClientSession {
     }
 
     public static Outcome run(Config config, WsClient.Outgoing outgoing, WsClient.Listener listener, Events events) {
-        Conn conn = new Dialer(config.dial()).dial(config.request().url().endpoint());
+        Conn conn = TlsClient.dial(new Dialer(config.dial()), config.request().url().endpoint(), config.tls());
         IdleWatch idleWatch = config.idleMillis() > 0 ? new IdleWatch(config.idleMillis()) : null;
         try {
-            if (config.tls() != null) {
-                conn = config.tls().handshake(conn, config.request().url().endpoint()).conn();
-            }
             events.timings(conn.timings());
             HttpInput in = new HttpInput(conn);
             OutputStream out = new BufferedOutputStream(conn.out(), 64 * 1024);
