@@ -78,6 +78,9 @@ public final class ChatServer {
             }
             LineInput in = new LineInput(new BufferedInputStream(conn.in(), 4096), config.maxLine());
             member.offer(line("* welcome to nk chat; send your nickname (letters, digits, - or _)"));
+            if (config.rate() != null) { // nk's client paces itself under it
+                member.offer(line("* at most " + config.rate() + " messages per client; over it a warning, then a disconnect"));
+            }
             if (!chooseNick(member, in)) {
                 return;
             }

@@ -41,7 +41,11 @@ final class ChatCommand implements NkCommand {
                 "Protocol: plain lines. The first line is the nickname (or /nick NAME); each later line goes to everyone else "
                         + "as '<nick> text'. Commands: /nick NAME, /me ACTION, /who, /msg NICK TEXT, /quit, /help. Lines are UTF-8 with "
                         + "control characters and escape sequences removed. A client whose outbound queue passes 1 MiB (it does not read) "
-                        + "is disconnected so that it never slows the others.");
+                        + "is disconnected so that it never slows the others.",
+                "The client waits for the server's answer to its nickname before sending a line and paces itself under the rate the "
+                        + "server announces. Exit 7: the nickname was refused (no input line is taken for a new try); 6: the peer is not "
+                        + "a chat server (HTTP, TLS: use --tls) or closed before the input ended; 1: the server dropped a line or "
+                        + "disconnected the client.");
         return spec;
     }
 

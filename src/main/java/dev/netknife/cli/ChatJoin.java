@@ -46,7 +46,7 @@ final class ChatJoin {
                 LineEditor editor = terminal == null ? null : new LineEditor(inv.in(), inv.out(), "> ");
                 ChatClient.Input input = editor != null ? editor::readLine
                         : new BufferedReader(new InputStreamReader(inv.in(), StandardCharsets.UTF_8))::readLine;
-                ChatClient.run(conn, nick, input, shower(editor));
+                ChatClient.run(conn, target.toString(), nick, input, shower(editor));
             } finally {
                 if (terminal != null) {
                     terminal.restore();
@@ -58,18 +58,47 @@ final class ChatJoin {
         }
     }
 
-    /** Shows each line the server sent: cleaned, coloured, with --timestamps the time; above the prompt on a terminal. */
+    /**
+     * Shows each line the server sent: cleaned, coloured, with --timestamps the time; on a terminal above the
+     * prompt, with the user's own lines too (the server sends them to the others only).
+     */
     private ChatClient.Listener shower(LineEditor editor) {
         Style style = inv.style();
         DateTimeFormatter clock = args.flag("--timestamps") ? DateTimeFormatter.ofPattern("HH:mm:ss") : null;
-        return line -> {
-            String shown = (clock != null ? "[" + LocalTime.now().format(clock) + "] " : "") + render(Sanitizer.clean(line), style);
-            if (editor != null) {
-                editor.printAbove(shown);
-            } else {
-                inv.data(shown);
+        return new ChatClient.Listener() {
+            @Override
+            public void line(String line) {
+                show((clock != null ? "[" + LocalTime.now().format(clock) + "] " : "") + render(Sanitizer.clean(line), style));
+            }
+
+            @Override
+            public void sent(String nick, String line) {
+                String own = editor == null ? null : ownLine(nick, line);
+                if (own != null) {
+                    show((clock != null ? "[" + LocalTime.now().format(clock) + "] " : "") + render(Sanitizer.clean(own), style));
+                }
+            }
+
+            private void show(String shown) {
+                if (editor != null) {
+                    editor.printAbove(shown);
+                } else {
+                    inv.data(shown);
+                }
             }
         };
+    }
+
+    /** How the others see a line the user sent: {@code <nick> text}, {@code * nick action} for /me; null for other commands and blank lines. */
+    static String ownLine(String nick, String line) {
+        String text = line.strip();
+        if (text.isEmpty()) {
+            return null;
+        }
+        if (text.startsWith("/me ") && text.length() > 4) {
+            return "* " + nick + " " + text.substring(4).strip();
+        }
+        return text.startsWith("/") ? null : "<" + nick + "> " + text;
     }
 
     /**

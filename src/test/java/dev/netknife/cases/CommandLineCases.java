@@ -149,7 +149,8 @@ class CommandLineCases {
             int code = new Nk(new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
                     new PrintStream(err, true, StandardCharsets.UTF_8), Map.of("USER", "first.last\n/quit"), Ttys.NONE)
                     .execute("chat", "127.0.0.1", String.valueOf(listener.getLocalPort()));
-            assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+            // the peer reads the nickname and closes without a word: not a chat server (exit 6 since issue 21)
+            assertEquals(6, code, err.toString(StandardCharsets.UTF_8));
             assertEquals("first_last__quit", firstLine.get(5, TimeUnit.SECONDS));
         }
     }

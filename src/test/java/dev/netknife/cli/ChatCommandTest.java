@@ -272,6 +272,53 @@ class ChatCommandTest {
     }
 
     @Test
+    void aPipedClientWhoseNicknameIsTakenFailsWithSevenAndSendsNothing() throws Exception {
+        try (Background server = Background.start("chat", "serve", "0"); Peer alice = new Peer(server.port(), "alice")) {
+            NkRun.Result r = NkRun.run("deployed\n".getBytes(StandardCharsets.UTF_8), "chat", "--nick", "alice", "127.0.0.1",
+                    String.valueOf(server.port()));
+            assertEquals(7, r.code(), r.toString());
+            assertEquals("nk: chat: the server refused the nickname alice: the nickname alice is taken\n", r.stderr());
+            alice.say("/who");
+            assertEquals("* here (1): alice", alice.await("* here"), "'deployed' did not join under its own name");
+        }
+    }
+
+    @Test
+    void aPipedClientPacesItselfUnderTheServersRateAndEveryLineArrives() throws Exception {
+        try (Background server = Background.start("chat", "serve", "--rate", "50/s", "0"); Peer watcher = new Peer(server.port(), "watcher")) {
+            StringBuilder input = new StringBuilder();
+            for (int i = 1; i <= 60; i++) {
+                input.append("line ").append(i).append('\n');
+            }
+            NkRun.Result r = NkRun.run(input.toString().getBytes(StandardCharsets.UTF_8), "chat", "--nick", "bulk", "127.0.0.1",
+                    String.valueOf(server.port()));
+            assertEquals(0, r.code(), r.toString());
+            for (int i = 1; i <= 60; i++) {
+                assertEquals("<bulk> line " + i, watcher.await("<bulk>"));
+            }
+        }
+    }
+
+    @Test
+    void aTlsChatServerWithoutTlsIsExitSix() throws Exception {
+        try (Background server = Background.start("chat", "serve", "--tls", "0")) {
+            NkRun.Result r = NkRun.run("hello\n".getBytes(StandardCharsets.UTF_8), "chat", "--nick", "alice", "127.0.0.1",
+                    String.valueOf(server.port()));
+            assertEquals(6, r.code(), r.toString());
+            assertTrue(r.stderr().startsWith("nk: chat: 127.0.0.1:" + server.port() + " is not a chat server: "), r.stderr());
+            assertTrue(r.stderr().contains("try --tls"), r.stderr());
+        }
+    }
+
+    @Test
+    void ownLinesShowAsTheOthersSeeThem() {
+        assertEquals("<alice> hi there", ChatJoin.ownLine("alice", "hi there"));
+        assertEquals("* alice waves", ChatJoin.ownLine("alice", "/me waves"));
+        assertEquals(null, ChatJoin.ownLine("alice", "/who"));
+        assertEquals(null, ChatJoin.ownLine("alice", "   "));
+    }
+
+    @Test
     void nkClientNcatAndNcTalkToTheServer() throws Exception {
         String ncat = Peers.require("ncat", "ncat");
         String nc = Peers.require("nc.openbsd", "netcat-openbsd");
