@@ -33,7 +33,7 @@ final class HttpGetCommand implements NkCommand {
         spec.addOption(Specs.repeatable("'K: V'", "Extra request header (repeatable); 'K:' with no value removes a default one.", "-H", "--header"));
         spec.addOption(Specs.flag("Print the response head before the body.", "-i", "--include"));
         spec.addOption(Specs.flag("HEAD request: print the response head only.", "-I", "--head"));
-        spec.addOption(Specs.flag("Exit 7 when the status is 400 or more (the body is still written).", "--fail"));
+        spec.addOption(Specs.flag("Exit 7 when the status is 400 or more; the error body still goes to stdout, but never to -o/-O files (an existing file is left as it was).", "--fail"));
         spec.addOption(Specs.flag("Print dns, connect, tls, first-byte and total times on stderr.", "--timing"));
         spec.addOption(Specs.flag("Ask for gzip or deflate and decode it.", "--compressed"));
         spec.addOption(Specs.option("USER:PASSWORD", "Basic authentication (sent to the first URL's origin only).", "-u", "--user"));

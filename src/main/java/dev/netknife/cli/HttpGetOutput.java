@@ -115,6 +115,9 @@ final class HttpGetOutput {
             stdout.write(headText(head).getBytes(StandardCharsets.ISO_8859_1));
         }
         String name = outputFile != null ? outputFile : remoteName ? remoteFileName(url) : null;
+        if (name != null && fail && head.status() >= 400) {
+            return OutputStream.nullOutputStream(); // as curl -f: an error page never replaces (or creates) the file
+        }
         if (name != null) {
             try {
                 file[0] = AtomicFile.create(Path.of(name));

@@ -37,9 +37,9 @@ final class UdpCommand implements NkCommand {
                 "nk udp [options] HOST PORT",
                 "       nk udp --listen [--bind ADDR] [--echo [--prefix TEXT]] [--rate R] PORT");
         spec.addOption(Specs.repeatable("TEXT", "Send TEXT as one datagram (repeatable; escapes \\n \\r \\t \\0 \\\\ \\xHH) instead of reading stdin.", "--send"));
-        spec.addOption(Specs.flag("Send each read of stdin as one datagram, bytes as they are, instead of one per line.", "--binary"));
+        spec.addOption(Specs.flag("Send each read of stdin as one datagram, bytes as they are, instead of one per line; replies are written as they came, without a newline.", "--binary"));
         spec.addOption(Specs.option("N", "Exit 0 once N replies arrived.", "--count"));
-        spec.addOption(Specs.option("DUR", "After the last datagram is sent, wait DUR for replies (default 3s); exit 124 if none came (or fewer than --count).", "--timeout"));
+        spec.addOption(Specs.option("DUR", "After the last datagram is sent, wait DUR for replies (default 3s); exit 124 if none came (or fewer than --count). --timeout 0: fire and forget (statsd, syslog): send, exit 0 at once.", "--timeout"));
         spec.addOption(Specs.option("REGEX", "Exit 0 as soon as a reply matches REGEX; 7 if none did before --timeout.", "--expect"));
         spec.addOption(Specs.flag("Show payloads as hex dumps (replies; with --listen, datagrams).", "--hex"));
         spec.addOption(Specs.flag("Be the server: print each datagram received (source, size, payload).", "-l", "--listen"));

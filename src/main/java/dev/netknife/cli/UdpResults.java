@@ -26,10 +26,13 @@ final class UdpResults {
             return (payload, from, rtt) -> new HexDump(inv.out(), '<').bytes(payload);
         }
         OutputStream out = inv.data();
+        boolean raw = args.flag("--binary"); // bytes as they came, as ws --binary: a file sent and echoed comes back whole
         return (payload, from, rtt) -> {
-            byte[] line = new byte[payload.remaining() + 1];
-            payload.get(line, 0, line.length - 1);
-            line[line.length - 1] = '\n';
+            byte[] line = new byte[payload.remaining() + (raw ? 0 : 1)];
+            payload.get(line, 0, payload.remaining());
+            if (!raw) {
+                line[line.length - 1] = '\n';
+            }
             synchronized (out) {
                 out.write(line);
                 out.flush();
@@ -43,7 +46,8 @@ final class UdpResults {
             case PORT_UNREACHABLE -> ExitCode.REFUSED;
             case COUNT_REACHED -> options.expect() == null ? ExitCode.OK : ExitCode.ASSERTION;
             case TIMED_OUT -> options.expect() != null ? ExitCode.ASSERTION
-                    : options.count() > 0 || result.received() == 0 ? ExitCode.TIMEOUT : ExitCode.OK;
+                    : options.count() > 0 ? ExitCode.TIMEOUT
+                    : result.received() == 0 && options.timeoutMillis() > 0 ? ExitCode.TIMEOUT : ExitCode.OK; // --timeout 0: no reply expected
         };
     }
 

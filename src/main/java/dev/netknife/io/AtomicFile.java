@@ -20,12 +20,18 @@ public final class AtomicFile implements AutoCloseable {
     private final Path target;
     private final Path temp;
     private final OutputStream out;
+    private final Thread removeOnExit;
     private boolean committed;
 
     private AtomicFile(Path target, Path temp, OutputStream out) {
         this.target = target;
         this.temp = temp;
         this.out = out;
+        // Ctrl-C or SIGTERM mid-download: the temporary file goes too (the exit stays 130 or 143)
+        this.removeOnExit = temp == null ? null : new Thread(() -> deleteQuietly(temp), "nk-remove-part");
+        if (removeOnExit != null && !ShutdownHooks.add(removeOnExit)) {
+            deleteQuietly(temp);
+        }
     }
 
     public static AtomicFile create(Path link) throws IOException {
@@ -113,6 +119,7 @@ public final class AtomicFile implements AutoCloseable {
         out.close();
         if (temp != null) {
             Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            ShutdownHooks.remove(removeOnExit);
         }
         committed = true;
     }
@@ -129,11 +136,16 @@ public final class AtomicFile implements AutoCloseable {
             // being discarded anyway
         }
         if (temp != null) {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException ignored) {
-                // a leftover .nk-part file is visible and harmless
-            }
+            deleteQuietly(temp);
+            ShutdownHooks.remove(removeOnExit);
+        }
+    }
+
+    private static void deleteQuietly(Path temp) {
+        try {
+            Files.deleteIfExists(temp);
+        } catch (IOException ignored) {
+            // a leftover .nk-part file is visible and harmless
         }
     }
 }

@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
@@ -244,6 +245,22 @@ class HttpGetCommandTest {
         assertEquals("long gone\n", r.out());
         assertEquals("nk: http-get: HTTP 410 Gone (" + base + "/gone)\n", r.stderr());
         assertEquals(0, NkRun.run("http-get", base + "/gone").code(), "without --fail a 410 is a fine answer");
+    }
+
+    @Test
+    void failNeverWritesAnErrorPageToTheOutputFile(@TempDir Path tmp) throws Exception {
+        Path keep = Files.writeString(tmp.resolve("keep.txt"), "the good copy\n");
+        NkRun.Result r = NkRun.run("http-get", "--fail", "-o", keep.toString(), base + "/gone");
+        assertEquals(7, r.code(), r.stderr());
+        assertEquals("the good copy\n", Files.readString(keep), "an existing file is left as it was, as curl -f does");
+        Path fresh = tmp.resolve("fresh.txt");
+        assertEquals(7, NkRun.run("http-get", "--fail", "-o", fresh.toString(), base + "/gone").code());
+        assertFalse(Files.exists(fresh), "no file made from an error page");
+        try (var left = Files.list(tmp)) {
+            assertEquals(List.of("keep.txt"), left.map(p -> p.getFileName().toString()).toList(), "no .nk-part left behind");
+        }
+        assertEquals(0, NkRun.run("http-get", "-o", keep.toString(), base + "/gone").code());
+        assertEquals("long gone\n", Files.readString(keep), "without --fail the 410's body is the download");
     }
 
     @Test

@@ -14,7 +14,6 @@ import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -113,6 +112,36 @@ class UdpCommandTest {
     }
 
     @Test
+    void timeoutZeroIsFireAndForget() throws Exception {
+        java.util.concurrent.CopyOnWriteArrayList<String> got = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (ScriptedServer silent = new ScriptedServer((socket, packet) ->
+                got.add(new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8)))) {
+            long start = System.nanoTime();
+            NkRun.Result r = NkRun.run(bytes("deploys:1|c\n"), "udp", "--timeout", "0", "127.0.0.1", silent.port());
+            assertEquals(0, r.code(), r.toString());
+            assertTrue(System.nanoTime() - start < 2_000_000_000L, "no wait for a reply");
+            long until = System.nanoTime() + 2_000_000_000L;
+            while (got.isEmpty() && System.nanoTime() < until) {
+                sleep(10);
+            }
+            assertEquals(java.util.List.of("deploys:1|c"), got);
+            assertEquals(124, NkRun.run("udp", "--send", "x", "--count", "1", "--timeout", "0", "127.0.0.1", silent.port()).code(),
+                    "--count still asks for replies");
+        }
+    }
+
+    @Test
+    void binaryRepliesAreWrittenRawWithoutANewline() throws Exception {
+        try (Background server = Background.start("udp", "--listen", "--echo", "0")) {
+            byte[] payload = new byte[1000];
+            new java.util.Random(7).nextBytes(payload);
+            NkRun.Result r = NkRun.run(payload, "udp", "--binary", "--count", "1", "127.0.0.1", String.valueOf(server.port()));
+            assertEquals(0, r.code(), r.toString());
+            org.junit.jupiter.api.Assertions.assertArrayEquals(payload, r.stdout());
+        }
+    }
+
+    @Test
     void expectMatchesOneReplyOrExitsSeven() throws Exception {
         try (Background server = Background.start("udp", "--listen", "--echo", "0")) {
             String port = String.valueOf(server.port());
@@ -147,7 +176,7 @@ class UdpCommandTest {
             assertTrue(r.out().contains("< 0000ffd0"), "hex dump reaches the last row");
 
             NkRun.Result raw = NkRun.run(largest, "udp", "--binary", "--count", "1", "127.0.0.1", port);
-            assertArrayEquals(largest, Arrays.copyOf(raw.stdout(), raw.stdout().length - 1));
+            assertArrayEquals(largest, raw.stdout()); // --binary: the reply as it came, no newline
 
             NkRun.Result tooBig = NkRun.run("udp", "--send", "x".repeat(65_508), "127.0.0.1", port);
             assertEquals(2, tooBig.code(), tooBig.toString());

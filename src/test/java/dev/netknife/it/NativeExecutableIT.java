@@ -150,6 +150,44 @@ class NativeExecutableIT {
     }
 
     @Test
+    void anInterruptedDownloadLeavesNoPartFile(@TempDir Path dir) throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CompletableFuture<Void> release = new CompletableFuture<>();
+            Accept.once(listener, s -> {
+                RawWsPeer.readHead(s.getInputStream());
+                s.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 100000000\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().write(new byte[1 << 20]);
+                s.getOutputStream().flush();
+                release.get(20, TimeUnit.SECONDS); // the rest never comes
+            });
+            Process p = builder("http-get", "-o", dir.resolve("big.bin").toString(), "http://127.0.0.1:" + listener.getLocalPort() + "/big.bin")
+                    .redirectErrorStream(true).start();
+            try {
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (partBytes(dir) < (1 << 20) && System.nanoTime() < until) {
+                    Thread.sleep(20);
+                }
+                assertEquals(1 << 20, partBytes(dir), "the download is under way in a .nk-part file");
+                p.destroy(); // SIGTERM
+                assertTrue(p.waitFor(10, TimeUnit.SECONDS), "stopped within 10 s");
+                assertEquals(143, p.exitValue());
+                try (var left = Files.list(dir)) {
+                    assertEquals(List.of(), left.toList(), "nothing left behind");
+                }
+            } finally {
+                release.complete(null);
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    private static long partBytes(Path dir) throws java.io.IOException {
+        try (var files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".nk-part")).mapToLong(f -> f.toFile().length()).sum();
+        }
+    }
+
+    @Test
     void aOneOffCommandStartsNoSignalThreadAndASignalStillEndsIt() throws Exception {
         try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             CompletableFuture<Void> connected = new CompletableFuture<>();
