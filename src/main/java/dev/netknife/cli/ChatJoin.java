@@ -6,6 +6,7 @@ import dev.netknife.io.DialOptions;
 import dev.netknife.io.Dialer;
 import dev.netknife.io.Endpoint;
 import dev.netknife.io.ShutdownHooks;
+import dev.netknife.term.JsonResult;
 import dev.netknife.term.LineEditor;
 import dev.netknife.term.Sanitizer;
 import dev.netknife.term.Style;
@@ -68,6 +69,10 @@ final class ChatJoin {
         return new ChatClient.Listener() {
             @Override
             public void line(String line) {
+                if (inv.json()) { // every stdout line is JSON: each server line is an event
+                    inv.json(JsonResult.event(inv.command(), "line").put("text", Sanitizer.clean(line)));
+                    return;
+                }
                 show((clock != null ? "[" + LocalTime.now().format(clock) + "] " : "") + render(Sanitizer.clean(line), style));
             }
 

@@ -51,7 +51,7 @@ final class ConnectCommand implements NkCommand {
         spec.addPositional(Specs.positional("1", "0..1", "PORT", "Port (or FROM-TO with -z)."));
         spec.usageMessage().footer(
                 "When stdin ends, nk half-closes the connection and keeps printing what the peer sends until it closes.",
-                "Binary safe: bytes out equal bytes in (on a terminal, control characters are shown escaped instead). With --json the last line on stdout is the result object.");
+                "Binary safe: bytes out equal bytes in (on a terminal, control characters are shown escaped instead). With --json stdout stays the peer's bytes and the result object goes to stderr (as one JSON line).");
         return spec;
     }
 
@@ -70,6 +70,7 @@ final class ConnectCommand implements NkCommand {
         }
         Endpoint target = Endpoint.of(args.positional(0), args.positional(1));
         inv.target(target.toString());
+        inv.jsonToStderr(); // stdout is the peer's bytes
         Relay.Options options = relayOptions(args, inv);
         long start = System.nanoTime();
         TlsClient tls = TlsOptions.clientIfAsked(args, inv, dial.connectTimeoutMillis());

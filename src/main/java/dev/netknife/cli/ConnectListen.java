@@ -31,6 +31,7 @@ final class ConnectListen {
         if (args.flag("-z")) {
             throw NkException.usage("-z and -l exclude each other");
         }
+        inv.jsonToStderr(); // stdout is what clients send
         String host = args.positional(1) == null ? null : args.positional(0);
         String portText = args.positional(1) == null ? args.positional(0) : args.positional(1);
         int port = Ports.parse(portText);

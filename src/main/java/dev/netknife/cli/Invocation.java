@@ -26,6 +26,7 @@ public final class Invocation {
     private final long startNanos = System.nanoTime();
     private Style style;
     private volatile boolean resultPrinted;
+    private volatile boolean jsonOnStderr;
     private volatile String target;
     private volatile Timings timings = Timings.NONE;
 
@@ -160,10 +161,24 @@ public final class Invocation {
 
     /** One JSON line on stdout. */
     public void json(Json object) {
-        synchronized (out) {
-            out.println(object);
-            out.flush();
+        PrintStream to = jsonStream();
+        synchronized (to) {
+            to.println(object);
+            to.flush();
         }
+    }
+
+    /**
+     * For a command whose stdout carries payload (connect's relay): its JSON events and result go to stderr,
+     * so stdout stays the peer's bytes and every JSON line is on a stream of its own.
+     */
+    public void jsonToStderr() {
+        jsonOnStderr = true;
+    }
+
+    /** Where JSON lines go: stdout, or stderr after {@link #jsonToStderr}. */
+    public PrintStream jsonStream() {
+        return jsonOnStderr ? err : out;
     }
 
     /** The command's JSON result object on stdout; the root then prints no generic error object. */

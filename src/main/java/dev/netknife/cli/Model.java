@@ -66,9 +66,10 @@ public final class Model {
             "Durations: 250ms, 3s, 2m, 1h; a bare number is seconds. Rates: N, N/s or N/m (a burst of N allowed).",
             "Any argument may come from a file: @FILE (one argument per line). See 'nk COMMAND --help' for a command's options.",
             "",
-            "stdout is data, stderr is talk. Servers print their bound HOST:PORT on stdout when ready, even under --json.",
+            "stdout is data, stderr is talk. Servers print their bound HOST:PORT on stdout when ready; under --json as a "
+                + "\"listening\" event with the address.",
             "",
-            "With --json every result is one JSON object per line on stdout. The first fields are the same for every command: "
+            "With --json every stdout line is one JSON object (connect's go to stderr instead: its stdout is the peer's bytes). The first fields are the same for every command: "
                 + "schema (\"nk/1\"), command, target (HOST:PORT), ok, exit_code, error (null, or {kind, phase, message}, where kind "
                 + "names the exit code: error, usage, unknown_host, refused, tls, protocol, assertion, timeout, interrupted; and phase is "
                 + "dns, connect, tls, first-byte, idle or total where it applies), and timings {dns, connect, tls, first_byte, total} in "
@@ -79,7 +80,7 @@ public final class Model {
                 + "signature_algorithm, sha256, self_signed}}. For exit code 5 error.kind says what failed: expired, not_yet_valid, "
                 + "self_signed, unknown_issuer, hostname_mismatch, key_usage, not_a_ca, protocol_version, no_common_cipher, alpn, not_tls, peer_closed or "
                 + "handshake. Server events are JSON lines with schema, command and event "
-                + "(open, close, reject, summary).",
+                + "(listening, open, close, reject, summary).",
         };
     }
 

@@ -111,10 +111,11 @@ public final class Root {
                 : e instanceof ParameterException ? NkException.usage(message)
                 : new NkException(ExitCode.FAILURE, null, message, e);
         if (json && (inv == null || !inv.resultPrinted())) {
-            synchronized (out) {
-                out.println(inv == null ? JsonResult.of(command, null, nk.exitCode(), nk, null)
+            PrintStream to = inv == null ? out : inv.jsonStream();
+            synchronized (to) {
+                to.println(inv == null ? JsonResult.of(command, null, nk.exitCode(), nk, null)
                         : JsonResult.of(command, inv.target(), nk.exitCode(), nk, inv.timingsSoFar()));
-                out.flush();
+                to.flush();
             }
         }
         err.println("nk: " + (command == null ? "" : command + ": ") + Sanitizer.clean(message)); // messages quote peers and arguments

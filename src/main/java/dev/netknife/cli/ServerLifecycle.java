@@ -59,7 +59,7 @@ final class ServerLifecycle {
         boolean hooked = ShutdownHooks.add(hook);
         try {
             if (address != null) {
-                inv.data(address(address));
+                ready(address, inv);
             }
             serving.runToEnd();
         } finally {
@@ -111,6 +111,15 @@ final class ServerLifecycle {
             if (failure instanceof Error e) {
                 throw e;
             }
+        }
+    }
+
+    /** The ready line: {@code HOST:PORT}, or with --json a "listening" event (every stdout line is then JSON). */
+    static void ready(InetSocketAddress address, Invocation inv) {
+        if (inv.json()) {
+            inv.json(JsonResult.event(inv.command(), "listening").put("address", address(address)));
+        } else {
+            inv.data(address(address));
         }
     }
 

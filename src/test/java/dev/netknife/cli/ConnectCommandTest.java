@@ -159,10 +159,12 @@ class ConnectCommandTest {
         try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()); BlockingInput stdin = new BlockingInput()) {
             Accept.once(silent, s -> sleepQuietly(5000));
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            int code = NkRun.run(stdin, out, new ByteArrayOutputStream(), Map.of(),
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int code = NkRun.run(stdin, out, err, Map.of(),
                     "--json", "connect", "--idle-timeout", "200ms", "127.0.0.1", String.valueOf(silent.getLocalPort()));
             assertEquals(124, code);
-            String json = out.toString(StandardCharsets.UTF_8);
+            assertEquals("", out.toString(StandardCharsets.UTF_8), "stdout is the peer's bytes only");
+            String json = err.toString(StandardCharsets.UTF_8);
             assertTrue(json.contains("\"exit_code\":124,\"error\":{\"kind\":\"timeout\",\"phase\":\"idle\""), json);
             assertTrue(json.contains("\"connect\":{\"outcome\":\"idle_timeout\""), json);
         }
@@ -257,11 +259,11 @@ class ConnectCommandTest {
     }
 
     @Test
-    void jsonResultIsTheLastLine() {
+    void jsonResultGoesToStderrAndStdoutStaysThePeersBytes() {
         NkRun.Result r = NkRun.run("x\n".getBytes(StandardCharsets.US_ASCII), "--json", "connect", "127.0.0.1", port());
         assertEquals(0, r.code());
-        String[] lines = r.out().split("\n");
-        assertEquals("x", lines[0]);
+        assertEquals("x\n", r.out());
+        String[] lines = {"", r.stderr().strip()};
         assertTrue(lines[1].startsWith("{\"schema\":\"nk/1\",\"command\":\"connect\",\"target\":\"127.0.0.1:" + port() + "\",\"ok\":true,\"exit_code\":0,\"error\":null,\"timings\":{\"dns\":"), lines[1]);
         assertTrue(lines[1].endsWith("\"connect\":{\"outcome\":\"peer_closed\",\"sent\":2,\"received\":2},\"tls\":null}"), lines[1]);
     }

@@ -53,7 +53,9 @@ class EchoServerCommandTest {
     @Test
     void jsonLogsEventsAsJsonLines() throws Exception {
         Background server = Background.start("--json", "echo-server", "0");
-        assertTrue(server.address().matches("127\\.0\\.0\\.1:\\d+"), "the ready line stays plain under --json");
+        assertEquals("{\"schema\":\"nk/1\",\"command\":\"echo-server\",\"event\":\"listening\",\"address\":\"" + server.address() + "\"}",
+                server.stdoutLines().lines()[0], "under --json the ready line is JSON too: every stdout line parses");
+        assertTrue(server.address().matches("127\\.0\\.0\\.1:\\d+"), server.address());
         try (Socket s = connect(server)) {
             echo(s, "abcd");
         }

@@ -107,8 +107,12 @@ class RootTest {
     void jsonErrorsCarryKindAndPhase() {
         NkRun.Result r = NkRun.run("--json", "connect", "no-such-host.invalid", "80");
         assertEquals(3, r.code());
-        assertTrue(r.out().contains("\"ok\":false,\"exit_code\":3,\"error\":{\"kind\":\"unknown_host\",\"phase\":\"dns\""), r.out());
-        assertEquals("nk: connect: could not resolve host no-such-host.invalid" + System.lineSeparator(), r.stderr());
+        assertEquals("", r.out(), "connect's stdout is the peer's bytes: its JSON goes to stderr");
+        String[] err = r.stderr().split(System.lineSeparator());
+        assertTrue(err[0].contains("\"ok\":false,\"exit_code\":3,\"error\":{\"kind\":\"unknown_host\",\"phase\":\"dns\""), r.stderr());
+        assertEquals("nk: connect: could not resolve host no-such-host.invalid", err[1]);
+        NkRun.Result http = NkRun.run("--json", "http-get", "http://no-such-host.invalid/");
+        assertTrue(http.out().contains("\"exit_code\":3,\"error\":{\"kind\":\"unknown_host\",\"phase\":\"dns\""), http.out());
         NkRun.Result usage = NkRun.run("--json", "connect", "--bogus");
         assertEquals(2, usage.code());
         assertTrue(usage.out().contains("\"error\":{\"kind\":\"usage\""), usage.out());

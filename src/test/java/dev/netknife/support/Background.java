@@ -38,8 +38,17 @@ public final class Background implements AutoCloseable {
         return b;
     }
 
+    /** The bound address: the ready line, or with --json its "listening" event's address. */
     public String address() {
-        return stdout.lines()[0];
+        String ready = stdout.lines()[0];
+        if (ready.startsWith("{")) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"address\":\"([^\"]+)\"").matcher(ready);
+            if (!m.find()) {
+                throw new AssertionError("no address in the ready line " + ready);
+            }
+            return m.group(1);
+        }
+        return ready;
     }
 
     public int port() {
