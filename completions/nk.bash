@@ -268,8 +268,8 @@ function _picocli_nk_connect() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-z' '-l' '--listen' '-k' '--keep-open' '--hex' '--tls' '--insecure' '-4' '-6' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
-  local arg_opts="'--bind' '--idle-timeout' '--send' '--expect' '--concurrency' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--cert' '--key' '--connect-timeout' '--color'"
+  local flag_opts="'-z' '-l' '--listen' '-k' '--keep-open' '--hex' '--any' '--tls' '--insecure' '-4' '-6' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
+  local arg_opts="'--bind' '--idle-timeout' '--send' '--expect' '--concurrency' '-w' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--cert' '--key' '--connect-timeout' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -287,6 +287,9 @@ function _picocli_nk_connect() {
       return
       ;;
     '--concurrency')
+      return
+      ;;
+    '-w')
       return
       ;;
     '--servername')
@@ -685,8 +688,8 @@ function _picocli_nk_httpget() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-O' '--remote-name' '-L' '--location' '-i' '--include' '-I' '--head' '--fail' '--timing' '--compressed' '--allow-downgrade' '--insecure' '-4' '-6' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
-  local arg_opts="'-o' '--output' '--max-redirs' '-H' '--header' '-u' '--user' '--user-agent' '--parallel' '--max-time' '--idle-timeout' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--cert' '--key' '--connect-timeout' '--color'"
+  local flag_opts="'-O' '--remote-name' '-L' '--location' '-i' '--include' '-I' '--head' '-f' '--fail' '-s' '--silent' '-S' '--show-error' '--timing' '--compressed' '--allow-downgrade' '-k' '--insecure' '-4' '-6' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
+  local arg_opts="'-o' '--output' '--max-redirs' '-H' '--header' '-u' '--user' '-A' '--user-agent' '--parallel' '--max-time' '--idle-timeout' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--cert' '--key' '--connect-timeout' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -703,7 +706,7 @@ function _picocli_nk_httpget() {
     '-u'|'--user')
       return
       ;;
-    '--user-agent')
+    '-A'|'--user-agent')
       return
       ;;
     '--parallel')

@@ -148,11 +148,16 @@ public final class Args {
     /** A local address to bind; {@code defaultHost} when the option is absent. */
     public InetAddress bindAddress(String name, String defaultHost) {
         String text = string(name);
-        String host = text == null ? defaultHost : text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
+        return address(name, text == null ? defaultHost : text);
+    }
+
+    /** An address to listen on, as given ({@code [v6]} brackets allowed); {@code what} names it in the error. */
+    static InetAddress address(String what, String text) {
+        String host = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
         try {
             return InetAddress.getByName(host);
         } catch (UnknownHostException e) {
-            throw NkException.usage(name + ": cannot resolve bind address '" + host + "'");
+            throw NkException.usage(what + ": cannot resolve bind address '" + host + "'");
         }
     }
 }

@@ -7,6 +7,7 @@ import dev.netknife.balance.StatsView;
 import dev.netknife.balance.Strategy;
 import dev.netknife.http.PageServer;
 import dev.netknife.io.Durations;
+import dev.netknife.io.Endpoint;
 import dev.netknife.io.Ports;
 import dev.netknife.io.Server;
 import java.net.InetAddress;
@@ -23,7 +24,7 @@ final class BalanceCommand implements NkCommand {
     @Override
     public CommandSpec spec() {
         CommandSpec spec = Specs.command(NAME, SUMMARY,
-                "nk balance [--bind ADDR] [--strategy round-robin|least-conn|random] [options] PORT BACKEND...");
+                "nk balance [--bind ADDR] [--strategy round-robin|least-conn|random] [options] [ADDR:]PORT BACKEND...");
         spec.addOption(Specs.option("ADDR", "Address to listen on (default 127.0.0.1).", "--bind"));
         spec.addOption(Specs.option("NAME", "round-robin (default; weighted), least-conn or random.", "--strategy"));
         spec.addOption(Specs.option("DUR", "Give up connecting to a backend after DUR (default 5s); the client is retried on the next.", "--connect-timeout"));
@@ -41,7 +42,7 @@ final class BalanceCommand implements NkCommand {
         spec.addOption(Specs.option("DUR", "On SIGTERM or Ctrl-C, let open connections finish for up to DUR (default 10s).", "--drain-timeout"));
         spec.addOption(Specs.option("DUR", "Print the backend table on stderr every DUR.", "--stats-interval"));
         spec.addOption(Specs.option("PORT", "Serve stats over HTTP on PORT (same address): / as JSON, /metrics for Prometheus.", "--stats"));
-        spec.addPositional(Specs.positional("0", "1", "PORT", "Port to listen on."));
+        spec.addPositional(Specs.positional("0", "1", "[ADDR:]PORT", "Port to listen on, or ADDR:PORT ([v6addr]:PORT) to name the address too."));
         spec.addPositional(Specs.positionals("1..*", "1..*", "BACKEND", "HOST:PORT, optionally =WEIGHT (1-1000)."));
         spec.usageMessage().footer(
                 "A failed connect marks the backend down and the client goes to the next one. Half-closes pass through both "
@@ -69,8 +70,15 @@ final class BalanceCommand implements NkCommand {
         long drainMillis = args.millis("--drain-timeout", 10_000);
         long every = args.millis("--stats-interval", 0);
         int statsPort = args.string("--stats") == null ? -1 : args.port("--stats");
-        InetAddress bind = args.bindAddress("--bind", "127.0.0.1");
-        Server.Config listen = new Server.Config(bind, Ports.parse(args.positional(0)), args.integer("--max-conns", 0, 1, 10_000_000),
+        // PORT, or ADDR:PORT as everywhere else ([v6]:PORT too); the address is then the one to listen on
+        String listenArg = args.positional(0);
+        boolean withAddress = listenArg.indexOf(':') >= 0;
+        if (withAddress && args.string("--bind") != null) {
+            throw NkException.usage("give the listen address once: --bind ADDR PORT, or ADDR:PORT");
+        }
+        Endpoint listenAt = withAddress ? Endpoint.parse(listenArg) : null;
+        InetAddress bind = withAddress ? Args.address("listen address", listenAt.host()) : args.bindAddress("--bind", "127.0.0.1");
+        Server.Config listen = new Server.Config(bind, withAddress ? listenAt.port() : Ports.parse(listenArg), args.integer("--max-conns", 0, 1, 10_000_000),
                 args.millis("--idle-timeout", 0), args.rate("--rate"));
         // every option is checked before the balancer starts its health checks
         Balancer balancer = new Balancer(new Balancer.Config(backends,

@@ -33,9 +33,9 @@ final class ConnectCommand implements NkCommand {
     public CommandSpec spec() {
         CommandSpec spec = Specs.command(NAME, SUMMARY,
                 "nk connect [options] HOST PORT",
-                "       nk connect -z [options] HOST PORT|FROM-TO",
+                "       nk connect -z [--any] [options] HOST PORT|FROM-TO|LIST",
                 "       nk connect -l [-k] [--bind ADDR] PORT");
-        spec.addOption(Specs.flag("Port check: connect and close at once; PORT may be a range FROM-TO. Exit 0 when all are open, 4 otherwise (one port: 124 when it timed out).", "-z"));
+        spec.addOption(Specs.flag("Port check: connect and close at once; PORT may be a range FROM-TO or a list 22,80,8000-8100. Exit 0 when all are open (--any: one), 4 otherwise (one port: 124 when it timed out).", "-z"));
         spec.addOption(Specs.flag("Listen for one connection instead of connecting (address on stderr when ready).", "-l", "--listen"));
         spec.addOption(Specs.flag("With -l: keep listening and serve many clients; stdin goes to all of them.", "-k", "--keep-open"));
         spec.addOption(Specs.option("ADDR", "With -l: address to listen on (default 127.0.0.1).", "--bind"));
@@ -44,6 +44,8 @@ final class ConnectCommand implements NkCommand {
         spec.addOption(Specs.option("REGEX", "Exit 0 as soon as the received bytes match REGEX; 7 if the peer closes or the idle timeout passes first.", "--expect"));
         spec.addOption(Specs.flag("Hex-dump both directions on stderr (> sent, < received).", "--hex"));
         spec.addOption(Specs.option("N", "With -z: probe at most N ports at once (default 100).", "--concurrency"));
+        spec.addOption(Specs.flag("With -z: exit 0 when at least one port is open (nc's meaning); by default every port must be.", "--any"));
+        spec.addOption(Specs.option("SECS", "As nc -w: give up connecting after SECS and exit when idle for SECS (--connect-timeout and --idle-timeout, where not given).", "-w"));
         spec.addOption(Specs.flag("Speak TLS (BCJSSE) over the connection, verifying the server; with -l, serve TLS.", "--tls"));
         TlsOptions.addClient(spec);
         DialArgs.add(spec);
@@ -63,10 +65,13 @@ final class ConnectCommand implements NkCommand {
         if (args.flag("-k")) {
             throw NkException.usage("-k only makes sense with -l");
         }
-        DialOptions dial = DialArgs.options(args);
+        DialOptions dial = DialArgs.options(args, ncWaitMillis(args, DialOptions.DEFAULT_CONNECT_TIMEOUT_MILLIS));
         if (args.flag("-z")) {
             return new PortCheck(inv).run(args.positional(0), args.positional(1), new Dialer(dial),
-                    args.integer("--concurrency", 100, 1, 10_000));
+                    args.integer("--concurrency", 100, 1, 10_000), args.flag("--any"));
+        }
+        if (args.flag("--any")) {
+            throw NkException.usage("--any needs -z");
         }
         Endpoint target = Endpoint.of(args.positional(0), args.positional(1));
         inv.target(target.toString());
@@ -108,8 +113,13 @@ final class ConnectCommand implements NkCommand {
                 expect == null ? null : new ExpectMatcher(expect),
                 hex ? new HexDump(inv.err(), '>') : null,
                 hex ? new HexDump(inv.err(), '<') : null,
-                args.millis("--idle-timeout", expect == null ? 0 : EXPECT_DEFAULT_WAIT_MILLIS),
+                args.millis("--idle-timeout", ncWaitMillis(args, expect == null ? 0 : EXPECT_DEFAULT_WAIT_MILLIS)),
                 !inv.ttys().stdin());
+    }
+
+    /** nc's -w SECS (bare seconds, or a duration), or {@code otherwise}. */
+    private static long ncWaitMillis(Args args, long otherwise) {
+        return args.string("-w") == null ? otherwise : args.positiveMillis("-w", otherwise);
     }
 
     static ExitCode exitCode(Relay.Result result, Relay.Options options) {

@@ -17,10 +17,15 @@ final class DialArgs {
     }
 
     static DialOptions options(Args args) {
+        return options(args, DialOptions.DEFAULT_CONNECT_TIMEOUT_MILLIS);
+    }
+
+    /** As above, with {@code defaultTimeoutMillis} when --connect-timeout is not given. */
+    static DialOptions options(Args args, long defaultTimeoutMillis) {
         if (args.flag("-4") && args.flag("-6")) {
             throw NkException.usage("-4 and -6 exclude each other");
         }
-        return new DialOptions(args.positiveMillis("--connect-timeout", DialOptions.DEFAULT_CONNECT_TIMEOUT_MILLIS),
+        return new DialOptions(args.positiveMillis("--connect-timeout", defaultTimeoutMillis),
                 args.flag("-4") ? IpVersion.V4 : args.flag("-6") ? IpVersion.V6 : IpVersion.ANY);
     }
 }

@@ -34,7 +34,8 @@ public record GlobalOptions(boolean json, Style.Mode color, boolean verbose, boo
                 default -> throw NkException.usage("bad value '" + color + "' for --color: expected auto, always or never");
             };
         }
-        return new GlobalOptions(flag(root, sub, "--json"), mode, flag(root, sub, "--verbose"), flag(root, sub, "--quiet"));
+        return new GlobalOptions(flag(root, sub, "--json"), mode, flag(root, sub, "--verbose"),
+                flag(root, sub, "--quiet") || flag(root, sub, "--silent")); // http-get's -s, as curl's
     }
 
     private static boolean flag(ParseResult root, ParseResult sub, String name) {

@@ -25,7 +25,7 @@ final class HttpGetCommand implements NkCommand {
     @Override
     public CommandSpec spec() {
         CommandSpec spec = Specs.command(NAME, SUMMARY,
-                "nk http-get [-o FILE | -O] [-L] [-H 'K: V'] [-i] [-I] [--fail] [--timing] [--compressed] [--max-time DUR] [--cacert FILE] URL...");
+                "nk http-get [-o FILE | -O] [-L] [-H 'K: V'] [-i] [-I] [-f] [-s] [-k] [--timing] [--compressed] [--max-time DUR] [--cacert FILE] URL...");
         spec.addOption(Specs.option("FILE", "Write the body to FILE (via a temporary file renamed when complete; - is stdout); one URL.", "-o", "--output"));
         spec.addOption(Specs.flag("Write each body to a file named like the URL's last path segment.", "-O", "--remote-name"));
         spec.addOption(Specs.flag("Follow redirects (301/302/303 become GET, 307/308 keep the method).", "-L", "--location"));
@@ -33,16 +33,18 @@ final class HttpGetCommand implements NkCommand {
         spec.addOption(Specs.repeatable("'K: V'", "Extra request header (repeatable); 'K:' with no value removes a default one.", "-H", "--header"));
         spec.addOption(Specs.flag("Print the response head before the body.", "-i", "--include"));
         spec.addOption(Specs.flag("HEAD request: print the response head only.", "-I", "--head"));
-        spec.addOption(Specs.flag("Exit 7 when the status is 400 or more; the error body still goes to stdout, but never to -o/-O files (an existing file is left as it was).", "--fail"));
+        spec.addOption(Specs.flag("Exit 7 when the status is 400 or more; the error body still goes to stdout, but never to -o/-O files (an existing file is left as it was).", "-f", "--fail"));
+        spec.addOption(Specs.flag("As curl -s: no progress bar and nothing on stderr but errors (as -q).", "-s", "--silent"));
+        spec.addOption(Specs.flag("As curl -S (with -s): errors are shown; nk always shows them, so -sS is -s.", "-S", "--show-error"));
         spec.addOption(Specs.flag("Print dns, connect, tls, first-byte and total times on stderr.", "--timing"));
         spec.addOption(Specs.flag("Ask for gzip or deflate and decode it.", "--compressed"));
         spec.addOption(Specs.option("USER:PASSWORD", "Basic authentication (sent to the first URL's origin only).", "-u", "--user"));
-        spec.addOption(Specs.option("TEXT", "User-Agent header (default nk/VERSION).", "--user-agent"));
+        spec.addOption(Specs.option("TEXT", "User-Agent header (default nk/VERSION).", "-A", "--user-agent"));
         spec.addOption(Specs.flag("Follow a redirect from https to http (refused by default).", "--allow-downgrade"));
         spec.addOption(Specs.option("N", "Fetch the URLs with N connections at once (bodies to stdout may then interleave; use -O).", "--parallel"));
         spec.addOption(Specs.option("DUR", "Give up on a URL after DUR in all (redirects included); exit 124, phase total.", "--max-time"));
         spec.addOption(Specs.option("DUR", "Give up when no byte arrives for DUR (default 60s); exit 124, phase first-byte or idle.", "--idle-timeout"));
-        TlsOptions.addClient(spec);
+        TlsOptions.addClient(spec, true);
         DialArgs.add(spec);
         spec.addPositional(Specs.positionals("0..*", "1..*", "URL", "http:// or https:// URLs; several reuse connections per origin."));
         spec.usageMessage().footer(

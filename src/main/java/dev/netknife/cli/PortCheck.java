@@ -13,7 +13,7 @@ import dev.netknife.term.Style;
 import dev.netknife.term.Units;
 
 /**
- * Renders {@code connect -z}: one line per port on stdout (for a range, open ports only unless
+ * Renders {@code connect -z}: one line per port on stdout (for several, open ports only unless
  * {@code -v}), or one JSON result per port with {@code --json}.
  */
 final class PortCheck {
@@ -23,13 +23,14 @@ final class PortCheck {
         this.inv = inv;
     }
 
-    int run(String hostArg, String portArg, Dialer dialer, int concurrency) throws InterruptedException {
+    /** {@code any}: exit 0 when at least one port is open (nc's meaning), rather than all. */
+    int run(String hostArg, String portArg, Dialer dialer, int concurrency, boolean any) throws InterruptedException {
         String host;
         String ports;
         if (portArg == null) {
             int colon = hostArg.lastIndexOf(':');
             if (colon < 0) {
-                throw NkException.usage("missing port: expected HOST PORT, HOST FROM-TO or HOST:PORT");
+                throw NkException.usage("missing port: expected HOST PORT, HOST FROM-TO, HOST 22,80,443 or HOST:PORT");
             }
             host = hostArg.startsWith("[") ? hostArg.substring(1, hostArg.lastIndexOf(']')) : hostArg.substring(0, colon);
             ports = hostArg.substring(colon + 1);
@@ -37,14 +38,14 @@ final class PortCheck {
             host = hostArg.startsWith("[") && hostArg.endsWith("]") ? hostArg.substring(1, hostArg.length() - 1) : hostArg;
             ports = portArg;
         }
-        Ports.Range range = Ports.parseRange(ports);
-        new Endpoint(host, range.from());
+        int[] list = Ports.parseList(ports);
+        new Endpoint(host, list[0]);
         PortScan.Result result;
         try {
-            result = new PortScan(dialer, concurrency).scan(host, range);
+            result = new PortScan(dialer, concurrency).scan(host, list);
         } catch (NkException e) {
             if (inv.json()) {
-                inv.result(JsonResult.of(ConnectCommand.NAME, Endpoint.format(host, range.from()), e.exitCode(), e, Timings.NONE));
+                inv.result(JsonResult.of(ConnectCommand.NAME, Endpoint.format(host, list[0]), e.exitCode(), e, Timings.NONE));
             }
             throw e;
         }
@@ -61,18 +62,18 @@ final class PortCheck {
                         new Timings(result.dnsNanos(), port.connectNanos(), -1, -1, -1))
                         .put("port_check", Json.object().put("address", Endpoint.text(result.address())).put("port", port.port())
                                 .put("open", port.open()).put("reason", port.reason())));
-            } else if (!inv.quiet() && (port.open() || range.size() == 1 || inv.verbose())) {
+            } else if (!inv.quiet() && (port.open() || list.length == 1 || inv.verbose())) {
                 inv.data(String.format("%-28s %s  %s", target,
                         port.open() ? style.green("open  ") : style.red("closed"),
                         port.open() ? Units.millis(port.connectNanos()) : port.reason()));
             }
         }
-        if (range.size() > 1 && !inv.json()) {
-            inv.info(open + " of " + range.size() + " ports open on " + host + " (" + Endpoint.text(result.address()) + ")");
+        if (list.length > 1 && !inv.json()) {
+            inv.info(open + " of " + list.length + " ports open on " + host + " (" + Endpoint.text(result.address()) + ")");
         }
-        if (range.size() == 1) {
+        if (list.length == 1) {
             return result.ports().getFirst().open() ? ExitCode.OK.code() : result.ports().getFirst().code().code(); // 124 for a timeout
         }
-        return open == range.size() ? ExitCode.OK.code() : ExitCode.REFUSED.code();
+        return open == list.length || any && open > 0 ? ExitCode.OK.code() : ExitCode.REFUSED.code();
     }
 }

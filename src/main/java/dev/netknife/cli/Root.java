@@ -152,6 +152,10 @@ public final class Root {
      */
     private static String unknownOption(CommandLine.UnmatchedArgumentException e) {
         String option = e.getUnmatched().getFirst();
+        String habit = PeerHabits.answer(e.getCommandLine().getCommandName(), option);
+        if (habit != null) {
+            return habit;
+        }
         List<String> meant = e.getSuggestions().stream().filter(s -> !s.equals(option)).limit(3).toList();
         return "Unknown option: '" + option + "'" + (meant.isEmpty() ? "" : "; did you mean " + String.join(" or ", meant) + "?");
     }

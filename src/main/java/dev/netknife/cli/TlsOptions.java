@@ -16,10 +16,16 @@ final class TlsOptions {
     }
 
     static void addClient(CommandSpec spec) {
+        addClient(spec, false);
+    }
+
+    /** {@code curlShortK}: -k is --insecure too, as curl users type it (not for connect, where -k is ncat's keep-open). */
+    static void addClient(CommandSpec spec, boolean curlShortK) {
         spec.addOption(Specs.option("NAME", "Server name to send (SNI) and to verify (default: the host; none for IP addresses).", "--servername"));
         spec.addOption(Specs.option("LIST", "ALPN protocols to offer, comma-separated (e.g. h2,http/1.1).", "--alpn"));
         spec.addOption(Specs.option("FILE|DIR", "Also trust the CA certificates in this PEM file (or the .pem/.crt files of a directory).", "--cacert"));
-        spec.addOption(Specs.flag("Do not verify the server's certificate (a warning says so on stderr).", "--insecure"));
+        String insecure = "Do not verify the server's certificate (a warning says so on stderr).";
+        spec.addOption(curlShortK ? Specs.flag(insecure, "-k", "--insecure") : Specs.flag(insecure, "--insecure"));
         spec.addOption(Specs.option("VERSION", "Lowest TLS version: 1.0, 1.1, 1.2 (default) or 1.3.", "--tls-min"));
         spec.addOption(Specs.option("VERSION", "Highest TLS version (default 1.3).", "--tls-max"));
         addIdentity(spec, "Client certificate (PEM), with --key.", "Private key (PEM) of --cert.");

@@ -29,24 +29,25 @@ public final class PortScan {
         this.concurrency = concurrency;
     }
 
-    public Result scan(String host, Ports.Range range) throws InterruptedException {
+    /** Probes {@code ports} (at least one) of {@code host}; the results come in the order of {@code ports}. */
+    public Result scan(String host, int[] ports) throws InterruptedException {
         long start = System.nanoTime();
         long timeoutNanos = TimeUnit.MILLISECONDS.toNanos(dialer.options().connectTimeoutMillis());
-        List<InetAddress> addresses = dialer.resolve(new Endpoint(host, range.from()), start + timeoutNanos);
+        List<InetAddress> addresses = dialer.resolve(new Endpoint(host, ports[0]), start + timeoutNanos);
         long dns = System.nanoTime() - start;
-        if (range.size() == 1) {
+        if (ports.length == 1) {
             // one port: no threads to start (the common `-z HOST PORT` stays as quick as it can)
-            return new Result(host, addresses.getFirst(), dns, List.of(probe(addresses, host, range.from(), timeoutNanos)));
+            return new Result(host, addresses.getFirst(), dns, List.of(probe(addresses, host, ports[0], timeoutNanos)));
         }
-        PortResult[] results = new PortResult[range.size()];
+        PortResult[] results = new PortResult[ports.length];
         Semaphore permits = new Semaphore(concurrency);
-        List<Thread> threads = new ArrayList<>(range.size());
-        for (int port = range.from(); port <= range.to(); port++) {
-            int p = port;
+        List<Thread> threads = new ArrayList<>(ports.length);
+        for (int i = 0; i < ports.length; i++) {
+            int at = i;
             permits.acquire();
             threads.add(Thread.startVirtualThread(() -> {
                 try {
-                    results[p - range.from()] = probe(addresses, host, p, timeoutNanos);
+                    results[at] = probe(addresses, host, ports[at], timeoutNanos);
                 } finally {
                     permits.release();
                 }

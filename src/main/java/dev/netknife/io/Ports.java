@@ -2,7 +2,7 @@ package dev.netknife.io;
 
 import dev.netknife.NkException;
 
-/** Port numbers and ranges ({@code 80}, {@code 20-30}) as users type them. */
+/** Port numbers, ranges and lists ({@code 80}, {@code 20-30}, {@code 22,80,8000-8100}) as users type them. */
 public final class Ports {
     private Ports() {
     }
@@ -32,6 +32,21 @@ public final class Ports {
             throw NkException.usage("bad port range '" + text + "': " + from + " is above " + to);
         }
         return new Range(from, to);
+    }
+
+    /** Ports as -z takes them: a port, a range FROM-TO, or a comma list of both ({@code 22,80,8000-8100}); sorted, each once. */
+    public static int[] parseList(String text) {
+        java.util.TreeSet<Integer> ports = new java.util.TreeSet<>();
+        for (String part : text.split(",", -1)) {
+            if (part.isBlank()) {
+                throw NkException.usage("bad port list '" + text + "': an empty item");
+            }
+            Range range = parseRange(part.strip());
+            for (int port = range.from(); port <= range.to(); port++) {
+                ports.add(port);
+            }
+        }
+        return ports.stream().mapToInt(Integer::intValue).toArray();
     }
 
     private static int rangePort(String part, String text) {

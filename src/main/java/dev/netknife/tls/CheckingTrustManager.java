@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSession;
 import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
 
@@ -19,8 +20,11 @@ import javax.net.ssl.X509TrustManager;
  */
 final class CheckingTrustManager extends X509ExtendedTrustManager {
 
-    /** What one handshake's server presented, and the verification failure (null when verified). */
-    record Verdict(List<X509Certificate> presented, CertCheck.Problem problem) {
+    /**
+     * What one handshake's server presented, the verification failure (null when verified), and the protocol
+     * and cipher suite negotiated so far (null when the engine does not tell), for reports of a failed handshake.
+     */
+    record Verdict(List<X509Certificate> presented, CertCheck.Problem problem, String protocol, String cipher) {
     }
 
     private final X509TrustManager pkix;
@@ -40,7 +44,9 @@ final class CheckingTrustManager extends X509ExtendedTrustManager {
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
         CertCheck.Problem problem = CertCheck.check(chain, authType, pkix, engine.getPeerHost(), System.currentTimeMillis());
-        verdicts.put(engine, new Verdict(chain == null ? List.of() : List.of(chain), problem));
+        SSLSession handshake = engine.getHandshakeSession();
+        verdicts.put(engine, new Verdict(chain == null ? List.of() : List.of(chain), problem,
+                handshake == null ? null : handshake.getProtocol(), handshake == null ? null : handshake.getCipherSuite()));
         if (problem != null && !insecure) {
             throw new CertificateException(problem.message());
         }

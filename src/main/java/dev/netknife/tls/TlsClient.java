@@ -52,14 +52,28 @@ public final class TlsClient {
     public static final class Failure extends NkException {
         private static final long serialVersionUID = 1L;
         private final transient List<X509Certificate> chain;
+        private final String protocol;
+        private final String cipher;
 
-        Failure(NkException reason, List<X509Certificate> chain) {
+        Failure(NkException reason, List<X509Certificate> chain, String protocol, String cipher) {
             super(reason.exitCode(), reason.phase(), reason.kind(), reason.getMessage(), reason.getCause());
             this.chain = chain;
+            this.protocol = protocol;
+            this.cipher = cipher;
         }
 
         public List<X509Certificate> chain() {
             return chain;
+        }
+
+        /** The protocol negotiated before the failure (a refused certificate comes after it), or null. */
+        public String protocol() {
+            return protocol;
+        }
+
+        /** The cipher suite negotiated before the failure, or null. */
+        public String cipher() {
+            return cipher;
         }
     }
 
@@ -140,10 +154,12 @@ public final class TlsClient {
             raw.close();
             CheckingTrustManager.Verdict verdict = trust.take(engine);
             List<X509Certificate> presented = verdict == null ? List.of() : verdict.presented();
+            String protocol = verdict == null ? null : verdict.protocol();
+            String cipher = verdict == null ? null : verdict.cipher();
             if (deadline.expired()) {
-                throw new Failure(NkException.timeout("tls", "TLS handshake timed out (" + target + ")"), presented);
+                throw new Failure(NkException.timeout("tls", "TLS handshake timed out (" + target + ")"), presented, protocol, cipher);
             }
-            throw new Failure(TlsFailures.classify(e, verdict == null ? null : verdict.problem(), target.toString()), presented);
+            throw new Failure(TlsFailures.classify(e, verdict == null ? null : verdict.problem(), target.toString()), presented, protocol, cipher);
         } finally {
             deadline.close();
         }

@@ -84,7 +84,7 @@ public final class TlsProbe {
                     session.resumed(), infos(session.chain()), session.chain(), session.verified(), session.verifyKind(),
                     session.verifyProblem(), conn.timings().withTotal(System.nanoTime() - start), null, null);
         } catch (TlsClient.Failure e) {
-            return new Report(target, CertCheck.isIpLiteral(sni) ? null : sni, null, null, null, false, infos(e.chain()), e.chain(),
+            return new Report(target, CertCheck.isIpLiteral(sni) ? null : sni, e.protocol(), e.cipher(), null, false, infos(e.chain()), e.chain(),
                     false, e.kind(), e.getMessage(), connected.withTotal(System.nanoTime() - start), e, null);
         }
     }

@@ -118,6 +118,17 @@ class BalanceCommandTest {
     }
 
     @Test
+    void theListenAddressMayBeGivenAsAddrPort() throws Exception {
+        try (Named a = new Named("A"); Background lb = Background.start("balance", "127.0.0.1:0", a.address())) {
+            assertTrue(lb.address().matches("127\\.0\\.0\\.1:\\d+"), lb.address());
+            assertEquals("A", once(lb.port()));
+        }
+        NkRun.Result both = NkRun.run("balance", "--bind", "127.0.0.1", "127.0.0.1:0", "127.0.0.1:1");
+        assertEquals(2, both.code(), both.toString());
+        assertTrue(both.stderr().contains("give the listen address once"), both.stderr());
+    }
+
+    @Test
     void leastConnPrefersTheIdleBackend() throws Exception {
         List<Socket> keep = new ArrayList<>();
         try (Named a = new Named("A"); Named b = new Named("B");

@@ -8,6 +8,7 @@ import dev.netknife.support.Accept;
 import dev.netknife.support.Background;
 import dev.netknife.support.BlockingInput;
 import dev.netknife.support.NkRun;
+import dev.netknife.support.Peers;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -245,6 +246,45 @@ class ConnectCommandTest {
         NkRun.Result plain = NkRun.run("connect", "-z", "127.0.0.1", range);
         assertTrue(plain.out().contains("127.0.0.1:" + p + " "), plain.out());
         assertTrue(plain.stderr().endsWith(" of 3 ports open on 127.0.0.1 (127.0.0.1)\n"), plain.stderr());
+    }
+
+    @Test
+    void portCheckTakesListsAndRangesMixedAndAnyAsNcMeansIt() throws Exception {
+        int closed = Peers.closedPort();
+        String list = port() + "," + closed;
+        NkRun.Result all = NkRun.run("connect", "-z", "127.0.0.1", list);
+        assertEquals(4, all.code(), "one closed: not all open");
+        assertTrue(all.stderr().endsWith("1 of 2 ports open on 127.0.0.1 (127.0.0.1)\n"), all.stderr());
+        assertEquals(0, NkRun.run("connect", "-z", "--any", "127.0.0.1", list).code(), "--any: one open is enough");
+        assertEquals(4, NkRun.run("connect", "-z", "--any", "127.0.0.1", closed + "," + closed).code(), "--any: none open");
+        NkRun.Result mixed = NkRun.run("--json", "connect", "-z", "127.0.0.1", closed + "," + port() + "-" + port());
+        assertEquals(2, mixed.out().split("\n").length, mixed.out());
+        assertTrue(mixed.out().contains("\"port\":" + port() + ",\"open\":true"), mixed.out());
+        assertEquals(2, NkRun.run("connect", "-z", "127.0.0.1", "22,,80").code(), "an empty item is a usage error");
+    }
+
+    @Test
+    void ncWaitIsTheConnectAndIdleTimeout() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()); BlockingInput stdin = new BlockingInput()) {
+            Accept.once(silent, s -> sleepQuietly(5000));
+            long start = System.nanoTime();
+            NkRun.Result r = NkRun.run(stdin, "connect", "-w", "1", "127.0.0.1", String.valueOf(silent.getLocalPort()));
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(124, r.code(), r.toString());
+            assertTrue(r.stderr().startsWith("nk: connect: idle for 1s"), r.stderr());
+            assertTrue(millis >= 900 && millis < 4000, "-w 1 took " + millis + " ms");
+        }
+    }
+
+    @Test
+    void ncAndCurlHabitsGetTheNkWayInOneLine() {
+        NkRun.Result udp = NkRun.run("connect", "-u", "127.0.0.1", "53");
+        assertEquals(2, udp.code());
+        assertEquals("nk: connect: nk connect is TCP: for UDP use nk udp HOST PORT (nk udp --listen PORT to listen) (see 'nk connect --help')\n",
+                udp.stderr());
+        NkRun.Result post = NkRun.run("http-get", "-X", "POST", "http://127.0.0.1:1/");
+        assertEquals(2, post.code());
+        assertEquals("nk: http-get: nk http-get has no -X: it only GETs (and HEADs with -I) (see 'nk http-get --help')\n", post.stderr());
     }
 
     @Test

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.netknife.support.Accept;
 import dev.netknife.support.NginxServer;
 import dev.netknife.support.NkRun;
+import dev.netknife.support.RawWsPeer;
 import dev.netknife.support.TestCerts;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -261,6 +262,26 @@ class HttpGetCommandTest {
         }
         assertEquals(0, NkRun.run("http-get", "-o", keep.toString(), base + "/gone").code());
         assertEquals("long gone\n", Files.readString(keep), "without --fail the 410's body is the download");
+    }
+
+    @Test
+    void curlShortFormsWork() throws Exception {
+        NkRun.Result fsSL = NkRun.run("http-get", "-fsSL", base + "/gone");
+        assertEquals(7, fsSL.code(), "-f: an error status fails");
+        assertEquals("nk: http-get: HTTP 410 Gone (" + base + "/gone)\n", fsSL.stderr(), "-sS: quiet, errors still shown");
+        NkRun.Result k = NkRun.run("http-get", "-sk", "https://localhost:" + nginxTls.port() + "/small.txt");
+        assertEquals(0, k.code(), k.toString());
+        assertEquals("small\n", k.out());
+        assertEquals("", k.stderr(), "-k's warning is silenced by -s");
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            java.util.concurrent.CompletableFuture<String> head = new java.util.concurrent.CompletableFuture<>();
+            Accept.once(listener, s -> {
+                head.complete(RawWsPeer.readHead(s.getInputStream()));
+                s.getOutputStream().write("HTTP/1.1 204 No Content\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            });
+            assertEquals(0, NkRun.run("http-get", "-A", "probe/1", "http://127.0.0.1:" + listener.getLocalPort() + "/").code());
+            assertTrue(head.get(5, java.util.concurrent.TimeUnit.SECONDS).contains("\r\nUser-Agent: probe/1\r\n"), head.get());
+        }
     }
 
     @Test

@@ -157,6 +157,8 @@ class TlsGetCommandTest {
                 assertEquals(5, r.code(), c.kind() + ": " + r);
                 assertTrue(r.stderr().startsWith(c.message()), c.kind() + ": " + r.stderr());
                 assertTrue(r.out().contains("[0] CN="), "the chain is printed even on failure: " + r.out());
+                assertTrue(r.out().matches("(?s).*protocol +TLSv1\\.3\n.*cipher +TLS_[A-Z0-9_]+\n.*"),
+                        "what was negotiated shows, as s_client shows it: " + r.out());
                 NkRun.Result json = NkRun.run("--json", "tls-get", "--cacert", ca, "localhost:" + server.port());
                 assertTrue(json.out().contains("\"error\":{\"kind\":\"" + c.kind() + "\",\"phase\":\"tls\""), json.out());
                 assertTrue(json.out().contains("\"verified\":false"), json.out());
