@@ -80,6 +80,25 @@ class LauncherIT {
     }
 
     @Test
+    void runsThroughASymlinkFromAnotherDirectory(@org.junit.jupiter.api.io.TempDir Path elsewhere) throws Exception {
+        // ln -s "$PWD/nk" ~/bin/nk; cd /tmp; nk --version: the launcher looked for ./mvnw next to the link
+        Path link = java.nio.file.Files.createSymbolicLink(elsewhere.resolve("nk"), repo.resolve("nk").toAbsolutePath());
+        ProcessBuilder pb = new ProcessBuilder(link.toString(), "--version").directory(elsewhere.toFile());
+        pb.environment().remove("JAVA_HOME");
+        pb.environment().put("NK_JVM", "1");
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), err);
+        assertTrue(out.startsWith("nk "), out);
+        try (var left = java.nio.file.Files.list(elsewhere)) {
+            assertEquals(List.of("nk"), left.map(f -> f.getFileName().toString()).toList(), "no stray target/ beside the link");
+        }
+    }
+
+    @Test
     void theTrainingRunsCoveredEveryCommandTheyTried() throws Exception {
         for (String log : List.of("aot-training.log", "aot-training-tls.log")) {
             String text = Files.readString(repo.resolve("target").resolve(log));
