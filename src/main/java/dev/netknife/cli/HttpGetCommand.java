@@ -36,7 +36,7 @@ final class HttpGetCommand implements NkCommand {
         spec.addOption(Specs.flag("Exit 7 when the status is 400 or more; the error body still goes to stdout, but never to -o/-O files (an existing file is left as it was).", "-f", "--fail"));
         spec.addOption(Specs.flag("As curl -s: no progress bar and nothing on stderr but errors (as -q).", "-s", "--silent"));
         spec.addOption(Specs.flag("As curl -S (with -s): errors are shown; nk always shows them, so -sS is -s.", "-S", "--show-error"));
-        spec.addOption(Specs.flag("Print dns, connect, tls, first-byte and total times on stderr.", "--timing"));
+        spec.addOption(Specs.flag("Print the phases on stderr, adding up to the total: dns (- for an address), connect, tls, first-byte, transfer, other (set-up, earlier redirects).", "--timing"));
         spec.addOption(Specs.flag("Ask for gzip or deflate and decode it.", "--compressed"));
         spec.addOption(Specs.option("USER:PASSWORD", "Basic authentication (sent to the first URL's origin only).", "-u", "--user"));
         spec.addOption(Specs.option("TEXT", "User-Agent header (default nk/VERSION).", "-A", "--user-agent"));

@@ -63,7 +63,7 @@ final class HttpGetOutput {
                     : null;
             Timings timings = last.timings().withTotal(System.nanoTime() - start);
             if (timing) {
-                inv.err().println("nk: http-get: " + timingLine(timings) + (last.reused() ? " (connection reused)" : ""));
+                inv.err().println("nk: http-get: " + timingLine(timings, last.timings().totalNanos()) + (last.reused() ? " (connection reused)" : ""));
             }
             if (inv.json()) {
                 inv.result(JsonResult.of(HttpGetCommand.NAME, url.toString(), failure == null ? ExitCode.OK : ExitCode.ASSERTION, failure, timings)
@@ -185,12 +185,22 @@ final class HttpGetOutput {
         };
     }
 
-    private static String timingLine(Timings t) {
+    /**
+     * The phases in the order they happen, adding up to the total: dns, connect, tls, first-byte (request sent
+     * to the response's first byte), transfer (the body), and other: what the rest was (TLS and CA set-up,
+     * earlier redirect hops). {@code exchangeNanos}: the last request's own time, request to the body's end.
+     */
+    static String timingLine(Timings t, long exchangeNanos) {
+        long transfer = exchangeNanos < 0 || t.firstByteNanos() < 0 ? -1 : exchangeNanos - t.firstByteNanos();
+        long phases = Math.max(0, t.dnsNanos()) + Math.max(0, t.connectNanos()) + Math.max(0, t.tlsNanos())
+                + Math.max(0, t.firstByteNanos()) + Math.max(0, transfer);
         List<String> parts = new ArrayList<>();
         parts.add("dns " + ms(t.dnsNanos()));
         parts.add("connect " + ms(t.connectNanos()));
         parts.add("tls " + ms(t.tlsNanos()));
         parts.add("first-byte " + ms(t.firstByteNanos()));
+        parts.add("transfer " + ms(transfer));
+        parts.add("other " + ms(Math.max(0, t.totalNanos() - phases)));
         parts.add("total " + ms(t.totalNanos()));
         return String.join("  ", parts);
     }

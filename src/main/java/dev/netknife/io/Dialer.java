@@ -47,7 +47,8 @@ public final class Dialer {
         long start = System.nanoTime();
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(options.connectTimeoutMillis());
         List<InetAddress> addresses = resolve(endpoint, deadline);
-        return connect(addresses, endpoint, System.nanoTime() - start, deadline);
+        long dns = literal(endpoint.host()) != null ? -1 : System.nanoTime() - start; // an address literal asks no resolver: no dns phase
+        return connect(addresses, endpoint, dns, deadline);
     }
 
     /** Connects to the first of {@code addresses} that answers before the deadline. */
