@@ -38,7 +38,7 @@ final class MonitorCommand implements NkCommand {
         spec.addOption(Specs.option("REGEX", "udp:// targets: up when a reply matches REGEX (default: any reply).", "--expect"));
         spec.addOption(Specs.option("PORT", "Serve Prometheus metrics at http://127.0.0.1:PORT/metrics.", "--metrics"));
         spec.addOption(Specs.option("ADDR", "Address for --metrics (default 127.0.0.1).", "--bind"));
-        spec.addOption(Specs.option("CMD", "Run CMD (sh -c) on every state change, with NK_TARGET, NK_STATE (up|down), NK_ERROR set.", "--on-change"));
+        spec.addOption(Specs.option("CMD", "Run CMD (sh -c) on every state change after the first probe (not for the state found at start), with NK_TARGET, NK_STATE (up|down), NK_ERROR set.", "--on-change"));
         spec.addOption(Specs.option("FILE|DIR", "Also trust these CA certificates for tls:// and https:// targets.", "--cacert"));
         spec.addOption(Specs.flag("Do not verify certificates of tls:// and https:// targets.", "--insecure"));
         spec.addPositional(Specs.positionals("0..*", "1..*", "TARGET", "HOST:PORT, tcp://, http://, https://, tls://HOST[:PORT], udp://HOST:PORT; @FILE reads one per line."));
@@ -97,9 +97,16 @@ final class MonitorCommand implements NkCommand {
             throws Exception {
         long maxWait = args.millis("--max-wait", 60_000);
         boolean any = args.flag("--any");
+        if (!inv.json()) { // say once what it waits for: a silent wait looks like a hang
+            inv.info("waiting up to " + Durations.format(maxWait) + " for " + (any ? "any of " : "")
+                    + String.join(", ", targets.stream().map(Target::text).toList()) + " (a probe every " + Durations.format(interval) + ")");
+        }
+        java.util.Map<Target, Boolean> lastUp = new java.util.concurrent.ConcurrentHashMap<>();
         Monitor.Waited waited = Monitor.waitFor(targets, prober, interval, maxWait, any, r -> {
             if (inv.json()) {
                 inv.json(MonitorOutput.probeJson(r));
+            } else if (!Boolean.valueOf(r.up()).equals(lastUp.put(r.target(), r.up()))) {
+                inv.verboseInfo(MonitorOutput.changeLine(r)); // with -v: each target's state as it changes
             }
         });
         if (!waited.done()) {
@@ -127,7 +134,7 @@ final class MonitorCommand implements NkCommand {
             } else if (changed && !live) {
                 inv.data(MonitorOutput.changeLine(r));
             }
-            if (changed && onChange != null) {
+            if (changed && st.changes() > 0 && onChange != null) { // a change, not the first probe's state
                 MonitorOutput.alert(onChange, r, inv);
             }
         });
