@@ -32,6 +32,9 @@ public final class ChatClient {
     /** How long a server may stay silent before nk takes it for a chat server that does not greet (ncat --chat). */
     static final long GREETING_WAIT_MILLIS = 2_000;
 
+    /** When the server closes, how long the input may take to show it was at its end (nothing unsent) before that counts as lost. */
+    private static final long INPUT_END_GRACE_MILLIS = 200;
+
     private static final String NK_WELCOME = "* welcome to nk chat";
     private static final Pattern RATE = Pattern.compile("^\\* at most (\\d+/(?:s|m|h)) messages");
     private static final Pattern RENAME = Pattern.compile("^\\* (\\S+) is now (\\S+)$");
@@ -77,6 +80,7 @@ public final class ChatClient {
     private volatile String lastNotice;
     private volatile String notChat;
     private volatile boolean inputEnded;
+    private volatile boolean sentAfterClose;
     private volatile boolean quitSent;
 
     private ChatClient(Conn conn, String target, String nick, Listener listener) {
@@ -103,7 +107,10 @@ public final class ChatClient {
         }
         Thread sender = Thread.ofVirtual().name("nk-chat-send").start(() -> sendAll(input, reader));
         reader.join(); // the server closed: at once, even while the input waits for a line
-        boolean inputWasOver = inputEnded || quitSent;
+        if (!inputEnded) {
+            sender.join(INPUT_END_GRACE_MILLIS); // input already at its end (an empty pipe) is not a lost line
+        }
+        boolean inputWasOver = inputEnded && !sentAfterClose || quitSent;
         sender.interrupt();
         if (notChat != null) {
             throw notAChatServer(notChat);
@@ -142,7 +149,7 @@ public final class ChatClient {
     private void sendAll(Input input, Thread reader) {
         try {
             Pacer pacer = null;
-            for (String line = input.readLine(); line != null && reader.isAlive(); line = input.readLine()) {
+            for (String line = input.readLine(); line != null; line = input.readLine()) {
                 if (!line.isBlank()) {
                     Rate announced = rate;
                     if (pacer == null && announced != null) {
@@ -152,7 +159,13 @@ public final class ChatClient {
                         pacer.await();
                     }
                 }
+                if (!reader.isAlive()) {
+                    return; // the server closed while this line was read: it stays unsent, and the run fails
+                }
                 send(line);
+                if (!reader.isAlive()) {
+                    sentAfterClose = true; // it may have reached a closed connection
+                }
                 listener.sent(nick, line);
                 if (line.strip().toLowerCase(Locale.ROOT).equals("/quit")) {
                     quitSent = true;

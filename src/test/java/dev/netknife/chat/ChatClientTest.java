@@ -251,6 +251,23 @@ class ChatClientTest {
     }
 
     @Test
+    void aServerThatSaysItsLinesAndClosesLosesNothingWhenThereWasNothingToSend() throws Exception {
+        for (int round = 0; round < 20; round++) { // the close may come before the sender saw the input's end
+            try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                Accept.once(listener, s -> {
+                    new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8)).readLine();
+                    s.getOutputStream().write("<bob> hi\n* bob joined\n".getBytes(StandardCharsets.UTF_8));
+                });
+                List<String> heard = new CopyOnWriteArrayList<>();
+                try (Conn conn = dial(listener.getLocalPort())) {
+                    ChatClient.run(conn, "chat", "alice", lines(List.of()), heard::add);
+                }
+                assertEquals(List.of("<bob> hi", "* bob joined"), heard);
+            }
+        }
+    }
+
+    @Test
     void nicknamesFollowTheServersRules() {
         assertEquals("alice", ChatClient.nick("alice", "root"));
         assertEquals("j_doe-2", ChatClient.nick(null, "j.doe-2"));

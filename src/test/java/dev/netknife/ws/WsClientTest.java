@@ -14,7 +14,6 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -38,18 +37,7 @@ class WsClientTest {
                     List.of(), List.of(), null, "nk/test"));
             WsSession session = new WsSession(in, out, true, new WsSession.Options(1 << 20, 0));
             List<String> received = new ArrayList<>();
-            WsClient.Listener printer = new WsClient.Listener() {
-                @Override
-                public void message(boolean incoming, boolean text, ByteBuffer payload) {
-                    if (incoming) {
-                        received.add(StandardCharsets.UTF_8.decode(payload).toString());
-                    }
-                }
-
-                @Override
-                public void flush() {
-                }
-            };
+            WsClient.Listener printer = WsEchoServerTest.listener(received);
             long start = System.nanoTime();
             WsClient.Result result = new WsClient(session, conn, null).run(WsClient.texts(List.of("last".getBytes(StandardCharsets.UTF_8))),
                     new WsClient.Options(0, null, CloseCodes.NORMAL, 0, 0, CLOSE_WAIT), printer, e -> {

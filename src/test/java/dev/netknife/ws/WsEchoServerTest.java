@@ -166,7 +166,8 @@ class WsEchoServerTest {
         }
     }
 
-    private static WsClient.Listener listener(List<String> received) {
+    /** A client listener that collects the text of each message received (WsClientTest uses it too). */
+    static WsClient.Listener listener(List<String> received) {
         return new WsClient.Listener() {
             @Override
             public void message(boolean incoming, boolean text, ByteBuffer payload) {
