@@ -203,6 +203,8 @@ public final class ChatClient {
             }
         } catch (IOException e) {
             greeting.complete(new NotChat("the connection broke: " + e.getMessage()));
+        } finally {
+            greeting.complete(new NotChat("the connection ended")); // whatever ended the reader, the greeting's wait ends too
         }
     }
 
