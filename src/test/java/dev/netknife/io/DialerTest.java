@@ -23,7 +23,11 @@ class DialerTest {
                 Conn conn = dialer.dial(new Endpoint("127.0.0.1", server.getLocalPort()))) {
             assertEquals(server.getLocalPort(), conn.remoteAddress().getPort());
             assertTrue(conn.timings().connectNanos() > 0);
-            assertTrue(conn.timings().dnsNanos() >= 0);
+            assertEquals(-1, conn.timings().dnsNanos(), "an address literal asks no resolver: no dns phase");
+        }
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+                Conn conn = dialer.dial(new Endpoint("localhost", server.getLocalPort()))) {
+            assertTrue(conn.timings().dnsNanos() >= 0, "a name has one");
         }
     }
 
