@@ -45,7 +45,7 @@ final class ChatCommand implements NkCommand {
                 "The client waits for the server's answer to its nickname before sending a line and paces itself under the rate the "
                         + "server announces. Exit 7: the nickname was refused (no input line is taken for a new try); 6: the peer is not "
                         + "a chat server (HTTP, TLS: use --tls) or closed before the input ended; 1: the server dropped a line or "
-                        + "disconnected the client.");
+                        + "disconnected the client. With --json each line the server sends is a JSON event {\"event\":\"line\",\"text\":...} on stdout.");
         return spec;
     }
 

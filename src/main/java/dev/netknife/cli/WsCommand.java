@@ -47,7 +47,8 @@ final class WsCommand implements NkCommand {
                 "Each stdin line is a text message; each message received is printed with a newline (binary as raw bytes, or --hex; with --binary binary messages get no newline). "
                         + "When stdin ends nk sends a close frame and waits (5s at most) for the peer's; with --count or --expect it keeps "
                         + "listening until then (bound it with --idle-timeout). The peer's close code decides the exit: 1000/1001 is 0; "
-                        + "any other code, a protocol violation or a lost connection is 6.",
+                        + "any other code, a protocol violation or a lost connection is 6. With --json the messages of both directions "
+                        + "are JSON lines on stdout carrying their payload (text when it is UTF-8, else hex), and the result comes last.",
                 "The echo server goes on reading while a client is slow to take its echoes: all clients together may have a quarter "
                         + "of the heap (256 MiB at most) waiting; past that a client that does not read stalls only itself.");
         return spec;
