@@ -46,7 +46,7 @@ final class ServerLifecycle {
 
     /** As above; on SIGTERM the JVM waits up to {@code stopMillis} for {@code close} (a drain) to finish. */
     static int serve(InetSocketAddress address, Runnable loop, Runnable close, Runnable summary, long stopMillis, Invocation inv) {
-        LoopThread serving = new LoopThread(loop);
+        LoopThread serving = new LoopThread(loop); // started before the hook exists, so the hook's interrupt always reaches a live thread
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             serving.thread.interrupt();
@@ -85,7 +85,7 @@ final class ServerLifecycle {
         private volatile Throwable failure;
 
         LoopThread(Runnable loop) {
-            this.thread = Thread.ofVirtual().name("nk-serve").unstarted(() -> {
+            this.thread = Thread.ofVirtual().name("nk-serve").start(() -> {
                 try {
                     loop.run();
                 } catch (RuntimeException | Error e) {
@@ -94,9 +94,8 @@ final class ServerLifecycle {
             });
         }
 
-        /** Runs the loop until it returns; an interrupt of the caller (tests stop a server so) is passed on to the loop. */
+        /** Waits for the loop to return; an interrupt of the caller (tests stop a server so) is passed on to the loop. */
         void runToEnd() {
-            thread.start();
             while (true) {
                 try {
                     thread.join();
