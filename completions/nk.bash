@@ -198,12 +198,15 @@ function _picocli_nk() {
   local commands="echo-server connect udp ws chat balance monitor http-get tls-get"
   local flag_opts="'--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help' '--version'"
   local arg_opts="'--color'"
+  local WHEN_option_args=("auto" "always" "never") # --color values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--color')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${WHEN_option_args[@]}" ) )
+      return $?
       ;;
   esac
 
@@ -225,6 +228,7 @@ function _picocli_nk_echoserver() {
   local commands=""
   local flag_opts="'--tls' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
   local arg_opts="'--bind' '--max-conns' '--idle-timeout' '--rate' '--cert' '--key' '--color'"
+  local WHEN_option_args=("auto" "always" "never") # --color values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -248,7 +252,9 @@ function _picocli_nk_echoserver() {
       return
       ;;
     '--color')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${WHEN_option_args[@]}" ) )
+      return $?
       ;;
   esac
 
@@ -270,6 +276,9 @@ function _picocli_nk_connect() {
   local commands=""
   local flag_opts="'-z' '-l' '--listen' '-k' '--keep-open' '--hex' '--any' '--tls' '--insecure' '-4' '-6' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
   local arg_opts="'--bind' '--idle-timeout' '--send' '--expect' '--concurrency' '-w' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--cert' '--key' '--connect-timeout' '--color'"
+  local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-min values
+  local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-max values
+  local WHEN_option_args=("auto" "always" "never") # --color values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -302,10 +311,14 @@ function _picocli_nk_connect() {
       return
       ;;
     '--tls-min')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${VERSION_option_args[@]}" ) )
+      return $?
       ;;
     '--tls-max')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${VERSION_option_args[@]}" ) )
+      return $?
       ;;
     '--cert')
       return
@@ -317,7 +330,9 @@ function _picocli_nk_connect() {
       return
       ;;
     '--color')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${WHEN_option_args[@]}" ) )
+      return $?
       ;;
   esac
 
@@ -339,6 +354,7 @@ function _picocli_nk_udp() {
   local commands=""
   local flag_opts="'--binary' '--hex' '-l' '--listen' '--echo' '-4' '-6' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
   local arg_opts="'--send' '--count' '--timeout' '--expect' '--bind' '--prefix' '--rate' '--max-datagram' '--color'"
+  local WHEN_option_args=("auto" "always" "never") # --color values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -368,7 +384,9 @@ function _picocli_nk_udp() {
       return
       ;;
     '--color')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${WHEN_option_args[@]}" ) )
+      return $?
       ;;
   esac
 
@@ -390,6 +408,9 @@ function _picocli_nk_ws() {
   local commands=""
   local flag_opts="'--binary' '--hex' '-l' '--listen' '--tls' '--insecure' '-4' '-6' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
   local arg_opts="'-H' '--header' '--subprotocol' '--origin' '--send' '--count' '--expect' '--idle-timeout' '--ping' '--ping-timeout' '--close-code' '--max-message' '--max-frame' '--bind' '--max-conns' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--cert' '--key' '--connect-timeout' '--color'"
+  local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-min values
+  local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-max values
+  local WHEN_option_args=("auto" "always" "never") # --color values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -446,10 +467,14 @@ function _picocli_nk_ws() {
       return
       ;;
     '--tls-min')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${VERSION_option_args[@]}" ) )
+      return $?
       ;;
     '--tls-max')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${VERSION_option_args[@]}" ) )
+      return $?
       ;;
     '--cert')
       return
@@ -461,7 +486,9 @@ function _picocli_nk_ws() {
       return
       ;;
     '--color')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${WHEN_option_args[@]}" ) )
+      return $?
       ;;
   esac
 
@@ -483,6 +510,9 @@ function _picocli_nk_chat() {
   local commands=""
   local flag_opts="'--tls' '--timestamps' '--insecure' '-4' '-6' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
   local arg_opts="'--bind' '--rate' '--history' '--max-clients' '--max-line' '--idle-timeout' '--nick' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--cert' '--key' '--connect-timeout' '--color'"
+  local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-min values
+  local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-max values
+  local WHEN_option_args=("auto" "always" "never") # --color values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -518,10 +548,14 @@ function _picocli_nk_chat() {
       return
       ;;
     '--tls-min')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${VERSION_option_args[@]}" ) )
+      return $?
       ;;
     '--tls-max')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${VERSION_option_args[@]}" ) )
+      return $?
       ;;
     '--cert')
       return
@@ -533,7 +567,9 @@ function _picocli_nk_chat() {
       return
       ;;
     '--color')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${WHEN_option_args[@]}" ) )
+      return $?
       ;;
   esac
 
@@ -555,6 +591,8 @@ function _picocli_nk_balance() {
   local commands=""
   local flag_opts="'--send-proxy' '--send-proxy-v2' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
   local arg_opts="'--bind' '--strategy' '--connect-timeout' '--retries' '--idle-timeout' '--max-conns' '--rate' '--health-interval' '--health-http' '--rise' '--fall' '--fail-timeout' '--drain-timeout' '--stats-interval' '--stats' '--color'"
+  local NAME_option_args=("round-robin" "least-conn" "random") # --strategy values
+  local WHEN_option_args=("auto" "always" "never") # --color values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -563,7 +601,9 @@ function _picocli_nk_balance() {
       return
       ;;
     '--strategy')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${NAME_option_args[@]}" ) )
+      return $?
       ;;
     '--connect-timeout')
       return
@@ -605,7 +645,9 @@ function _picocli_nk_balance() {
       return
       ;;
     '--color')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${WHEN_option_args[@]}" ) )
+      return $?
       ;;
   esac
 
@@ -627,6 +669,7 @@ function _picocli_nk_monitor() {
   local commands=""
   local flag_opts="'--once' '--wait' '--any' '--insecure' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
   local arg_opts="'--interval' '--timeout' '--max-wait' '--expect-status' '--expect-body' '--min-days' '--send' '--expect' '--metrics' '--bind' '--on-change' '--cacert' '--color'"
+  local WHEN_option_args=("auto" "always" "never") # --color values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -668,7 +711,9 @@ function _picocli_nk_monitor() {
       return
       ;;
     '--color')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${WHEN_option_args[@]}" ) )
+      return $?
       ;;
   esac
 
@@ -690,6 +735,9 @@ function _picocli_nk_httpget() {
   local commands=""
   local flag_opts="'-O' '--remote-name' '-L' '--location' '-i' '--include' '-I' '--head' '-f' '--fail' '-s' '--silent' '-S' '--show-error' '--timing' '--compressed' '--allow-downgrade' '-k' '--insecure' '-4' '-6' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
   local arg_opts="'-o' '--output' '--max-redirs' '-H' '--header' '-u' '--user' '-A' '--user-agent' '--parallel' '--max-time' '--idle-timeout' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--cert' '--key' '--connect-timeout' '--color'"
+  local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-min values
+  local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-max values
+  local WHEN_option_args=("auto" "always" "never") # --color values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -728,10 +776,14 @@ function _picocli_nk_httpget() {
       return
       ;;
     '--tls-min')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${VERSION_option_args[@]}" ) )
+      return $?
       ;;
     '--tls-max')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${VERSION_option_args[@]}" ) )
+      return $?
       ;;
     '--cert')
       return
@@ -743,7 +795,9 @@ function _picocli_nk_httpget() {
       return
       ;;
     '--color')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${WHEN_option_args[@]}" ) )
+      return $?
       ;;
   esac
 
@@ -765,6 +819,9 @@ function _picocli_nk_tlsget() {
   local commands=""
   local flag_opts="'--insecure' '-4' '-6' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
   local arg_opts="'--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--cert' '--key' '--min-days' '--save-chain' '--repeat' '--connect-timeout' '--color'"
+  local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-min values
+  local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-max values
+  local WHEN_option_args=("auto" "always" "never") # --color values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -779,10 +836,14 @@ function _picocli_nk_tlsget() {
       return
       ;;
     '--tls-min')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${VERSION_option_args[@]}" ) )
+      return $?
       ;;
     '--tls-max')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${VERSION_option_args[@]}" ) )
+      return $?
       ;;
     '--cert')
       return
@@ -803,7 +864,9 @@ function _picocli_nk_tlsget() {
       return
       ;;
     '--color')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${WHEN_option_args[@]}" ) )
+      return $?
       ;;
   esac
 

@@ -26,7 +26,8 @@ final class BalanceCommand implements NkCommand {
         CommandSpec spec = Specs.command(NAME, SUMMARY,
                 "nk balance [--bind ADDR] [--strategy round-robin|least-conn|random] [options] [ADDR:]PORT BACKEND...");
         spec.addOption(Specs.option("ADDR", "Address to listen on (default 127.0.0.1).", "--bind"));
-        spec.addOption(Specs.option("NAME", "round-robin (default; weighted), least-conn or random.", "--strategy"));
+        spec.addOption(Specs.choice("NAME", "round-robin (default; weighted), least-conn or random.",
+                java.util.List.of("round-robin", "least-conn", "random"), "--strategy"));
         spec.addOption(Specs.option("DUR", "Give up connecting to a backend after DUR (default 5s); the client is retried on the next.", "--connect-timeout"));
         spec.addOption(Specs.option("N", "Try at most N other backends after a failed connect (default: every backend once).", "--retries"));
         spec.addOption(Specs.option("DUR", "Close a connection when no byte moved either way for DUR.", "--idle-timeout"));

@@ -17,7 +17,8 @@ public record GlobalOptions(boolean json, Style.Mode color, boolean verbose, boo
 
     static void addTo(CommandSpec spec) {
         spec.addOption(Specs.flag("Results as JSON lines: every stdout line is one object (connect puts them on stderr, its stdout being the peer's bytes; schema in nk(1)).", "--json"));
-        spec.addOption(Specs.option("WHEN", "Colour: auto (default; a terminal and no NO_COLOR), always or never.", COLOR));
+        spec.addOption(Specs.choice("WHEN", "Colour: auto (default; a terminal and no NO_COLOR), always or never.",
+                java.util.List.of("auto", "always", "never"), COLOR));
         spec.addOption(Specs.flag("Say more on stderr; show stack traces on errors.", "-v", "--verbose"));
         spec.addOption(Specs.flag("Say nothing on stderr but errors.", "-q", "--quiet"));
     }

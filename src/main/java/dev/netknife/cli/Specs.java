@@ -35,6 +35,12 @@ final class Specs {
         return OptionSpec.builder(names).type(String.class).arity("1").paramLabel(label).description(description).build();
     }
 
+    /** An option whose value is one of {@code choices}: shells complete them (--strategy <TAB>). */
+    static OptionSpec choice(String label, String description, java.util.List<String> choices, String... names) {
+        return OptionSpec.builder(names).type(String.class).arity("1").paramLabel(label).description(description)
+                .completionCandidates(choices).build();
+    }
+
     /** An option that may be given several times. */
     static OptionSpec repeatable(String label, String description, String... names) {
         return OptionSpec.builder(names).type(String[].class).auxiliaryTypes(String.class).arity("1")

@@ -15,6 +15,8 @@ final class TlsOptions {
     private TlsOptions() {
     }
 
+    private static final java.util.List<String> TLS_VERSIONS = java.util.List.of("1.0", "1.1", "1.2", "1.3");
+
     static void addClient(CommandSpec spec) {
         addClient(spec, false);
     }
@@ -26,8 +28,8 @@ final class TlsOptions {
         spec.addOption(Specs.option("FILE|DIR", "Also trust the CA certificates in this PEM file (or the .pem/.crt files of a directory).", "--cacert"));
         String insecure = "Do not verify the server's certificate (a warning says so on stderr).";
         spec.addOption(curlShortK ? Specs.flag(insecure, "-k", "--insecure") : Specs.flag(insecure, "--insecure"));
-        spec.addOption(Specs.option("VERSION", "Lowest TLS version: 1.0, 1.1, 1.2 (default) or 1.3.", "--tls-min"));
-        spec.addOption(Specs.option("VERSION", "Highest TLS version (default 1.3).", "--tls-max"));
+        spec.addOption(Specs.choice("VERSION", "Lowest TLS version: 1.0, 1.1, 1.2 (default) or 1.3.", TLS_VERSIONS, "--tls-min"));
+        spec.addOption(Specs.choice("VERSION", "Highest TLS version (default 1.3).", TLS_VERSIONS, "--tls-max"));
         addIdentity(spec, "Client certificate (PEM), with --key.", "Private key (PEM) of --cert.");
     }
 
