@@ -1,6 +1,7 @@
 package dev.netknife.chat;
 
 import dev.netknife.io.Conn;
+import dev.netknife.io.Durations;
 import dev.netknife.io.Endpoint;
 import dev.netknife.io.Rate;
 import dev.netknife.io.TokenBucket;
@@ -12,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,10 +32,19 @@ import java.util.regex.Pattern;
  */
 public final class ChatServer {
 
-    /** {@code rate} null = no limit; {@code history} 0 = none; {@code maxClients} 0 = no limit. */
-    public record Config(int maxLine, Rate rate, int history, int maxClients, long maxQueueBytes) {
+    /**
+     * {@code rate} null = no limit; {@code history} 0 = none; {@code maxClients} 0 = no limit. A sender
+     * waits while a member has more than half of {@code maxQueueBytes} queued; a member that takes
+     * nothing for {@code stallGrace} meanwhile is dropped.
+     */
+    public record Config(int maxLine, Rate rate, int history, int maxClients, long maxQueueBytes, Duration stallGrace) {
         public static final int DEFAULT_MAX_LINE = 4096;
         public static final long DEFAULT_MAX_QUEUE_BYTES = 1 << 20;
+        public static final Duration DEFAULT_STALL_GRACE = Duration.ofSeconds(2);
+
+        public Config(int maxLine, Rate rate, int history, int maxClients) {
+            this(maxLine, rate, history, maxClients, DEFAULT_MAX_QUEUE_BYTES, DEFAULT_STALL_GRACE);
+        }
     }
 
     /** What happened, for logs: join, leave, rename, message, action, private, kick, reject. */
@@ -203,7 +214,7 @@ public final class ChatServer {
                 } else if (target == null) {
                     member.offer(line("* no one called " + to + " is here"));
                 } else {
-                    deliver(target, line("[private] <" + member.nick() + "> " + message));
+                    deliverPaced(target, line("[private] <" + member.nick() + "> " + message));
                     member.offer(line("-> <" + target.nick() + "> " + message));
                     events.event(new Event("private", member.nick(), target.nick(), member.address));
                 }
@@ -242,8 +253,30 @@ public final class ChatServer {
                 }
             }
         }
-        broadcast(from, bytes);
+        for (Member m : members.values()) {
+            if (m != from) {
+                deliverPaced(m, bytes);
+            }
+        }
         events.event(new Event(type, from.nick(), logged, from.address));
+    }
+
+    /**
+     * Delivers a member's message, first waiting (so the sender's thread stops reading it) while
+     * {@code to} is far behind but still taking lines; drops {@code to} when it stays stalled.
+     */
+    private void deliverPaced(Member to, byte[] bytes) {
+        long highWater = config.maxQueueBytes() / 2;
+        try {
+            if (!closing && !to.awaitRoom(highWater, config.stallGrace().toNanos())) {
+                kick(to, "stalled: took nothing for " + Durations.format(config.stallGrace().toMillis()) + " with " + to.queued() + " bytes queued");
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        deliver(to, bytes);
     }
 
     /** Queues {@code bytes} for every member but {@code except}; members whose queue is full are dropped. */
@@ -257,8 +290,13 @@ public final class ChatServer {
 
     private void deliver(Member m, byte[] bytes) {
         if (!m.offer(bytes)) {
-            events.event(new Event("kick", m.nick(), "too slow: " + config.maxQueueBytes() + " bytes queued", m.address));
-            m.drop(); // its reader thread ends, announces the leave and cleans up
+            kick(m, "too slow: " + config.maxQueueBytes() + " bytes queued");
+        }
+    }
+
+    private void kick(Member m, String reason) {
+        if (m.drop()) { // its reader thread ends, announces the leave and cleans up
+            events.event(new Event("kick", m.nick(), reason, m.address));
         }
     }
 

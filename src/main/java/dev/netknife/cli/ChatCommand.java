@@ -40,8 +40,9 @@ final class ChatCommand implements NkCommand {
         spec.usageMessage().footer(
                 "Protocol: plain lines. The first line is the nickname (or /nick NAME); each later line goes to everyone else "
                         + "as '<nick> text'. Commands: /nick NAME, /me ACTION, /who, /msg NICK TEXT, /quit, /help. Lines are UTF-8 with "
-                        + "control characters and escape sequences removed. A client whose outbound queue passes 1 MiB (it does not read) "
-                        + "is disconnected so that it never slows the others.",
+                        + "control characters and escape sequences removed. A flood goes at the pace of its slowest live reader: while a "
+                        + "member has more than 512 KiB queued the sender is not read; a member that takes nothing for 2 s meanwhile, "
+                        + "or whose 1 MiB queue fills, is disconnected.",
                 "The client waits for the server's answer to its nickname before sending a line and paces itself under the rate the "
                         + "server announces. Exit 7: the nickname was refused (no input line is taken for a new try); 6: the peer is not "
                         + "a chat server (HTTP, TLS: use --tls) or closed before the input ended; 1: the server dropped a line or "
@@ -62,8 +63,7 @@ final class ChatCommand implements NkCommand {
     private int serve(Args args, Invocation inv) {
         Rate rate = args.string("--rate") == null ? Rate.parse(DEFAULT_RATE) : args.rate("--rate");
         ChatServer chat = new ChatServer(new ChatServer.Config(args.bytes("--max-line", ChatServer.Config.DEFAULT_MAX_LINE, 16, 1 << 20),
-                rate, args.integer("--history", 0, 0, 100_000), args.integer("--max-clients", 0, 1, 1_000_000),
-                ChatServer.Config.DEFAULT_MAX_QUEUE_BYTES), event -> log(inv, event));
+                rate, args.integer("--history", 0, 0, 100_000), args.integer("--max-clients", 0, 1, 1_000_000)), event -> log(inv, event));
         TlsServer tls = TlsOptions.serverIfAsked(args, inv);
         Server server = Server.bind(new Server.Config(args.bindAddress("--bind", "127.0.0.1"), Ports.parse(args.positional(1)), 0,
                 args.millis("--idle-timeout", 0), null),

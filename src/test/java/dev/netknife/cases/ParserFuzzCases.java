@@ -393,7 +393,7 @@ class ParserFuzzCases {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void case0807ChatServerLineFuzz() throws Exception {
         AtomicReference<String> problem = new AtomicReference<>();
-        ChatServer chat = new ChatServer(new ChatServer.Config(CHAT_MAX_LINE, null, 3, 0, ChatServer.Config.DEFAULT_MAX_QUEUE_BYTES), event -> {
+        ChatServer chat = new ChatServer(new ChatServer.Config(CHAT_MAX_LINE, null, 3, 0), event -> {
             if (event.detail() != null && !clean(event.detail())) {
                 problem.compareAndSet(null, "event " + event + " carries control characters");
             }

@@ -35,29 +35,6 @@ import org.junit.jupiter.api.Test;
 /** The chat client's connection against the chat server and against peers that are not one: no command line. */
 class ChatClientTest {
 
-    /** A chat server on an ephemeral loopback port. */
-    private record Running(ChatServer chat, Server server, Thread loop) implements AutoCloseable {
-        static Running start(Rate rate) {
-            ChatServer chat = new ChatServer(new ChatServer.Config(ChatServer.Config.DEFAULT_MAX_LINE, rate, 0, 0,
-                    ChatServer.Config.DEFAULT_MAX_QUEUE_BYTES), event -> { });
-            Server server = Server.bind(new Server.Config(InetAddress.getLoopbackAddress(), 0, 0, 0, null), chat::serve, new Server.Events() {
-            });
-            return new Running(chat, server, Thread.ofVirtual().start(server::serve));
-        }
-
-        int port() {
-            return server.address().getPort();
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            loop.interrupt();
-            chat.shutdown("the server is shutting down");
-            server.close();
-            loop.join();
-        }
-    }
-
     /** A member on a plain socket. */
     private record Watcher(Socket socket, BufferedReader in) implements AutoCloseable {
         static Watcher join(int port, String nick) throws IOException {
@@ -108,7 +85,7 @@ class ChatClientTest {
 
     @Test
     void pipedLinesAllArriveAndTheServersGoodbyeComesAfterTheInputEnds() throws Exception {
-        try (Running running = Running.start(Rate.parse("20/s")); Watcher watcher = Watcher.join(running.port(), "watcher")) {
+        try (RunningChat running = RunningChat.start(Rate.parse("20/s")); Watcher watcher = Watcher.join(running.port(), "watcher")) {
             List<String> heard = new CopyOnWriteArrayList<>();
             List<String> sent = new CopyOnWriteArrayList<>();
             try (Conn conn = dial(running.port())) {
@@ -132,7 +109,7 @@ class ChatClientTest {
 
     @Test
     void aRefusedNicknameFailsWithSevenAndNoInputLineIsTakenForANickname() throws Exception {
-        try (Running running = Running.start(null); Watcher alice = Watcher.join(running.port(), "alice")) {
+        try (RunningChat running = RunningChat.start(null); Watcher alice = Watcher.join(running.port(), "alice")) {
             List<String> input = new ArrayList<>(List.of("deployed"));
             try (Conn conn = dial(running.port())) {
                 NkException e = assertThrows(NkException.class, () -> ChatClient.run(conn, "chat", "alice", lines(input), line -> { }));
@@ -145,7 +122,7 @@ class ChatClientTest {
 
     @Test
     void moreLinesThanTheRateAllowsArePacedAndNoneIsDropped() throws Exception {
-        try (Running running = Running.start(Rate.parse("40/s")); Watcher watcher = Watcher.join(running.port(), "watcher")) {
+        try (RunningChat running = RunningChat.start(Rate.parse("40/s")); Watcher watcher = Watcher.join(running.port(), "watcher")) {
             List<String> input = IntStream.rangeClosed(1, 100).mapToObj(i -> "line " + i).toList();
             long start = System.nanoTime();
             try (Conn conn = dial(running.port())) {
@@ -203,7 +180,7 @@ class ChatClientTest {
 
     @Test
     void aServerThatGoesAwayIsNoticedAtOnceWhileTheInputWaits() throws Exception {
-        Running running = Running.start(null);
+        RunningChat running = RunningChat.start(null);
         CountDownLatch never = new CountDownLatch(1);
         try (Conn conn = dial(running.port())) {
             Thread stopper = Thread.ofVirtual().start(() -> {
