@@ -9,6 +9,7 @@ import dev.netknife.io.ShutdownHooks;
 import dev.netknife.term.JsonResult;
 import dev.netknife.term.LineEditor;
 import dev.netknife.term.Sanitizer;
+import dev.netknife.term.Stty;
 import dev.netknife.term.Style;
 import dev.netknife.tls.TlsClient;
 import java.io.BufferedReader;
@@ -130,34 +131,22 @@ final class ChatJoin {
 
         private Terminal(String saved) {
             this.saved = saved;
-            this.restoreOnExit = new Thread(() -> stty(saved), "nk-chat-tty");
+            this.restoreOnExit = new Thread(() -> Stty.run(saved), "nk-chat-tty");
             ShutdownHooks.add(restoreOnExit); // Ctrl-C still works (isig stays on)
         }
 
         static Terminal enter() {
-            String saved = stty("-g");
-            if (saved == null || stty("-icanon -echo min 1") == null) {
+            String saved = Stty.run("-g");
+            if (saved == null || Stty.run("-icanon", "-echo", "min", "1") == null) {
                 return null;
             }
             return new Terminal(saved.strip());
         }
 
         void restore() {
-            stty(saved);
+            Stty.run(saved);
             ShutdownHooks.remove(restoreOnExit);
         }
 
-        private static String stty(String settings) {
-            try {
-                Process p = new ProcessBuilder("sh", "-c", "stty " + settings + " < /dev/tty").redirectErrorStream(true).start();
-                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                return p.waitFor() == 0 ? out : null;
-            } catch (IOException e) {
-                return null;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return null;
-            }
-        }
     }
 }

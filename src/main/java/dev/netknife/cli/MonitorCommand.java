@@ -4,13 +4,20 @@ import dev.netknife.ExitCode;
 import dev.netknife.NkException;
 import dev.netknife.http.PageServer;
 import dev.netknife.io.Durations;
+import dev.netknife.io.ShutdownHooks;
 import dev.netknife.monitor.LiveTable;
 import dev.netknife.monitor.Monitor;
 import dev.netknife.monitor.Prober;
 import dev.netknife.monitor.Target;
+import dev.netknife.term.TerminalSize;
+import dev.netknife.term.WindowChanges;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -43,9 +50,10 @@ final class MonitorCommand implements NkCommand {
         spec.addOption(Specs.flag("Do not verify certificates of tls:// and https:// targets.", "--insecure"));
         spec.addPositional(Specs.positionals("0..*", "1..*", "TARGET", "HOST:PORT, tcp://, http://, https://, tls://HOST[:PORT], udp://HOST:PORT; @FILE reads one per line."));
         spec.usageMessage().footer(
-                "Watch mode (the default) runs until Ctrl-C: on a terminal a live table (state, latency, sparkline, uptime), "
-                        + "otherwise one line per state change; --json prints a JSON line per probe. Every probe has its own virtual "
-                        + "thread.");
+                "Watch mode (the default) runs until Ctrl-C: on a terminal a live table (state, latency, sparkline, uptime) "
+                        + "fitted to the window and redrawn when it is resized (a narrow window drops the sparkline first), left on the "
+                        + "screen at the end; otherwise one line per state change; --json prints a JSON line per probe. Every probe "
+                        + "has its own virtual thread.");
         return spec;
     }
 
@@ -126,7 +134,7 @@ final class MonitorCommand implements NkCommand {
     }
 
     private static int watch(List<Target> targets, Prober prober, long interval, Args args, Invocation inv) throws Exception {
-        boolean live = !inv.json() && inv.ttys().stdout();
+        boolean live = !inv.json() && inv.ttys().stdout() && !"dumb".equals(inv.env().get("TERM"));
         String onChange = args.string("--on-change");
         Monitor monitor = new Monitor(targets, prober, interval, (r, st, changed) -> {
             if (inv.json()) {
@@ -145,12 +153,10 @@ final class MonitorCommand implements NkCommand {
         }
         monitor.start();
         try {
-            int lines = 0;
-            while (true) {
-                Thread.sleep(live ? Math.min(interval, 1_000) : 60_000);
-                if (live) {
-                    lines = LiveTable.redraw(inv.out(), inv.style(), monitor.states(), lines);
-                }
+            if (live) {
+                showLive(monitor, interval, inv);
+            } else {
+                Thread.sleep(Long.MAX_VALUE);
             }
         } catch (InterruptedException e) {
             // Ctrl-C or SIGTERM
@@ -161,6 +167,37 @@ final class MonitorCommand implements NkCommand {
             }
         }
         return ExitCode.INTERRUPTED.code();
+    }
+
+    /**
+     * The live table, redrawn every second (or every interval when shorter) and at once when the
+     * window changes size; until interrupted. Ctrl-C leaves the last table on the normal screen.
+     */
+    private static void showLive(Monitor monitor, long interval, Invocation inv) throws InterruptedException {
+        LiveTable table = new LiveTable(inv.out(), inv.style());
+        AtomicReference<TerminalSize> size = new AtomicReference<>(TerminalSize.of(inv.env()));
+        Semaphore redraw = new Semaphore(0);
+        Thread restoreOnExit = new Thread(() -> table.close(MonitorOutput.title(monitor, interval), monitor.states(), size.get()),
+                "nk-monitor-tty");
+        ShutdownHooks.add(restoreOnExit);
+        table.open();
+        AtomicBoolean resized = new AtomicBoolean();
+        try (WindowChanges watching = WindowChanges.watch(() -> {
+            resized.set(true);
+            redraw.release();
+        })) {
+            while (true) {
+                if (resized.getAndSet(false)) { // once for a burst of signals while a window is dragged
+                    size.set(TerminalSize.of(inv.env()));
+                }
+                table.draw(MonitorOutput.title(monitor, interval), monitor.states(), size.get());
+                redraw.tryAcquire(Math.min(interval, 1_000), TimeUnit.MILLISECONDS);
+                redraw.drainPermits();
+            }
+        } finally {
+            table.close(MonitorOutput.title(monitor, interval), monitor.states(), size.get());
+            ShutdownHooks.remove(restoreOnExit);
+        }
     }
 
 }

@@ -2,36 +2,159 @@ package dev.netknife.monitor;
 
 import dev.netknife.term.Sanitizer;
 import dev.netknife.term.Style;
+import dev.netknife.term.TerminalSize;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** The monitor's live table for a terminal: redrawn in place, one row per target with a latency sparkline. */
+/**
+ * The monitor's live table for a terminal. It runs on the terminal's alternate screen (as top and
+ * watch do) and is drawn whole from the top-left corner each time, fitted to the window: no row is
+ * wider than the window, so none wraps, and a resize cannot leave stale rows behind. When the
+ * window is narrow the error column is cut short with an ellipsis and the sparkline goes first,
+ * then the changes and uptime columns. On close the last table is printed to the normal screen.
+ */
 public final class LiveTable {
     private static final String BARS = "\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588";
+    private static final String ELLIPSIS = "\u2026";
+    private static final int SPARKLINE = 30;
+    private static final String ENTER = "\u001b[?1049h\u001b[?25l"; // alternate screen, cursor hidden
+    private static final String LEAVE = "\u001b[?25h\u001b[?1049l";
 
-    private LiveTable() {
+    private final PrintStream terminal;
+    private final Style style;
+    private boolean open;
+
+    public LiveTable(PrintStream terminal, Style style) {
+        this.terminal = terminal;
+        this.style = style;
     }
 
-    /** Draws the table over the previous one ({@code previousLines} tall); returns this one's height. */
-    public static int redraw(PrintStream terminal, Style style, List<TargetState> states, int previousLines) {
-        StringBuilder out = new StringBuilder();
-        if (previousLines > 0) {
-            out.append("\u001b[").append(previousLines).append('A');
+    /** Switches to the alternate screen. */
+    public synchronized void open() {
+        open = true;
+        terminal.print(ENTER);
+        terminal.flush();
+    }
+
+    /** Draws the table over the whole window; nothing once closed. */
+    public synchronized void draw(String title, List<TargetState> states, TerminalSize size) {
+        if (!open) {
+            return;
         }
-        out.append("\r\u001b[K").append(String.format(Locale.ROOT, "%-36s %-5s %9s  %-30s %7s %7s  %s%n", "TARGET", "STATE", "LATENCY",
-                "RECENT", "UPTIME", "CHANGES", "LAST ERROR"));
-        for (TargetState st : states) {
-            ProbeResult r = st.last();
-            Boolean up = st.up();
-            String state = up == null ? "...  " : up ? style.green("UP   ") : style.red("DOWN ");
-            out.append("\r\u001b[K").append(String.format(Locale.ROOT, "%-36s %s %9s  %-30s %6.1f%% %7d  %s%n", abbreviate(st.target().text(), 36),
-                    state, r == null || !r.up() ? "-" : String.format(Locale.ROOT, "%.1f ms", r.millis()), sparkline(st.recent()),
-                    st.uptimePercent(), st.changes(), r == null || r.error() == null ? "" : abbreviate(Sanitizer.clean(r.error()), 60)));
+        StringBuilder out = new StringBuilder("\u001b[H");
+        List<String> lines = lines(title, states, style, size.columns(), size.rows());
+        for (int i = 0; i < lines.size(); i++) {
+            out.append(lines.get(i)).append("\u001b[K").append(i + 1 < lines.size() ? "\r\n" : "");
+        }
+        terminal.print(out.append("\u001b[J"));
+        terminal.flush();
+    }
+
+    /** Back to the normal screen, where the last table stays (every row, fitted to the width). */
+    public synchronized void close(String title, List<TargetState> states, TerminalSize size) {
+        if (!open) {
+            return;
+        }
+        open = false;
+        StringBuilder out = new StringBuilder(LEAVE);
+        for (String line : lines(title, states, style, size.columns(), Integer.MAX_VALUE)) {
+            out.append(line).append('\n');
         }
         terminal.print(out);
         terminal.flush();
-        return states.size() + 1;
+    }
+
+    /**
+     * The table's lines for a window of {@code columns} x {@code rows}: the title, the header and as
+     * many targets as fit, each line at most {@code columns - 1} cells wide (a line that fills the last
+     * column makes some terminals wrap).
+     */
+    static List<String> lines(String title, List<TargetState> states, Style style, int columns, int rows) {
+        int width = Math.max(1, columns - 1);
+        int longest = 0;
+        for (TargetState st : states) {
+            longest = Math.max(longest, cells(Sanitizer.clean(st.target().text())));
+        }
+        Layout layout = Layout.fit(width, longest);
+        Style paint = layout.tooNarrow() ? new Style(false) : style;
+        List<String> lines = new ArrayList<>();
+        lines.add(clip(title, width));
+        lines.add(clip(layout.row("TARGET", "STATE", "LATENCY", "RECENT", "UPTIME", "CHANGES", "LAST ERROR"), width));
+        int room = Math.max(0, rows - lines.size());
+        int shown = states.size() <= room ? states.size() : Math.max(0, room - 1);
+        for (TargetState st : states.subList(0, shown)) {
+            ProbeResult r = st.last();
+            Boolean up = st.up();
+            String state = up == null ? "..." : up ? "UP" : "DOWN";
+            String stateCell = pad(state, 5);
+            if (up != null && paint.color()) {
+                stateCell = (up ? paint.green(state) : paint.red(state)) + stateCell.substring(state.length());
+            }
+            String row = layout.row(Sanitizer.clean(st.target().text()), stateCell,
+                    r == null || !r.up() ? "-" : String.format(Locale.ROOT, "%.1f ms", r.millis()), sparkline(st.recent()),
+                    String.format(Locale.ROOT, "%.1f%%", st.uptimePercent()), Long.toString(st.changes()),
+                    r == null || r.error() == null ? "" : Sanitizer.clean(r.error()));
+            row = layout.tooNarrow() ? clip(row, width) : row; // otherwise the layout fits the width
+            lines.add(row);
+        }
+        if (shown < states.size() && room > 0) {
+            lines.add(clip(ELLIPSIS + " " + (states.size() - shown) + " more below: a taller window shows them (--json lists every probe)", width));
+        }
+        return lines;
+    }
+
+    /** Which columns fit in {@code width} cells, and how wide the target and error columns are. */
+    record Layout(int target, boolean recent, boolean uptime, boolean changes, int error, boolean tooNarrow) {
+        private static final int STATE_AND_LATENCY = 1 + 5 + 1 + 9;
+
+        static Layout fit(int width, int longestTarget) {
+            int target = Math.clamp(longestTarget, 6, 36);
+            boolean recent = true;
+            boolean uptime = true;
+            boolean changes = true;
+            int error = width - target - STATE_AND_LATENCY - (2 + SPARKLINE) - 8 - 8 - 2;
+            if (error < 12) {
+                recent = false;
+                error += 2 + SPARKLINE;
+            }
+            if (error < 12) {
+                changes = false;
+                error += 8;
+            }
+            if (error < 12) {
+                uptime = false;
+                error += 8;
+            }
+            if (error < 10 && target > 12) {
+                int take = Math.min(target - 12, 10 - error);
+                target -= take;
+                error += take;
+            }
+            boolean tooNarrow = error < 0;
+            return new Layout(target, recent, uptime, changes, Math.max(0, error), tooNarrow);
+        }
+
+        /** {@code stateCell} is 5 cells wide (it may carry colour). */
+        String row(String targetText, String stateCell, String latencyText, String recentText, String uptimeText,
+                String changesText, String errorText) {
+            StringBuilder row = new StringBuilder(cut(targetText, target)).append(' ').append(stateCell).append(' ')
+                    .append(padLeft(latencyText, 9));
+            if (recent) {
+                row.append("  ").append(pad(recentText, SPARKLINE));
+            }
+            if (uptime) {
+                row.append(' ').append(padLeft(uptimeText, 7));
+            }
+            if (changes) {
+                row.append(' ').append(padLeft(changesText, 7));
+            }
+            if (error > 0 && !errorText.isEmpty()) {
+                row.append("  ").append(cut(errorText, error).stripTrailing());
+            }
+            return row.toString();
+        }
     }
 
     /** One bar per recent probe, scaled to the slowest; x for a failed probe. */
@@ -47,8 +170,29 @@ public final class LiveTable {
         return s.toString();
     }
 
-    private static String abbreviate(String s, int max) {
-        return s.length() <= max ? s : s.substring(0, max - 3) + "...";
+    /** Exactly {@code width} cells: padded, or cut with an ellipsis. */
+    private static String cut(String s, int width) {
+        int cells = cells(s);
+        if (cells <= width) {
+            return pad(s, width);
+        }
+        return width <= 0 ? "" : s.substring(0, s.offsetByCodePoints(0, width - 1)) + ELLIPSIS;
     }
 
+    private static String clip(String s, int width) {
+        return cells(s) <= width ? s : cut(s, width);
+    }
+
+    private static String pad(String s, int width) {
+        return s + " ".repeat(Math.max(0, width - cells(s)));
+    }
+
+    private static String padLeft(String s, int width) {
+        return " ".repeat(Math.max(0, width - cells(s))) + s;
+    }
+
+    /** Cells on a terminal: one per code point (what nk prints here is cleaned of controls and narrow). */
+    static int cells(String s) {
+        return s.codePointCount(0, s.length());
+    }
 }

@@ -31,6 +31,19 @@ public final class NkRun {
         }
     }
 
+    /**
+     * The command that starts nk as its own process: the executable under test ({@code nk.binary}), or
+     * the JVM with this test run's class path.
+     */
+    public static java.util.List<String> commandLine() {
+        java.nio.file.Path binary = NkProcess.binary();
+        if (binary != null) {
+            return java.util.List.of(binary.toString());
+        }
+        return java.util.List.of(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "dev.netknife.Nk");
+    }
+
     public static Result run(String... args) {
         return run(new byte[0], args);
     }
