@@ -7,13 +7,19 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.codegen.docgen.manpage.ManPageGenerator;
 
 /**
  * Build step: writes the man page sources (AsciiDoc, one per command) and the bash/zsh completion
- * script from the full picocli model into {@code OUTDIR/adoc} and {@code OUTDIR/completions}.
+ * script from the full picocli model into {@code OUTDIR/adoc} and {@code OUTDIR/completions}; each man page ends
+ * with the examples README.md's Quickstart gives for its command.
  * The build turns the AsciiDoc into troff; {@code ./mvnw -Pdocs package} copies both into the repository.
  */
 public final class DocGen {
@@ -36,6 +42,76 @@ public final class DocGen {
         return adoc.substring(0, start) + synopsis + adoc.substring(end);
     }
 
+    /** Man page section titles as man pages spell them: "== Exit codes", not picocli's help heading "==  Exit codes:". */
+    static String plainHeadings(String adoc) {
+        return adoc.replaceAll("(?m)^==[ \\t]+(.*?):?[ \\t]*$", "== $1");
+    }
+
+    /**
+     * The example lines of README.md's Quickstart, per command: a line belongs to the command it runs
+     * ({@code ./nk [global options] COMMAND ...}), written as a user types it on PATH ({@code nk}).
+     */
+    static Map<String, List<String>> examples(String readme, Set<String> commands) {
+        int start = readme.indexOf("\n## Quickstart");
+        int end = readme.indexOf("\n## ", start + 1);
+        Map<String, List<String>> examples = new LinkedHashMap<>();
+        boolean inCode = false;
+        for (String line : readme.substring(start, end < 0 ? readme.length() : end).split("\n")) {
+            if (line.startsWith("```")) {
+                inCode = line.equals("```sh");
+                continue;
+            }
+            int nk = line.indexOf("./nk ");
+            if (!inCode || nk < 0) {
+                continue;
+            }
+            String command = null;
+            for (String word : line.substring(nk + 5).split("\\s+")) {
+                if (!word.startsWith("-")) {
+                    command = word;
+                    break;
+                }
+            }
+            if (commands.contains(command)) {
+                examples.computeIfAbsent(command, c -> new ArrayList<>()).add(line.replace("./nk ", "nk "));
+            }
+        }
+        return examples;
+    }
+
+    /** {@code adoc} with an Examples section at its end (a literal block: the lines as typed, comments aligned). */
+    static String withExamples(String adoc, List<String> lines) {
+        String endTag = "// end::picocli-generated-full-manpage[]";
+        int at = adoc.lastIndexOf(endTag);
+        if (lines == null || lines.isEmpty() || at < 0) {
+            return adoc;
+        }
+        return adoc.substring(0, at) + "== Examples\n\n....\n" + String.join("\n", alignComments(lines)) + "\n....\n\n"
+                + adoc.substring(at);
+    }
+
+    /** The lines with their trailing comments ("  # ...") starting in one column, where the commands are short enough. */
+    static List<String> alignComments(List<String> lines) {
+        int column = 0;
+        for (String line : lines) {
+            int hash = line.indexOf("  # ");
+            if (hash >= 0 && line.substring(0, hash).strip().length() <= 50) {
+                column = Math.max(column, line.substring(0, hash).strip().length());
+            }
+        }
+        List<String> aligned = new ArrayList<>();
+        for (String line : lines) {
+            int hash = line.indexOf("  # ");
+            if (hash < 0) {
+                aligned.add(line);
+                continue;
+            }
+            String command = line.substring(0, hash).strip();
+            aligned.add(command + " ".repeat(Math.max(2, column + 2 - command.length())) + line.substring(hash + 2));
+        }
+        return aligned;
+    }
+
     public static void main(String[] args) throws IOException {
         Path out = Path.of(args[0]);
         Path adoc = out.resolve("adoc");
@@ -51,9 +127,13 @@ public final class DocGen {
         if (code != 0) {
             throw new IOException("man page generation failed with " + code);
         }
+        Map<String, List<String>> examples = examples(Files.readString(Path.of(args[1])), model.getSubcommands().keySet());
+        List<String> firstOfEach = examples.values().stream().map(List::getFirst).toList();
         try (var files = Files.list(adoc)) {
             for (Path file : files.toList()) {
-                Files.writeString(file, keepSynopsisLines(Files.readString(file)));
+                String name = file.getFileName().toString().replaceFirst("\\.adoc$", "");
+                List<String> lines = name.equals("nk") ? firstOfEach : examples.get(name.replaceFirst("^nk-", ""));
+                Files.writeString(file, withExamples(plainHeadings(keepSynopsisLines(Files.readString(file))), lines));
             }
         }
         String script = AutoComplete.bash("nk", model);

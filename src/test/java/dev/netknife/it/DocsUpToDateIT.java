@@ -1,6 +1,7 @@
 package dev.netknife.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.netknife.support.Peers;
@@ -54,7 +55,18 @@ class DocsUpToDateIT {
         assertTrue(p.waitFor(20, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), text);
         assertTrue(text.contains("--connect-timeout"), text);
-        assertTrue(text.contains("EXIT CODES"), text);
+        assertTrue(text.contains("\nEXIT CODES\n"), "section titles without a colon: " + text);
+        assertTrue(text.contains("\nEXAMPLES\n") && text.contains("nk connect -z 127.0.0.1 22"), "the README's examples: " + text);
+    }
+
+    @Test
+    void everyManPageEndsWithExamplesAndTitlesHaveNoColon() throws IOException {
+        for (Map.Entry<String, String> page : read(repo.resolve("man")).entrySet()) {
+            assertTrue(page.getValue().contains(".SH \"EXAMPLES\""), page.getKey() + " has an EXAMPLES section");
+            for (String line : page.getValue().split("\n")) {
+                assertFalse(line.startsWith(".SH") && line.contains(":"), page.getKey() + ": " + line);
+            }
+        }
     }
 
     @Test
