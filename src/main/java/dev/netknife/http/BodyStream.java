@@ -184,12 +184,13 @@ abstract class BodyStream extends InputStream {
                 }
             }
             String rest = line.substring(digits);
-            if (digits == 0 || digits > 15 || !(rest.isBlank() || rest.strip().startsWith(";"))) {
+            String extensions = HttpHeaders.trimOws(rest);
+            if (digits == 0 || digits > 15 || !(extensions.isEmpty() || extensions.startsWith(";"))) {
                 int semicolon = line.indexOf(';');
-                throw HttpInput.protocol("bad chunk size '" + clip((semicolon < 0 ? line : line.substring(0, semicolon)).strip()) + "'");
+                throw HttpInput.protocol("bad chunk size '" + clip(semicolon < 0 ? line : line.substring(0, semicolon)) + "'");
             }
             if (!validExtensions(rest)) {
-                throw HttpInput.protocol("bad chunk extension '" + clip(rest.strip()) + "'");
+                throw HttpInput.protocol("bad chunk extension '" + clip(extensions) + "'");
             }
             return size;
         }

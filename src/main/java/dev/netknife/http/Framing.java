@@ -30,13 +30,13 @@ enum Framing {
                 throw HttpInput.protocol("the response has both Transfer-Encoding and Content-Length (RFC 9112 6.1)");
             }
             String[] codings = String.join(",", te).split(",");
-            if (codings.length == 0 || !codings[codings.length - 1].strip().equalsIgnoreCase("chunked")) {
+            if (codings.length == 0 || !HttpHeaders.trimOws(codings[codings.length - 1]).equalsIgnoreCase("chunked")) {
                 throw HttpInput.protocol("Transfer-Encoding does not end in chunked: '" + Sanitizer.clean(String.join(",", te)) + "'");
             }
             if (codings.length > 1) {
                 // nk sends no TE, so chunked is the only coding a server may apply (RFC 9112 7.4);
                 // a body still in another coding must not be passed off as the content
-                String first = codings[0].strip();
+                String first = HttpHeaders.trimOws(codings[0]);
                 throw HttpInput.protocol(first.equalsIgnoreCase("chunked") ? "chunked applied more than once"
                         : "unsupported transfer coding '" + Sanitizer.clean(first) + "' (nk accepts chunked only)");
             }
@@ -64,7 +64,7 @@ enum Framing {
         List<String> values = head.headers().all("Content-Length");
         for (String value : values) {
             for (String part : value.split(",")) {
-                String p = part.strip();
+                String p = HttpHeaders.trimOws(part);
                 if (p.isEmpty() || p.length() > 18 || !p.chars().allMatch(Character::isDigit)) {
                     throw HttpInput.protocol("bad Content-Length '" + Sanitizer.clean(value) + "'");
                 }

@@ -204,7 +204,7 @@ public final class HttpClient implements AutoCloseable {
                 if (++interim > HttpLimits.MAX_INTERIM) {
                     throw HttpInput.protocol("more than " + HttpLimits.MAX_INTERIM + " interim (1xx) responses");
                 }
-                head = ResponseHead.read(c.input());
+                head = ResponseHead.read(c.input(), true);
             }
         } catch (IOException | NkException e) {
             c.conn().close();
@@ -295,7 +295,7 @@ public final class HttpClient implements AutoCloseable {
         if (!config.compressed() || encoding == null || empty) {
             return body;
         }
-        return switch (encoding.strip().toLowerCase(Locale.ROOT)) {
+        return switch (HttpHeaders.trimOws(encoding).toLowerCase(Locale.ROOT)) {
             case "gzip", "x-gzip" -> new GZIPInputStream(body, 64 * 1024);
             case "deflate" -> new InflaterInputStream(body);
             default -> body;

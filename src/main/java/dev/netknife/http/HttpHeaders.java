@@ -41,6 +41,23 @@ public final class HttpHeaders {
         return values;
     }
 
+    /**
+     * {@code s} without leading and trailing optional whitespace, which is SP and HTAB only (RFC 9110
+     * 5.6.3): not String.strip's wider set, under which "\u000bchunked" would be chunked to nk and not
+     * to a parser that keeps the VT.
+     */
+    public static String trimOws(String s) {
+        int from = 0;
+        int to = s.length();
+        while (from < to && (s.charAt(from) == ' ' || s.charAt(from) == '\t')) {
+            from++;
+        }
+        while (to > from && (s.charAt(to - 1) == ' ' || s.charAt(to - 1) == '\t')) {
+            to--;
+        }
+        return s.substring(from, to);
+    }
+
     public boolean has(String name) {
         return first(name) != null;
     }
@@ -49,7 +66,7 @@ public final class HttpHeaders {
     public boolean hasToken(String name, String token) {
         for (String value : all(name)) {
             for (String part : value.split(",")) {
-                if (part.strip().toLowerCase(Locale.ROOT).equals(token)) {
+                if (trimOws(part).toLowerCase(Locale.ROOT).equals(token)) {
                     return true;
                 }
             }

@@ -16,6 +16,8 @@ public final class HttpInput {
     private final byte[] buffer;
     private int start;
     private int end;
+    private boolean bareLf;
+    private long crlfLines;
 
     public HttpInput(Conn conn) {
         this(conn, 16 * 1024);
@@ -25,6 +27,16 @@ public final class HttpInput {
     public HttpInput(Conn conn, int bufferSize) {
         this.conn = conn;
         this.buffer = new byte[bufferSize];
+    }
+
+    /** Whether the last line read ended with a bare LF rather than CRLF. */
+    public boolean lastLineEndedWithBareLf() {
+        return bareLf;
+    }
+
+    /** How many lines read so far ended with CRLF. */
+    public long crlfLines() {
+        return crlfLines;
     }
 
     /** True when bytes are buffered (a server that sent more than its response asked for). */
@@ -58,6 +70,7 @@ public final class HttpInput {
             throw tooLarge(what, limit);
         }
         int lineEnd = newline > start && buffer[newline - 1] == '\r' ? newline - 1 : newline;
+        ended(lineEnd == newline);
         for (int j = start; j < lineEnd; j++) {
             if (buffer[j] == '\r') {
                 throw protocol("bare CR in the " + what);
@@ -89,9 +102,11 @@ public final class HttpInput {
             }
             if (b == '\n') {
                 int len = line.length();
-                if (len > 0 && line.charAt(len - 1) == '\r') {
+                boolean crlf = len > 0 && line.charAt(len - 1) == '\r';
+                if (crlf) {
                     line.setLength(len - 1);
                 }
+                ended(!crlf);
                 if (line.indexOf("\r") >= 0) {
                     throw protocol("bare CR in the " + what);
                 }
@@ -104,6 +119,13 @@ public final class HttpInput {
                 throw protocol("bare CR in the " + what);
             }
             line.append((char) (b & 0xff));
+        }
+    }
+
+    private void ended(boolean withBareLf) {
+        bareLf = withBareLf;
+        if (!withBareLf) {
+            crlfLines++;
         }
     }
 

@@ -28,7 +28,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * chunked coding with its sizes, extensions and trailers), line endings, header syntax, size
  * limits, interim responses, extra bytes, and a connection that ends at every stage. A response
  * nk cannot take is exit 6 with one line naming why, and with {@code -o} leaves no file at all
- * (not a truncated one, not a temporary one). Cases 0200-0239.
+ * (not a truncated one, not a temporary one). Cases 0200-0239; 0240-0288: obfuscated framing (control characters
+ * around and inside chunked, Content-Length and chunk sizes; a bare LF that splits a framing field off a CRLF line).
  */
 class HttpResponseCases {
     @TempDir
@@ -218,6 +219,73 @@ class HttpResponseCases {
                         "the server closed the connection before the last chunk"),
                 row("0239", "a close in the middle of the trailers", CHUNKED + "5\r\nhello\r\n0\r\nX-Trailer: 1\r\n", After.CLOSE,
                         "the connection closed in the middle of the response trailer section"));
+    }
+
+    /**
+     * The obfuscated-framing family: a control character other than SP and HTAB before, inside or after
+     * the value that frames the body, where a parser that trims with a wider notion of whitespace (or
+     * none) frames the same bytes differently. Every one is refused, none is taken as chunked or as a length.
+     */
+    static Stream<Arguments> obfuscatedFraming() {
+        char[] controls = {0x0b, 0x0c, 0x1c, 0x1d, 0x1e, 0x1f, 0x7f};
+        List<Arguments> rows = new ArrayList<>();
+        int number = 240;
+        for (char c : controls) {
+            String hex = String.format("0x%02X", (int) c);
+            String te = "control character " + hex + " in the value of the 'Transfer-Encoding' field";
+            String cl = "control character " + hex + " in the value of the 'Content-Length' field";
+            String body = "\r\n\r\n5\r\nhello\r\n0\r\n\r\n";
+            rows.add(row(String.format("%04d", number++), hex + " before chunked", "HTTP/1.1 200 OK\r\nTransfer-Encoding: " + c + "chunked" + body,
+                    After.STALL, te));
+            rows.add(row(String.format("%04d", number++), hex + " after chunked", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked" + c + body,
+                    After.STALL, te));
+            rows.add(row(String.format("%04d", number++), hex + " inside chunked", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chun" + c + "ked" + body,
+                    After.STALL, te));
+            rows.add(row(String.format("%04d", number++), hex + " before the Content-Length digits",
+                    "HTTP/1.1 200 OK\r\nContent-Length: " + c + "5\r\n\r\nhello", After.STALL, cl));
+            rows.add(row(String.format("%04d", number++), hex + " inside the Content-Length digits",
+                    "HTTP/1.1 200 OK\r\nContent-Length: 1" + c + "5\r\n\r\nhello", After.STALL, cl));
+            rows.add(row(String.format("%04d", number++), hex + " after a chunk size", CHUNKED + "5" + c + "\r\nhello\r\n0\r\n\r\n", After.STALL,
+                    "bad chunk size '5" + String.format("\\x%02x", (int) c) + "'"));
+        }
+        rows.add(row(String.format("%04d", number++), "a NUL after a chunk size", CHUNKED + "5\0\r\nhello\r\n0\r\n\r\n", After.STALL,
+                "NUL byte in the response chunk size line"));
+        String split = "a bare LF splits a Content-Length or Transfer-Encoding field from the line before it in a response header block "
+                + "that otherwise ends lines with CRLF: other parsers would frame this message differently";
+        rows.add(row(String.format("%04d", number++), "a bare LF that splits Content-Length off a CRLF line",
+                "HTTP/1.1 200 OK\r\nDummy: x\nContent-Length: 5\r\n\r\nhello", After.STALL, split));
+        rows.add(row(String.format("%04d", number++), "a bare LF that splits Transfer-Encoding off a CRLF line",
+                "HTTP/1.1 200 OK\r\nDummy: x\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", After.STALL, split));
+        rows.add(row(String.format("%04d", number), "a bare LF after the status line, then Content-Length in a CRLF head",
+                "HTTP/1.1 200 OK\nContent-Length: 5\r\nX-A: 1\r\n\r\nhello", After.STALL, split));
+        return rows.stream();
+    }
+
+    @ParameterizedTest(name = "case {0}: {1} is exit 6 and leaves no file")
+    @MethodSource("obfuscatedFraming")
+    void obfuscatedFramingIsRefused(String number, String what, String raw, After after, String why) throws Exception {
+        refusedResponses(number, what, raw, after, why);
+    }
+
+    @Test
+    void case0286OptionalWhitespaceIsSpaceAndTabOnly() throws Exception {
+        Outcome o = fetch("HTTP/1.1 200 OK\r\nTransfer-Encoding:\t chunked \t\r\nX-A: 1\n\r\n5 \t\r\nhello\r\n0\r\n\r\n", After.STALL);
+        assertEquals(0, o.code(), o.stderr());
+        assertBody("hello", body());
+    }
+
+    @Test
+    void case0287AnEmptyLineAfterA100ContinueIsSkipped() throws Exception {
+        Outcome o = fetch("HTTP/1.1 100 Continue\r\n\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", After.STALL);
+        assertEquals(0, o.code(), o.stderr());
+        assertBody("ok", body());
+    }
+
+    @Test
+    void case0288ABareLfBeforeAFieldThatDoesNotFrameIsAccepted() throws Exception {
+        Outcome o = fetch("HTTP/1.1 200 OK\r\nX-A: 1\nX-B: 2\r\nContent-Length: 2\r\n\r\nok", After.STALL);
+        assertEquals(0, o.code(), o.stderr());
+        assertBody("ok", body());
     }
 
     private static Arguments row(String number, String what, String raw, After after, String why) {
