@@ -23,7 +23,7 @@ final class TlsOptions {
 
     /** {@code curlShortK}: -k is --insecure too, as curl users type it (not for connect, where -k is ncat's keep-open). */
     static void addClient(CommandSpec spec, boolean curlShortK) {
-        spec.addOption(Specs.option("NAME", "Server name to send (SNI) and to verify (default: the host; none for IP addresses).", "--servername"));
+        spec.addOption(Specs.option("NAME", "Server name to send (SNI) and to verify (default: the host; not sent for IP addresses, nor for names with _, which SNI cannot carry).", "--servername"));
         spec.addOption(Specs.option("LIST", "ALPN protocols to offer, comma-separated (e.g. h2,http/1.1).", "--alpn"));
         spec.addOption(Specs.option("FILE|DIR", "Also trust the CA certificates in this PEM file (or the .pem/.crt files of a directory).", "--cacert"));
         String insecure = "Do not verify the server's certificate (a warning says so on stderr).";

@@ -2,131 +2,96 @@ package dev.netknife.tls;
 
 import java.net.IDN;
 import java.net.InetAddress;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import javax.net.ssl.X509TrustManager;
 import javax.security.auth.x500.X500Principal;
 
 /**
- * Why a server's chain is not acceptable, in the order a user can act on: a certificate outside
- * its dates (checked even for a trust anchor), a certificate used for what it is not for (a leaf
- * only for clients, an issuer that is not a CA), a self-signed or untrusted chain, or a name that
- * does not match. Null when all is well.
+ * Why a server's chain is not acceptable: no path to a trusted CA (self-signed or an unknown
+ * issuer), a path that fails RFC 5280 validation or nk's profile rules ({@link ChainValidator},
+ * {@link CertProfile}: the reason named, e.g. an expired certificate on the path, a name outside a
+ * CA's constraints, a weak key), or a name that does not match. Null when all is well.
  */
 final class CertCheck {
-    private static final String SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
-    private static final String ANY_PURPOSE = "2.5.29.37.0";
 
     private CertCheck() {
     }
 
-    /** One verification failure: a stable kind for JSON and scripts, and a message for people. */
-    record Problem(String kind, String message) {
+    /**
+     * One verification failure: a stable kind for JSON and scripts, a message for people, and the
+     * validator's own words where it had some (shown with -v), else null.
+     */
+    record Problem(String kind, String message, String detail) {
     }
 
-    static Problem check(X509Certificate[] chain, String authType, X509TrustManager pkix, String host, long nowMillis) {
+    /**
+     * Checks {@code chain} against the CAs given with --cacert first, then the JDK's (read only when
+     * needed); {@code authType} is not used (the key exchange does not change what a chain must be).
+     */
+    static Problem check(X509Certificate[] chain, String authType, TrustStore trust, String host, long nowMillis) {
         if (chain == null || chain.length == 0) {
-            return new Problem("no_certificate", "the server sent no certificate");
+            return new Problem("no_certificate", "the server sent no certificate", null);
         }
-        for (int i = 0; i < chain.length; i++) {
-            X509Certificate cert = chain[i];
-            String which = i == 0 ? "certificate" : "chain certificate " + i;
-            if (nowMillis > cert.getNotAfter().getTime()) {
-                return new Problem("expired", which + " expired on " + Instant.ofEpochMilli(cert.getNotAfter().getTime())
-                        + " (" + name(cert) + ")");
-            }
-            if (nowMillis < cert.getNotBefore().getTime()) {
-                return new Problem("not_yet_valid", which + " is not valid before " + Instant.ofEpochMilli(cert.getNotBefore().getTime())
-                        + " (" + name(cert) + ")");
+        long at = nowMillis - Math.floorMod(nowMillis, 1000L); // certificate times are whole seconds
+        List<X509Certificate> sent = List.of(chain);
+        ChainValidator.Outcome outcome = trust.given() == null ? null : ChainValidator.validate(sent, trust.given(), true, at);
+        if (outcome == null || !outcome.valid()) {
+            ChainValidator.Outcome viaJdk = ChainValidator.validate(sent, trust.jdk(), false, at);
+            if (viaJdk != null && (viaJdk.valid() || outcome == null)) {
+                outcome = viaJdk;
             }
         }
-        try {
-            pkix.checkServerTrusted(chain, authType == null || authType.isEmpty() ? "UNKNOWN" : authType);
-        } catch (CertificateException | RuntimeException e) {
-            Problem misuse = misuse(chain);
-            if (misuse != null) {
-                return misuse;
-            }
+        if (outcome == null) {
             X509Certificate last = chain[chain.length - 1];
-            if (chain.length == 1 && last.getSubjectX500Principal().equals(last.getIssuerX500Principal())) {
-                return new Problem("self_signed", "self-signed certificate (" + name(last) + "); trust it with --cacert or skip checks with --insecure");
+            if (chain.length == 1 && ChainValidator.isSelfIssued(last)) {
+                return new Problem("self_signed", "self-signed certificate (" + ChainValidator.name(last)
+                        + "); trust it with --cacert or skip checks with --insecure", null);
             }
             return new Problem("unknown_issuer", "certificate issuer is not trusted (" + last.getIssuerX500Principal().getName(X500Principal.RFC2253)
-                    + "); add its CA with --cacert");
+                    + "); add its CA with --cacert", null);
+        }
+        if (!outcome.valid()) {
+            return outcome.problem();
         }
         if (host != null && !matches(chain[0], host)) {
             List<String> names = CertInfo.subjectAltNames(chain[0]);
             if (names.isEmpty()) {
                 return new Problem("hostname_mismatch", "certificate has no subject alternative names (a host only in its "
-                        + name(chain[0]) + " is not accepted, as in browsers), not " + host);
+                        + ChainValidator.name(chain[0]) + " is not accepted, as in browsers), not " + host, null);
             }
-            return new Problem("hostname_mismatch", "certificate is for " + String.join(", ", names) + ", not " + host);
+            if (isIpLiteral(host)) { // an address matches only IP names: say which names are which
+                return new Problem("hostname_mismatch", "certificate is for " + String.join(", ", SubjectAltNames.of(chain[0]).typed())
+                        + ", not the IP address " + host, null);
+            }
+            return new Problem("hostname_mismatch", "certificate is for " + String.join(", ", names) + ", not " + host, null);
         }
         return null;
     }
 
     /**
-     * Why a chain that failed path validation may not be used as it is, when the reason is a
-     * certificate's purpose rather than trust: the leaf is not for TLS servers, or a certificate
-     * that issued the one before it is not a CA. Null otherwise (the caller then blames trust).
-     */
-    private static Problem misuse(X509Certificate[] chain) {
-        try {
-            List<String> purposes = chain[0].getExtendedKeyUsage();
-            if (purposes != null && !purposes.contains(SERVER_AUTH) && !purposes.contains(ANY_PURPOSE)) {
-                return new Problem("key_usage", "certificate is not for TLS servers (extended key usage "
-                        + String.join(", ", purposes.stream().map(CertCheck::purpose).toList()) + ") (" + name(chain[0]) + ")");
-            }
-        } catch (CertificateParsingException e) {
-            return null;
-        }
-        for (int i = 1; i < chain.length; i++) {
-            boolean issuedPrevious = chain[i].getSubjectX500Principal().equals(chain[i - 1].getIssuerX500Principal());
-            if (issuedPrevious && chain[i].getBasicConstraints() < 0) {
-                return new Problem("not_a_ca", "chain certificate " + i + " (" + name(chain[i]) + ") is not a CA (basic constraints CA:FALSE)"
-                        + " but issued " + name(chain[i - 1]));
-            }
-        }
-        return null;
-    }
-
-    private static String purpose(String oid) {
-        return switch (oid) {
-            case SERVER_AUTH -> "serverAuth";
-            case "1.3.6.1.5.5.7.3.2" -> "clientAuth";
-            case "1.3.6.1.5.5.7.3.3" -> "codeSigning";
-            case "1.3.6.1.5.5.7.3.4" -> "emailProtection";
-            case "1.3.6.1.5.5.7.3.8" -> "timeStamping";
-            case "1.3.6.1.5.5.7.3.9" -> "OCSPSigning";
-            default -> oid;
-        };
-    }
-
-    /**
-     * RFC 9525 (which replaced RFC 6125): IP literals against IP SANs; names against DNS SANs (a
-     * leftmost * matches exactly one label). The subject CN is never used, as browsers, Go and
-     * RFC 9525 do: a certificate without SANs names no host.
+     * RFC 9525 (which replaced RFC 6125): an IP reference identity matches only iPAddress SANs, byte
+     * for byte; a name only dNSName SANs (a leftmost * matches exactly one label), and a DNS SAN is
+     * never read as an address. The subject CN is never used, as browsers, Go and RFC 9525 do: a
+     * certificate without SANs names no host.
      */
     static boolean matches(X509Certificate cert, String host) {
         String h = host.toLowerCase(Locale.ROOT);
         if (h.endsWith(".")) {
             h = h.substring(0, h.length() - 1);
         }
-        List<String> names = CertInfo.subjectAltNames(cert);
+        SubjectAltNames names = SubjectAltNames.of(cert);
         if (isIpLiteral(h)) {
+            byte[] want;
             try {
-                InetAddress want = InetAddress.ofLiteral(h);
-                for (String name : names) {
-                    if (isIpLiteral(name) && InetAddress.ofLiteral(name).equals(want)) {
-                        return true;
-                    }
-                }
+                want = InetAddress.ofLiteral(h.startsWith("[") && h.endsWith("]") ? h.substring(1, h.length() - 1) : h).getAddress();
             } catch (IllegalArgumentException e) {
                 return false;
+            }
+            for (byte[] ip : names.ips()) {
+                if (java.util.Arrays.equals(ip, want)) {
+                    return true;
+                }
             }
             return false;
         }
@@ -136,8 +101,8 @@ final class CertCheck {
         } catch (IllegalArgumentException e) {
             return false;
         }
-        for (String name : names) {
-            if (!isIpLiteral(name) && dnsMatch(name.toLowerCase(Locale.ROOT), ascii)) {
+        for (String name : names.dns()) {
+            if (dnsMatch(name.toLowerCase(Locale.ROOT), ascii)) {
                 return true;
             }
         }
@@ -156,7 +121,4 @@ final class CertCheck {
         return !s.isEmpty() && (s.indexOf(':') >= 0 || s.chars().allMatch(c -> Character.isDigit(c) || c == '.'));
     }
 
-    private static String name(X509Certificate cert) {
-        return cert.getSubjectX500Principal().getName(X500Principal.RFC2253);
-    }
 }

@@ -9,7 +9,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.X509ExtendedTrustManager;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * Verifies a server's chain with {@link CertCheck} against the name the engine was made for, and
@@ -27,12 +26,12 @@ final class CheckingTrustManager extends X509ExtendedTrustManager {
     record Verdict(List<X509Certificate> presented, CertCheck.Problem problem, String protocol, String cipher) {
     }
 
-    private final X509TrustManager pkix;
+    private final TrustStore trust;
     private final boolean insecure;
     private final Map<SSLEngine, Verdict> verdicts = new ConcurrentHashMap<>();
 
-    CheckingTrustManager(X509TrustManager pkix, boolean insecure) {
-        this.pkix = pkix;
+    CheckingTrustManager(TrustStore trust, boolean insecure) {
+        this.trust = trust;
         this.insecure = insecure;
     }
 
@@ -43,7 +42,7 @@ final class CheckingTrustManager extends X509ExtendedTrustManager {
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        CertCheck.Problem problem = CertCheck.check(chain, authType, pkix, engine.getPeerHost(), System.currentTimeMillis());
+        CertCheck.Problem problem = CertCheck.check(chain, authType, trust, engine.getPeerHost(), System.currentTimeMillis());
         SSLSession handshake = engine.getHandshakeSession();
         verdicts.put(engine, new Verdict(chain == null ? List.of() : List.of(chain), problem,
                 handshake == null ? null : handshake.getProtocol(), handshake == null ? null : handshake.getCipherSuite()));
@@ -55,7 +54,7 @@ final class CheckingTrustManager extends X509ExtendedTrustManager {
     /** Without an engine there is no host to check: the chain alone is verified. nk always hands BCJSSE an engine. */
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        CertCheck.Problem problem = CertCheck.check(chain, authType, pkix, null, System.currentTimeMillis());
+        CertCheck.Problem problem = CertCheck.check(chain, authType, trust, null, System.currentTimeMillis());
         if (problem != null && !insecure) {
             throw new CertificateException(problem.message());
         }
@@ -68,21 +67,22 @@ final class CheckingTrustManager extends X509ExtendedTrustManager {
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        pkix.checkClientTrusted(chain, authType);
+        trust.checkClientTrusted(chain, authType);
     }
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        pkix.checkClientTrusted(chain, authType);
+        trust.checkClientTrusted(chain, authType);
     }
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        pkix.checkClientTrusted(chain, authType);
+        trust.checkClientTrusted(chain, authType);
     }
 
+    /** None: a client's trust manager names no issuers (and so never reads the JDK's CAs for it). */
     @Override
     public X509Certificate[] getAcceptedIssuers() {
-        return pkix.getAcceptedIssuers();
+        return new X509Certificate[0];
     }
 }

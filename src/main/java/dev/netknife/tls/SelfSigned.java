@@ -17,6 +17,7 @@ import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
@@ -45,20 +46,24 @@ public final class SelfSigned {
     public static Identity forLocalhost() {
         long now = System.currentTimeMillis();
         KeyPair keys = newKeyPair();
-        X509Certificate cert = issue("CN=nk self-signed", keys, "CN=nk self-signed", keys.getPrivate(), false,
+        X509Certificate cert = issue("CN=nk self-signed", keys, "CN=nk self-signed", keys, false,
                 new Date(now - 3_600_000L), new Date(now + 30L * 86_400_000L), List.of("localhost", "127.0.0.1", "::1"));
         return new Identity(cert, keys.getPrivate());
     }
 
     /**
-     * Issues a certificate for {@code subjectKeys} signed by {@code issuerKey}. Names that parse as IP
-     * addresses become IP SANs, the rest DNS SANs.
+     * Issues a certificate for {@code subjectKeys} signed by {@code issuerKeys}, with the key
+     * identifiers RFC 5280 asks for. Names that parse as IP addresses become IP SANs, the rest DNS SANs.
      */
-    public static X509Certificate issue(String subject, KeyPair subjectKeys, String issuer, PrivateKey issuerKey, boolean ca,
+    public static X509Certificate issue(String subject, KeyPair subjectKeys, String issuer, KeyPair issuerKeys, boolean ca,
             Date notBefore, Date notAfter, List<String> names) {
         try {
+            PrivateKey issuerKey = issuerKeys.getPrivate();
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(new X500Name(issuer),
                     BigInteger.valueOf(System.nanoTime()).abs(), notBefore, notAfter, new X500Name(subject), subjectKeys.getPublic());
+            JcaX509ExtensionUtils ids = new JcaX509ExtensionUtils();
+            builder.addExtension(Extension.subjectKeyIdentifier, false, ids.createSubjectKeyIdentifier(subjectKeys.getPublic()));
+            builder.addExtension(Extension.authorityKeyIdentifier, false, ids.createAuthorityKeyIdentifier(issuerKeys.getPublic()));
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
             builder.addExtension(Extension.keyUsage, true, ca
                     ? new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature)

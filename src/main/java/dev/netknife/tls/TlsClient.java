@@ -192,8 +192,9 @@ public final class TlsClient {
             engine.setUseClientMode(true);
             SSLParameters parameters = engine.getSSLParameters();
             parameters.setProtocols(protocols);
-            if (!CertCheck.isIpLiteral(serverName)) {
-                parameters.setServerNames(List.of(new SNIHostName(serverName)));
+            SNIHostName sni = CertCheck.isIpLiteral(serverName) ? null : sniName(serverName);
+            if (sni != null) {
+                parameters.setServerNames(List.of(sni));
             }
             if (!config.alpn().isEmpty()) {
                 parameters.setApplicationProtocols(config.alpn().toArray(String[]::new));
@@ -202,6 +203,19 @@ public final class TlsClient {
             return engine;
         } catch (IllegalArgumentException e) {
             throw new NkException(ExitCode.USAGE, null, "cannot set up TLS: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The SNI name for {@code host}; null for a name SNI cannot carry (RFC 6066: letters, digits and
+     * hyphens; BCJSSE enforces it). Names with an underscore are common on internal networks: nk
+     * still connects to them and verifies the certificate against them, without SNI.
+     */
+    static SNIHostName sniName(String host) {
+        try {
+            return new SNIHostName(host);
+        } catch (IllegalArgumentException e) {
+            return null;
         }
     }
 

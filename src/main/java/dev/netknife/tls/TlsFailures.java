@@ -14,8 +14,9 @@ final class TlsFailures {
     }
 
     static NkException classify(Throwable e, CertCheck.Problem certProblem, String target) {
-        if (certProblem != null) {
-            return tls(certProblem.kind(), certProblem.message() + " (" + target + ")", e);
+        if (certProblem != null) { // with -v the validator's own words show as the cause
+            Throwable cause = certProblem.detail() == null ? e : new java.security.cert.CertificateException(certProblem.detail(), e);
+            return tls(certProblem.kind(), certProblem.message() + " (" + target + ")", cause);
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof TlsFatalAlertReceived received) {

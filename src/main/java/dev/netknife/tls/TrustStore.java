@@ -20,23 +20,22 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * Path validation against the JDK's default CAs plus the certificates given with {@code --cacert}.
+ * The trust anchors: the JDK's default CAs plus the certificates given with {@code --cacert}
+ * ({@link CertCheck} judges chains against them).
  *
  * <p>Reading the JDK's CA store (~150 certificates) takes ~140 ms in a fresh JVM, more than a
  * loopback TLS handshake. So without {@code --cacert} it loads on its own virtual thread from the
  * start, overlapping the dial and the handshake, and a chain check waits for it only when the
  * server's certificate arrives. With {@code --cacert} a chain is first checked against those
- * certificates alone and the JDK's store is read only when that fails: a path to any anchor of the
- * union exists exactly when one to the given anchors or one through the whole store does, so the
- * answer is the same as checking against the union.
+ * certificates alone and the JDK's store is read only when that fails.
  */
 final class TrustStore implements X509TrustManager {
-    private final FutureTask<X509TrustManager> given;
-    private final FutureTask<X509TrustManager> all;
+    private final FutureTask<List<X509Certificate>> given;
+    private final FutureTask<List<X509Certificate>> jdk;
 
-    private TrustStore(FutureTask<X509TrustManager> given, FutureTask<X509TrustManager> all) {
+    private TrustStore(FutureTask<List<X509Certificate>> given, FutureTask<List<X509Certificate>> jdk) {
         this.given = given;
-        this.all = all;
+        this.jdk = jdk;
     }
 
     /**
@@ -49,41 +48,20 @@ final class TrustStore implements X509TrustManager {
 
     /** As above with {@code jdkCas} (a PKCS12 file) standing for the JDK's CA store; null: the JDK's own. */
     static TrustStore load(Path caCert, Path jdkCas) {
+        // the JDK's default trust (javax.net.ssl.trustStore, else its cacerts)
+        FutureTask<List<X509Certificate>> jdk = new FutureTask<>(() -> List.of(manager(jdkCas == null ? null : store(jdkCas)).getAcceptedIssuers()));
         if (caCert == null) {
-            // the JDK's default trust (javax.net.ssl.trustStore, else its cacerts)
-            FutureTask<X509TrustManager> all = new FutureTask<>(() -> manager(jdkCas == null ? null : store(jdkCas, List.of())));
-            Ahead.start("nk-ca-store", all);
-            return new TrustStore(null, all);
+            Ahead.start("nk-ca-store", jdk);
+            return new TrustStore(null, jdk);
         }
-        FutureTask<List<X509Certificate>> extra = new FutureTask<>(() -> Pem.certificates(caCert));
-        FutureTask<X509TrustManager> given = new FutureTask<>(() -> {
-            extra.run();
-            return manager(store(null, get(extra)));
-        });
+        FutureTask<List<X509Certificate>> given = new FutureTask<>(() -> Pem.certificates(caCert));
         Ahead.start("nk-cacert", given);
-        Path base = jdkCas != null ? jdkCas : jdkCaFile();
-        return new TrustStore(given, new FutureTask<>(() -> manager(base != null ? store(base, get(extra)) : withDefaultCas(get(extra)))));
-    }
-
-    /**
-     * The JDK's CA file, or null in a native image: it has no java.home, and its default trust
-     * manager holds the CAs the build read from the JDK.
-     */
-    private static Path jdkCaFile() {
-        String javaHome = System.getProperty("java.home");
-        return javaHome == null ? null : Path.of(javaHome, "lib", "security", "cacerts");
-    }
-
-    /** {@code extra} on top of the CAs of the default trust manager. */
-    private static KeyStore withDefaultCas(List<X509Certificate> extra) {
-        List<X509Certificate> all = new ArrayList<>(List.of(manager(null).getAcceptedIssuers()));
-        all.addAll(extra);
-        return store(null, all);
+        return new TrustStore(given, jdk);
     }
 
     /** Whether the JDK's CA store has been read (tests: with --cacert only when its certificates were not enough). */
     boolean readJdkCas() {
-        return all.isDone();
+        return jdk.isDone();
     }
 
     /** Waits for the {@code --cacert} certificates; throws what reading them threw (a usage error for a bad file). */
@@ -93,32 +71,39 @@ final class TrustStore implements X509TrustManager {
         }
     }
 
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        if (given != null) {
-            try {
-                get(given).checkServerTrusted(chain, authType);
-                return;
-            } catch (CertificateException | RuntimeException e) {
-                // the JDK's CAs may still know it
-            }
-        }
-        all().checkServerTrusted(chain, authType);
+    /** The certificates given with --cacert; null without it. */
+    List<X509Certificate> given() {
+        return given == null ? null : get(given);
     }
 
+    /** The JDK's CAs, read now unless they were already. */
+    List<X509Certificate> jdk() {
+        jdk.run(); // no-op when it ran or is running on another thread
+        return get(jdk);
+    }
+
+    /** As nk judges a server's chain (without a host name to match). */
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        CertCheck.Problem problem = CertCheck.check(chain, authType, this, null, System.currentTimeMillis());
+        if (problem != null) {
+            throw new CertificateException(problem.message());
+        }
+    }
+
+    /** nk does not judge clients' certificates with this store. */
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        all().checkClientTrusted(chain, authType);
+        throw new CertificateException("client certificates are not checked here");
     }
 
     @Override
     public X509Certificate[] getAcceptedIssuers() {
-        return all().getAcceptedIssuers();
-    }
-
-    private X509TrustManager all() {
-        all.run(); // no-op when it ran or is running on another thread
-        return get(all);
+        List<X509Certificate> all = new ArrayList<>(jdk());
+        if (given != null) {
+            all.addAll(get(given));
+        }
+        return all.toArray(X509Certificate[]::new);
     }
 
     private static <T> T get(FutureTask<T> task) {
@@ -151,18 +136,14 @@ final class TrustStore implements X509TrustManager {
         }
     }
 
-    /** {@code extra} on top of the certificates of the PKCS12 file {@code base} (none when null or unreadable). */
-    private static KeyStore store(Path base, List<X509Certificate> extra) {
+    /** The certificates of the PKCS12 file {@code base} (none when unreadable). */
+    private static KeyStore store(Path base) {
         try {
             KeyStore store = KeyStore.getInstance("PKCS12");
-            try (InputStream in = base == null ? null : Files.newInputStream(base)) {
+            try (InputStream in = Files.newInputStream(base)) {
                 store.load(in, null);
             } catch (IOException e) {
-                store.load(null, null); // an unreadable CA store: the given certificates alone
-            }
-            int i = 0;
-            for (X509Certificate cert : extra) {
-                store.setCertificateEntry("nk-cacert-" + i++, cert);
+                store.load(null, null); // an unreadable CA store: none
             }
             return store;
         } catch (IOException | GeneralSecurityException e) {

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.math.BigInteger;
 import java.security.KeyPair;
-import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.Date;
 import java.util.List;
@@ -22,6 +21,7 @@ import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
@@ -45,11 +45,11 @@ public final class TestCerts {
     public TestCerts(Path dir) {
         this.dir = dir;
         long now = System.currentTimeMillis();
-        this.ca = SelfSigned.issue("CN=nk test CA", caKeys, "CN=nk test CA", caKeys.getPrivate(), true,
+        this.ca = SelfSigned.issue("CN=nk test CA", caKeys, "CN=nk test CA", caKeys, true,
                 new Date(now - DAY), new Date(now + 365 * DAY), List.of());
-        this.root = SelfSigned.issue("CN=nk test root", rootKeys, "CN=nk test root", rootKeys.getPrivate(), true,
+        this.root = SelfSigned.issue("CN=nk test root", rootKeys, "CN=nk test root", rootKeys, true,
                 new Date(now - DAY), new Date(now + 365 * DAY), List.of());
-        this.intermediate = SelfSigned.issue("CN=nk test intermediate", intermediateKeys, "CN=nk test root", rootKeys.getPrivate(), true,
+        this.intermediate = SelfSigned.issue("CN=nk test intermediate", intermediateKeys, "CN=nk test root", rootKeys, true,
                 new Date(now - DAY), new Date(now + 365 * DAY), List.of());
     }
 
@@ -62,13 +62,13 @@ public final class TestCerts {
 
     /** A leaf for localhost issued by the intermediate; the file holds leaf then intermediate, as a server should send. */
     public Path viaIntermediate() throws IOException {
-        Issued leaf = localhostLeaf(intermediateKeys.getPrivate(), "CN=nk test intermediate");
+        Issued leaf = localhostLeaf(intermediateKeys, "CN=nk test intermediate");
         return write("chain", List.of(leaf.cert(), intermediate), leaf.keys());
     }
 
     /** The same kind of leaf without its intermediate: a server that sends an incomplete chain. */
     public Path withoutIntermediate() throws IOException {
-        Issued leaf = localhostLeaf(intermediateKeys.getPrivate(), "CN=nk test intermediate");
+        Issued leaf = localhostLeaf(intermediateKeys, "CN=nk test intermediate");
         return write("incomplete", List.of(leaf.cert()), leaf.keys());
     }
 
@@ -76,9 +76,9 @@ public final class TestCerts {
     public Path viaNonCaIntermediate() throws IOException {
         long now = System.currentTimeMillis();
         KeyPair keys = SelfSigned.newKeyPair();
-        X509Certificate notCa = build("CN=nk test non-CA intermediate", keys, "CN=nk test root", rootKeys.getPrivate(), false,
+        X509Certificate notCa = build("CN=nk test non-CA intermediate", keys, "CN=nk test root", rootKeys, false,
                 new KeyUsage(KeyUsage.keyCertSign | KeyUsage.digitalSignature), null, new Date(now - DAY), new Date(now + 365 * DAY), List.of());
-        Issued leaf = localhostLeaf(keys.getPrivate(), "CN=nk test non-CA intermediate");
+        Issued leaf = localhostLeaf(keys, "CN=nk test non-CA intermediate");
         return write("non-ca-intermediate", List.of(leaf.cert(), notCa), leaf.keys());
     }
 
@@ -86,9 +86,9 @@ public final class TestCerts {
     public Path untrustedRoot() throws IOException {
         long now = System.currentTimeMillis();
         KeyPair otherKeys = SelfSigned.newKeyPair();
-        X509Certificate other = SelfSigned.issue("CN=nk untrusted root", otherKeys, "CN=nk untrusted root", otherKeys.getPrivate(), true,
+        X509Certificate other = SelfSigned.issue("CN=nk untrusted root", otherKeys, "CN=nk untrusted root", otherKeys, true,
                 new Date(now - DAY), new Date(now + 365 * DAY), List.of());
-        Issued leaf = localhostLeaf(otherKeys.getPrivate(), "CN=nk untrusted root");
+        Issued leaf = localhostLeaf(otherKeys, "CN=nk untrusted root");
         return write("untrusted-root", List.of(leaf.cert(), other), leaf.keys());
     }
 
@@ -96,7 +96,7 @@ public final class TestCerts {
     public Path clientAuthOnly() throws IOException {
         long now = System.currentTimeMillis();
         KeyPair keys = SelfSigned.newKeyPair();
-        X509Certificate cert = build("CN=localhost", keys, "CN=nk test CA", caKeys.getPrivate(), false,
+        X509Certificate cert = build("CN=localhost", keys, "CN=nk test CA", caKeys, false,
                 new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment), KeyPurposeId.id_kp_clientAuth,
                 new Date(now - DAY), new Date(now + 90 * DAY), List.of("localhost", "127.0.0.1"));
         return write("client-auth-only", List.of(cert, ca), keys);
@@ -106,7 +106,7 @@ public final class TestCerts {
     public Path cnOnly() throws IOException {
         long now = System.currentTimeMillis();
         KeyPair keys = SelfSigned.newKeyPair();
-        X509Certificate cert = SelfSigned.issue("CN=localhost", keys, "CN=nk test CA", caKeys.getPrivate(), false,
+        X509Certificate cert = SelfSigned.issue("CN=localhost", keys, "CN=nk test CA", caKeys, false,
                 new Date(now - DAY), new Date(now + 90 * DAY), List.of());
         return write("cn-only", List.of(cert, ca), keys);
     }
@@ -153,7 +153,7 @@ public final class TestCerts {
         long now = System.currentTimeMillis();
         KeyPair keys = SelfSigned.newKeyPair();
         String name = "self-signed" + (toOffset < 0 ? "-expired" : "");
-        X509Certificate cert = SelfSigned.issue("CN=localhost", keys, "CN=localhost", keys.getPrivate(), false,
+        X509Certificate cert = SelfSigned.issue("CN=localhost", keys, "CN=localhost", keys, false,
                 new Date(now + fromOffset), new Date(now + toOffset), List.of("localhost", "127.0.0.1"));
         return write(name, List.of(cert), keys);
     }
@@ -188,19 +188,22 @@ public final class TestCerts {
     private record Issued(X509Certificate cert, KeyPair keys) {
     }
 
-    private static Issued localhostLeaf(PrivateKey issuerKey, String issuer) {
+    private static Issued localhostLeaf(KeyPair issuerKeys, String issuer) {
         long now = System.currentTimeMillis();
         KeyPair keys = SelfSigned.newKeyPair();
-        return new Issued(SelfSigned.issue("CN=localhost", keys, issuer, issuerKey, false,
+        return new Issued(SelfSigned.issue("CN=localhost", keys, issuer, issuerKeys, false,
                 new Date(now - DAY), new Date(now + 90 * DAY), List.of("localhost", "127.0.0.1", "::1")), keys);
     }
 
     /** As {@link SelfSigned#issue} but with the key usage, extended key usage (null: none) and CA bit chosen separately. */
-    private static X509Certificate build(String subject, KeyPair keys, String issuer, PrivateKey issuerKey, boolean ca, KeyUsage usage,
+    private static X509Certificate build(String subject, KeyPair keys, String issuer, KeyPair issuerKeys, boolean ca, KeyUsage usage,
             KeyPurposeId eku, Date from, Date to, List<String> names) {
         try {
             X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(new X500Name(issuer), BigInteger.valueOf(System.nanoTime()),
                     from, to, new X500Name(subject), keys.getPublic());
+            JcaX509ExtensionUtils ids = new JcaX509ExtensionUtils();
+            b.addExtension(Extension.subjectKeyIdentifier, false, ids.createSubjectKeyIdentifier(keys.getPublic()));
+            b.addExtension(Extension.authorityKeyIdentifier, false, ids.createAuthorityKeyIdentifier(issuerKeys.getPublic()));
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
             b.addExtension(Extension.keyUsage, true, usage);
             if (eku != null) {
@@ -211,7 +214,7 @@ public final class TestCerts {
                         .map(n -> new GeneralName(Character.isDigit(n.charAt(0)) || n.contains(":") ? GeneralName.iPAddress : GeneralName.dNSName, n))
                         .toArray(GeneralName[]::new)));
             }
-            return new JcaX509CertificateConverter().getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey)));
+            return new JcaX509CertificateConverter().getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKeys.getPrivate())));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -220,7 +223,7 @@ public final class TestCerts {
     private Path leaf(String name, long fromOffset, long toOffset, List<String> names) throws IOException {
         long now = System.currentTimeMillis();
         KeyPair keys = SelfSigned.newKeyPair();
-        X509Certificate cert = SelfSigned.issue("CN=" + names.getFirst(), keys, "CN=nk test CA", caKeys.getPrivate(), false,
+        X509Certificate cert = SelfSigned.issue("CN=" + names.getFirst(), keys, "CN=nk test CA", caKeys, false,
                 new Date(now + fromOffset), new Date(now + toOffset), names);
         return write(name, List.of(cert, ca), keys);
     }

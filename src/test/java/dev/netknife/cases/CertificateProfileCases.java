@@ -1,0 +1,239 @@
+package dev.netknife.cases;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.netknife.support.CertForge;
+import dev.netknife.support.CertForge.Forged;
+import dev.netknife.support.NkRun;
+import dev.netknife.support.OpensslServer;
+import dev.netknife.support.Peers;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Certificate verification as strict as the strictest public verifiers (Go, rustls-webpki,
+ * pyca/cryptography): name matching that keeps DNS and IP identities apart, a --cacert anchor that
+ * is itself checked (dates, name constraints over the chain, critical extensions, its own profile,
+ * its key), the RFC 5280 and CA/Browser Forum profile of leaves and intermediates, and the chains
+ * that must still pass (an expired cross-certificate off the valid path, a self-signed server
+ * certificate trusted as it is, a name with an underscore). Every chain is made here with bcpkix
+ * and served by {@code openssl s_server} over TLS 1.2 and over TLS 1.3. Cases 0530-0559.
+ */
+class CertificateProfileCases {
+    @TempDir
+    static Path dir;
+    static Forged root;
+    static Path rootFile;
+
+    @BeforeAll
+    static void makeRoot() throws IOException {
+        root = CertForge.root("CN=nk profile root").make();
+        rootFile = CertForge.write(dir, "profile-root", root);
+    }
+
+    /** What is served (leaf first, then what the server sends with it), the anchor file, the name nk checks, and the target host. */
+    record Chain(Path served, Path trust, String serverName, String host) {
+        static Chain of(Path served, Path trust) {
+            return new Chain(served, trust, null, "localhost");
+        }
+    }
+
+    @FunctionalInterface
+    interface Maker {
+        Chain make() throws IOException;
+    }
+
+    private static List<GeneralName> dnsNames(String... names) {
+        return Stream.of(names).map(n -> new GeneralName(GeneralName.dNSName, n)).toList();
+    }
+
+    private static List<GeneralName> ipRanges(String... ranges) {
+        return Stream.of(ranges).map(r -> new GeneralName(GeneralName.iPAddress, r)).toList();
+    }
+
+    /** A leaf under {@code ca} (which the served file carries after the leaf) with {@code ca}'s root as the anchor. */
+    private static Chain underRoot(String name, Forged leaf, Forged... intermediates) throws IOException {
+        return Chain.of(CertForge.write(dir, name, leaf, intermediates), rootFile);
+    }
+
+    /** A root of its own (what the case is about) given with --cacert, and a good leaf under it. */
+    private static Chain underOwnRoot(String name, CertForge anchor) throws IOException {
+        Forged own = anchor.make();
+        Forged leaf = CertForge.leaf("CN=localhost", own).make();
+        return Chain.of(CertForge.write(dir, name, leaf), CertForge.write(dir, name + "-root", own));
+    }
+
+    static Stream<Arguments> refused() {
+        return Stream.of(
+                row("0530", "a DNS name written as an IPv4 address does not match that address", () -> new Chain(
+                        CertForge.write(dir, "dns-ip", CertForge.leaf("CN=x", root).dns("127.0.0.1").make()), rootFile, null, "127.0.0.1"),
+                        "hostname_mismatch", "certificate is for DNS:127.0.0.1, not the IP address 127.0.0.1"),
+                row("0531", "a DNS name that old parsers read as 127.0.0.1 (one number) does not match it", () -> new Chain(
+                        CertForge.write(dir, "dns-int", CertForge.leaf("CN=x", root).dns("2130706433").make()), rootFile, null, "127.0.0.1"),
+                        "hostname_mismatch", "certificate is for DNS:2130706433, not the IP address 127.0.0.1"),
+                row("0532", "a DNS name with a zero-padded octet does not match the address", () -> new Chain(
+                        CertForge.write(dir, "dns-pad", CertForge.leaf("CN=x", root).dns("127.0.0.01").make()), rootFile, null, "127.0.0.1"),
+                        "hostname_mismatch", "certificate is for DNS:127.0.0.01, not the IP address 127.0.0.1"),
+                row("0533", "an expired --cacert root", () -> underOwnRoot("expired-root", CertForge.root("CN=expired root").valid(-400, -1)),
+                        "expired", "trusted CA certificate expired on "),
+                row("0534", "a root whose name constraints exclude the leaf's DNS name", () -> underOwnRoot("nc-excluded-dns",
+                        CertForge.root("CN=nc root").nameConstraints(List.of(), dnsNames("localhost"))), "name_constraints",
+                        "a name in the chain is outside the name constraints of a CA"),
+                row("0535", "a root that permits only another DNS subtree", () -> underOwnRoot("nc-permitted-dns",
+                        CertForge.root("CN=nc root").nameConstraints(dnsNames("example.test"), List.of())), "name_constraints",
+                        "a name in the chain is outside the name constraints of a CA"),
+                row("0536", "a root that excludes 127.0.0.0/8", () -> underOwnRoot("nc-excluded-ipv4",
+                        CertForge.root("CN=nc root").nameConstraints(List.of(), ipRanges("127.0.0.0/8"))), "name_constraints",
+                        "a name in the chain is outside the name constraints of a CA"),
+                row("0537", "a root that excludes ::1/128", () -> underOwnRoot("nc-excluded-ipv6",
+                        CertForge.root("CN=nc root").nameConstraints(List.of(), ipRanges("::1/128"))), "name_constraints",
+                        "a name in the chain is outside the name constraints of a CA"),
+                row("0538", "a root with an unknown critical extension", () -> underOwnRoot("root-unknown-critical",
+                        CertForge.root("CN=odd root").unknownCriticalExtension("1.3.6.1.4.1.55555.1")), "critical_extension",
+                        "trusted CA certificate has a critical extension nk does not know (1.3.6.1.4.1.55555.1)"),
+                row("0539", "a root whose basic constraints are not critical", () -> underOwnRoot("root-bc-noncritical",
+                        CertForge.root("CN=lax root").basicConstraints(true, false)), "bad_extension",
+                        "the trusted CA certificate's basic constraints are not marked critical"),
+                row("0540", "a root with a critical authority key identifier", () -> underOwnRoot("root-aki-critical",
+                        CertForge.root("CN=aki root").authorityKeyId(true, true)), "bad_extension",
+                        "the trusted CA certificate marks its authority key identifier critical"),
+                row("0541", "a 1024-bit RSA root", () -> underOwnRoot("root-rsa1024", CertForge.root("CN=small root").keys(CertForge.rsa(1024))),
+                        "weak_key", "trusted CA certificate has a 1024-bit RSA key"),
+                row("0542", "a leaf that may sign certificates (keyCertSign)", () -> underRoot("leaf-keycertsign",
+                        CertForge.leaf("CN=localhost", root).keyUsage(org.bouncycastle.asn1.x509.KeyUsage.digitalSignature
+                                | org.bouncycastle.asn1.x509.KeyUsage.keyCertSign).make()), "key_usage",
+                        "certificate may sign certificates (key usage keyCertSign)"),
+                row("0543", "an intermediate (CA:TRUE) used as the server's certificate", () -> underRoot("leaf-ca",
+                        CertForge.intermediate("CN=localhost", root).dns("localhost").keyUsage(org.bouncycastle.asn1.x509.KeyUsage.digitalSignature
+                                | org.bouncycastle.asn1.x509.KeyUsage.keyCertSign).make()), "ca_as_leaf",
+                        "certificate is a CA certificate (basic constraints CA:TRUE)"),
+                row("0544", "a leaf without an authority key identifier", () -> underRoot("leaf-no-aki",
+                        CertForge.leaf("CN=localhost", root).authorityKeyId(false, false).make()), "bad_extension",
+                        "certificate has no authority key identifier"),
+                row("0545", "a leaf with name constraints of its own", () -> underRoot("leaf-nc",
+                        CertForge.leaf("CN=localhost", root).nameConstraints(dnsNames("localhost"), List.of()).make()), "name_constraints",
+                        "certificate has name constraints, which only CA certificates may have"),
+                row("0546", "a leaf with a malformed DNS name beside a good one", () -> underRoot("leaf-bad-dns",
+                        CertForge.leaf("CN=localhost", root).dns("localhost", "bad..name").make()), "bad_san",
+                        "certificate has a malformed subject alternative name (DNS:bad..name)"),
+                row("0547", "a wildcard leaf under an intermediate that excludes a name it covers (CVE-2025-61727's shape)", () -> {
+                    Forged constrained = CertForge.intermediate("CN=constrained", root).nameConstraints(List.of(), dnsNames("secret.test")).make();
+                    Forged leaf = CertForge.leaf("CN=wildcard", constrained).dns("*.test").make();
+                    return new Chain(CertForge.write(dir, "wildcard-excluded", leaf, constrained), rootFile, "www.test", "localhost");
+                }, "name_constraints", "certificate's wildcard *.test covers secret.test, which CN=constrained excludes"),
+                row("0548", "a critical subjectAltName with a non-empty subject", () -> underRoot("leaf-san-critical",
+                        CertForge.leaf("CN=localhost", root).sansCritical().make()), "bad_extension",
+                        "certificate marks its subject alternative names critical although its subject is not empty"),
+                row("0549", "a DSA intermediate", () -> {
+                    Forged dsa = CertForge.intermediate("CN=dsa intermediate", root).keys(CertForge.dsa(2048)).make();
+                    return underRoot("dsa-intermediate", CertForge.leaf("CN=localhost", dsa).make(), dsa);
+                }, "weak_key", "chain certificate 1 has a DSA key"),
+                row("0550", "a 1024-bit RSA leaf", () -> underRoot("leaf-rsa1024",
+                        CertForge.leaf("CN=localhost", root).keys(CertForge.rsa(1024)).make()), "weak_key", "certificate has a 1024-bit RSA key"),
+                row("0551", "a 1024-bit RSA intermediate", () -> {
+                    Forged small = CertForge.intermediate("CN=small intermediate", root).keys(CertForge.rsa(1024)).make();
+                    return underRoot("rsa1024-intermediate", CertForge.leaf("CN=localhost", small).make(), small);
+                }, "weak_key", "chain certificate 1 has a 1024-bit RSA key"),
+                row("0552", "an expired intermediate on the only path", () -> {
+                    Forged old = CertForge.intermediate("CN=old intermediate", root).valid(-400, -1).make();
+                    return underRoot("expired-intermediate", CertForge.leaf("CN=localhost", old).make(), old);
+                }, "expired", "chain certificate 1 expired on "));
+    }
+
+    private static Arguments row(String number, String what, Maker chain, String kind, String says) {
+        return Arguments.of(number, what, chain, kind, says);
+    }
+
+    static Stream<Arguments> refusedOverBothVersions() {
+        return refused().flatMap(a -> Stream.of("1.2", "1.3").map(v -> {
+            Object[] args = a.get();
+            return Arguments.of(args[0], v, args[1], args[2], args[3], args[4]);
+        }));
+    }
+
+    @ParameterizedTest(name = "case {0} over TLS {1}: {2} is exit 5 ({4})")
+    @MethodSource("refusedOverBothVersions")
+    void refusedChain(String number, String version, String what, Maker maker, String kind, String says) throws Exception {
+        Chain chain = maker.make();
+        try (OpensslServer server = serve(chain, version)) {
+            NkRun.Result r = NkRun.run(tlsGet(chain, server, "--json"));
+            assertEquals(5, r.code(), r.toString());
+            assertTrue(r.stderr().startsWith("nk: tls-get: " + says), r.stderr());
+            assertTrue(r.out().contains("\"error\":{\"kind\":\"" + kind + "\",\"phase\":\"tls\""), r.out());
+            assertTrue(r.out().contains("\"protocol\":\"TLSv" + version + "\""), "the version asked for was negotiated: " + r.out());
+        }
+    }
+
+    static Stream<Arguments> accepted() {
+        return Stream.of(
+                Arguments.of("0553", "an expired cross-certificate sent beside a valid path (the 2020 AddTrust shape)", (Maker) () -> {
+                    Forged oldRoot = CertForge.root("CN=old root").make();
+                    Forged newRoot = CertForge.root("CN=new root").make();
+                    Forged cross = CertForge.intermediate("CN=new root", oldRoot).keys(newRoot.keys()).valid(-400, -1).make();
+                    Forged issuing = CertForge.intermediate("CN=issuing", newRoot).make();
+                    Forged leaf = CertForge.leaf("CN=localhost", issuing).make();
+                    return Chain.of(CertForge.write(dir, "chain-of-pain", leaf, issuing, cross), CertForge.write(dir, "new-root", newRoot));
+                }),
+                Arguments.of("0554", "a name with an underscore", (Maker) () -> new Chain(
+                        CertForge.write(dir, "underscore", CertForge.leaf("CN=x", root).dns("my_host.test").make()), rootFile, "my_host.test",
+                        "localhost")),
+                Arguments.of("0555", "the server sends its root too", (Maker) () -> {
+                    Forged leaf = CertForge.leaf("CN=localhost", root).make();
+                    return underRoot("with-root", leaf, root);
+                }),
+                Arguments.of("0556", "a self-signed certificate made by openssl req -x509 (CA:TRUE), trusted as it is", (Maker) () -> {
+                    Path cert = dir.resolve("openssl-self.pem");
+                    Process gen = new ProcessBuilder(Peers.require("openssl", "openssl"), "req", "-x509", "-newkey", "ec",
+                            "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", dir.resolve("openssl-self.key").toString(), "-out",
+                            cert.toString(), "-days", "30", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1")
+                            .redirectErrorStream(true).start();
+                    gen.getInputStream().readAllBytes();
+                    try {
+                        assertEquals(0, gen.waitFor());
+                    } catch (InterruptedException e) {
+                        throw new IOException(e);
+                    }
+                    return Chain.of(cert, cert);
+                }));
+    }
+
+    static Stream<Arguments> acceptedOverBothVersions() {
+        return accepted().flatMap(a -> Stream.of("1.2", "1.3").map(v -> Arguments.of(a.get()[0], v, a.get()[1], a.get()[2])));
+    }
+
+    @ParameterizedTest(name = "case {0} over TLS {1}: {2} verifies")
+    @MethodSource("acceptedOverBothVersions")
+    void acceptedChain(String number, String version, String what, Maker maker) throws Exception {
+        Chain chain = maker.make();
+        try (OpensslServer server = serve(chain, version)) {
+            NkRun.Result r = NkRun.run(tlsGet(chain, server));
+            assertEquals(0, r.code(), r.toString());
+            assertTrue(r.out().contains("verified   yes"), r.out());
+        }
+    }
+
+    private static OpensslServer serve(Chain chain, String version) throws Exception {
+        return OpensslServer.startSendingChain(chain.served(), version.equals("1.2") ? "-tls1_2" : "-tls1_3", "-cipher", "DEFAULT:@SECLEVEL=0");
+    }
+
+    private static String[] tlsGet(Chain chain, OpensslServer server, String... options) {
+        List<String> args = new ArrayList<>(List.of("tls-get"));
+        args.addAll(List.of(options));
+        args.addAll(List.of("--cacert", chain.trust().toString()));
+        if (chain.serverName() != null) {
+            args.addAll(List.of("--servername", chain.serverName()));
+        }
+        args.add(chain.host() + ":" + server.port());
+        return args.toArray(String[]::new);
+    }
+}
