@@ -55,7 +55,8 @@ final class TlsOptions {
                 args.string("--tls-max"),
                 path(args, "--cert"),
                 path(args, "--key"),
-                handshakeTimeoutMillis));
+                handshakeTimeoutMillis,
+                warning -> inv.info("warning: --cacert: skipped " + warning)));
     }
 
     /** A server identity; when generated, its fingerprint goes to stderr so clients can check it. */

@@ -9,6 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.X509ExtendedTrustManager;
+import org.bouncycastle.tls.AlertDescription;
+import org.bouncycastle.tls.TlsFatalAlert;
 
 /**
  * Verifies a server's chain with {@link CertCheck} against the name the engine was made for, and
@@ -47,8 +49,33 @@ final class CheckingTrustManager extends X509ExtendedTrustManager {
         verdicts.put(engine, new Verdict(chain == null ? List.of() : List.of(chain), problem,
                 handshake == null ? null : handshake.getProtocol(), handshake == null ? null : handshake.getCipherSuite()));
         if (problem != null && !insecure) {
-            throw new CertificateException(problem.message());
+            refuse(problem);
         }
+    }
+
+    /**
+     * Fails the handshake with the alert RFC 8446 6.2 names for the problem. BCJSSE turns any
+     * CertificateException into certificate_unknown, so the alert itself is thrown (it is the
+     * IOException BCJSSE's handshake sends and then rethrows); the trust manager's signature cannot
+     * declare it, hence the unchecked throw.
+     */
+    private static void refuse(CertCheck.Problem problem) {
+        CheckingTrustManager.<RuntimeException>uncheckedThrow(new TlsFatalAlert(alertFor(problem.kind()),
+                problem.message(), new CertificateException(problem.message())));
+    }
+
+    static short alertFor(String kind) {
+        return switch (kind) {
+            case "expired", "not_yet_valid" -> AlertDescription.certificate_expired;
+            case "unknown_issuer", "self_signed" -> AlertDescription.unknown_ca;
+            case "weak_key", "weak_algorithm" -> AlertDescription.unsupported_certificate;
+            default -> AlertDescription.bad_certificate;
+        };
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> void uncheckedThrow(Throwable t) throws E {
+        throw (E) t;
     }
 
     /** Without an engine there is no host to check: the chain alone is verified. nk always hands BCJSSE an engine. */

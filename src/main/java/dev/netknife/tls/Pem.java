@@ -84,6 +84,68 @@ public final class Pem {
         throw NkException.usage("no unencrypted PEM private key in " + path);
     }
 
+    /** Trust anchors read from --cacert, and the entries passed over with why (one line each). */
+    public record Anchors(List<X509Certificate> certificates, List<String> skipped) {
+    }
+
+    /**
+     * As {@link #certificates} for trust anchors: a certificate that does not parse, or a file that
+     * cannot be read, is passed over with a reason naming the file (and the certificate's place in
+     * it), so one bad entry in a CA bundle or directory does not stop every run. None left at all is
+     * still a usage error.
+     */
+    public static Anchors anchors(Path path) {
+        List<X509Certificate> found = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        if (Files.isDirectory(path)) {
+            try (Stream<Path> files = Files.list(path)) {
+                for (Path f : files.filter(f -> f.toString().endsWith(".pem") || f.toString().endsWith(".crt")).sorted().toList()) {
+                    anchorsIn(f, found, skipped);
+                }
+            } catch (IOException e) {
+                throw unreadable(path, e);
+            }
+        } else {
+            anchorsIn(path, found, skipped);
+        }
+        if (found.isEmpty()) {
+            throw NkException.usage(skipped.isEmpty() ? "no PEM certificate in " + path : skipped.getFirst());
+        }
+        return new Anchors(List.copyOf(found), List.copyOf(skipped));
+    }
+
+    private static void anchorsIn(Path file, List<X509Certificate> found, List<String> skipped) {
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser parser = new PEMParser(reader)) {
+            JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
+            for (int index = 1; index <= 100_000; index++) {
+                Object item;
+                try {
+                    item = parser.readObject();
+                } catch (IOException | RuntimeException e) { // the PEM block itself is bad (base64, ASN.1); the next one may be fine
+                    skipped.add("cannot read " + file + " (entry " + index + "): " + reason(e));
+                    continue;
+                }
+                if (item == null) {
+                    return;
+                }
+                if (item instanceof X509CertificateHolder holder) {
+                    try {
+                        found.add(converter.getCertificate(holder));
+                    } catch (CertificateException | RuntimeException e) {
+                        skipped.add("cannot read " + file + " (entry " + index + "): " + reason(e));
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            skipped.add("cannot read " + file + ": " + reason(e));
+        }
+    }
+
+    private static String reason(Exception e) {
+        String message = e.getMessage() == null || e.getMessage().isBlank() ? "malformed PEM data" : e.getMessage();
+        return message.replaceAll("(?:[a-z][\\w$]*\\.)+[A-Z][\\w$]*: ", "");
+    }
+
     /** The certificates as PEM text. */
     public static String write(List<X509Certificate> chain) {
         java.io.StringWriter text = new java.io.StringWriter();

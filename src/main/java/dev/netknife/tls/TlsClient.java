@@ -29,11 +29,12 @@ import javax.net.ssl.TrustManager;
 public final class TlsClient {
 
     /** What the user asked for; nulls mean the defaults (SNI = the host, TLS 1.2 to 1.3, no ALPN). */
+    /** {@code warnings} hears what is passed over on the way (a --cacert entry that does not parse). */
     public record Config(String serverName, List<String> alpn, Path caCert, boolean insecure, String minVersion,
-            String maxVersion, Path cert, Path key, long handshakeTimeoutMillis) {
+            String maxVersion, Path cert, Path key, long handshakeTimeoutMillis, java.util.function.Consumer<String> warnings) {
 
         public static Config defaults() {
-            return new Config(null, List.of(), null, false, null, null, null, null, 10_000);
+            return new Config(null, List.of(), null, false, null, null, null, null, 10_000, warning -> { });
         }
     }
 
@@ -96,7 +97,7 @@ public final class TlsClient {
         this.config = config;
         this.protocols = TlsVersions.between(config.minVersion(), config.maxVersion());
         KeyManager[] keyManagers = clientKeyManagers(config.cert(), config.key()); // bad key files: usage errors before connecting
-        TrustStore trustStore = TrustStore.load(config.caCert());
+        TrustStore trustStore = TrustStore.load(config.caCert(), null, config.warnings());
         this.setup = new java.util.concurrent.FutureTask<>(() -> {
             CheckingTrustManager trust = new CheckingTrustManager(trustStore, config.insecure());
             try {

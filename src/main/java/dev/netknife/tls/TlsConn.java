@@ -60,13 +60,18 @@ public final class TlsConn extends CountingConn {
         long start = System.nanoTime();
         engine.beginHandshake();
         HandshakeStatus status = engine.getHandshakeStatus();
-        while (status != HandshakeStatus.FINISHED && status != HandshakeStatus.NOT_HANDSHAKING) {
-            status = switch (status) {
-                case NEED_WRAP -> wrapHandshake();
-                case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> unwrapHandshake();
-                case NEED_TASK -> runTasks();
-                default -> throw new SSLException("unexpected handshake state " + status);
-            };
+        try {
+            while (status != HandshakeStatus.FINISHED && status != HandshakeStatus.NOT_HANDSHAKING) {
+                status = switch (status) {
+                    case NEED_WRAP -> wrapHandshake();
+                    case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> unwrapHandshake();
+                    case NEED_TASK -> runTasks();
+                    default -> throw new SSLException("unexpected handshake state " + status);
+                };
+            }
+        } catch (SSLException e) {
+            sendPendingAlert();
+            throw e;
         }
         readLock.lock();
         try {
@@ -75,6 +80,30 @@ public final class TlsConn extends CountingConn {
             readLock.unlock();
         }
         timings = raw.timings().withTls(System.nanoTime() - start);
+    }
+
+    /**
+     * After a failed handshake the engine holds the fatal alert that says why (RFC 8446 6.2: e.g.
+     * certificate_expired, unknown_ca): it goes to the peer before the connection closes, as
+     * OpenSSL and the JDK send theirs. Best effort: the peer may be gone.
+     */
+    private void sendPendingAlert() {
+        writeLock.lock();
+        try {
+            netOut = borrow(netOut);
+            for (int i = 0; i < 4 && !engine.isOutboundDone(); i++) {
+                SSLEngineResult result = engine.wrap(EMPTY, netOut);
+                flushNetOut();
+                if (result.bytesProduced() == 0) {
+                    break;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // nothing more to send, or no one to send it to
+        } finally {
+            netOut = giveBack(netOut);
+            writeLock.unlock();
+        }
     }
 
     private HandshakeStatus wrapHandshake() throws IOException {

@@ -29,11 +29,32 @@ final class TlsFailures {
                 return tls("peer_closed", "the peer closed the connection during the TLS handshake (" + target + ")", e);
             }
         }
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String message = plainMessage(e);
         if (e instanceof IOException && message.contains("reset")) {
             return tls("peer_closed", "the peer reset the connection during the TLS handshake (" + target + ")", e);
         }
+        if (message.contains("Handshake message length exceeds the maximum")) {
+            return tls("too_large", "the server's handshake message (its certificate chain) is larger than nk's limit of "
+                    + TlsProvider.MAX_HANDSHAKE_MESSAGE_BYTES / 1024 + " KiB (" + target + ")", e);
+        }
         return tls("handshake", "TLS handshake failed: " + message + " (" + target + ")", e);
+    }
+
+    /**
+     * The most specific message in the cause chain, without the Java class names that exceptions made
+     * from a cause put in front of it ("org.bouncycastle...TlsCryptoException: unable to decode certificate").
+     */
+    static String plainMessage(Throwable e) {
+        String message = null;
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                message = t.getMessage();
+            }
+        }
+        if (message == null) {
+            return "no reason given";
+        }
+        return message.replaceAll("(?:[a-z][\\w$]*\\.)+[A-Z][\\w$]*: ", "").strip();
     }
 
     private static NkException received(short alert, String target, Throwable e) {

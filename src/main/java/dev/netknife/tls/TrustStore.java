@@ -43,18 +43,29 @@ final class TrustStore implements X509TrustManager {
      * now on, beside BCJSSE's start; {@link #await} reports a bad PEM file.
      */
     static TrustStore load(Path caCert) {
-        return load(caCert, null);
+        return load(caCert, null, warning -> { });
     }
 
-    /** As above with {@code jdkCas} (a PKCS12 file) standing for the JDK's CA store; null: the JDK's own. */
     static TrustStore load(Path caCert, Path jdkCas) {
+        return load(caCert, jdkCas, warning -> { });
+    }
+
+    /**
+     * As above with {@code jdkCas} (a PKCS12 file) standing for the JDK's CA store (null: the JDK's
+     * own); {@code warnings} hears each --cacert entry passed over because it does not parse.
+     */
+    static TrustStore load(Path caCert, Path jdkCas, java.util.function.Consumer<String> warnings) {
         // the JDK's default trust (javax.net.ssl.trustStore, else its cacerts)
         FutureTask<List<X509Certificate>> jdk = new FutureTask<>(() -> List.of(manager(jdkCas == null ? null : store(jdkCas)).getAcceptedIssuers()));
         if (caCert == null) {
             Ahead.start("nk-ca-store", jdk);
             return new TrustStore(null, jdk);
         }
-        FutureTask<List<X509Certificate>> given = new FutureTask<>(() -> Pem.certificates(caCert));
+        FutureTask<List<X509Certificate>> given = new FutureTask<>(() -> {
+            Pem.Anchors anchors = Pem.anchors(caCert);
+            anchors.skipped().forEach(warnings);
+            return anchors.certificates();
+        });
         Ahead.start("nk-cacert", given);
         return new TrustStore(given, jdk);
     }

@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * its key), the RFC 5280 and CA/Browser Forum profile of leaves and intermediates, and the chains
  * that must still pass (an expired cross-certificate off the valid path, a self-signed server
  * certificate trusted as it is, a name with an underscore). Every chain is made here with bcpkix
- * and served by {@code openssl s_server} over TLS 1.2 and over TLS 1.3. Cases 0530-0559.
+ * and served by {@code openssl s_server} over TLS 1.2 and over TLS 1.3. Cases 0530-0558.
  */
 class CertificateProfileCases {
     @TempDir
@@ -171,7 +171,21 @@ class CertificateProfileCases {
             assertTrue(r.stderr().startsWith("nk: tls-get: " + says), r.stderr());
             assertTrue(r.out().contains("\"error\":{\"kind\":\"" + kind + "\",\"phase\":\"tls\""), r.out());
             assertTrue(r.out().contains("\"protocol\":\"TLSv" + version + "\""), "the version asked for was negotiated: " + r.out());
+            int alert = switch (kind) {
+                case "expired" -> 45;
+                case "weak_key" -> 43;
+                default -> 42;
+            };
+            assertTrue(awaitLog(server, "alert number " + alert), "nk told the server why with alert " + alert + ": " + server.log());
         }
+    }
+
+    /** Waits (up to 2 s) for s_server to log {@code text}. */
+    private static boolean awaitLog(OpensslServer server, String text) throws Exception {
+        for (int i = 0; i < 40 && !server.log().contains(text); i++) {
+            Thread.sleep(50);
+        }
+        return server.log().contains(text);
     }
 
     static Stream<Arguments> accepted() {
@@ -190,6 +204,13 @@ class CertificateProfileCases {
                 Arguments.of("0555", "the server sends its root too", (Maker) () -> {
                     Forged leaf = CertForge.leaf("CN=localhost", root).make();
                     return underRoot("with-root", leaf, root);
+                }),
+                Arguments.of("0557", "a certificate of 60 KiB (3,000 names), over BCJSSE's default limit of 32 KiB", (Maker) () -> {
+                    CertForge big = CertForge.leaf("CN=localhost", root).dns("localhost");
+                    for (int i = 0; i < 3000; i++) {
+                        big.dns("host" + i + ".many-names.example.test");
+                    }
+                    return underRoot("sixty-kib", big.make());
                 }),
                 Arguments.of("0556", "a self-signed certificate made by openssl req -x509 (CA:TRUE), trusted as it is", (Maker) () -> {
                     Path cert = dir.resolve("openssl-self.pem");
@@ -219,6 +240,42 @@ class CertificateProfileCases {
             NkRun.Result r = NkRun.run(tlsGet(chain, server));
             assertEquals(0, r.code(), r.toString());
             assertTrue(r.out().contains("verified   yes"), r.out());
+        }
+    }
+
+    @ParameterizedTest(name = "case 0558 over TLS {0}: a 200 KiB certificate is refused with one line naming nk's limit")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"1.2", "1.3"})
+    void case0558AHandshakeMessageOverTheLimitIsNamed(String version) throws Exception {
+        CertForge huge = CertForge.leaf("CN=localhost", root).dns("localhost");
+        for (int i = 0; i < 10_000; i++) {
+            huge.dns("host" + i + ".many-names.example.test");
+        }
+        Chain chain = underRoot("two-hundred-kib-" + version, huge.make());
+        try (OpensslServer server = serve(chain, version)) {
+            NkRun.Result r = NkRun.run(tlsGet(chain, server, "--json"));
+            assertEquals(5, r.code(), r.toString());
+            assertTrue(r.stderr().startsWith("nk: tls-get: the server's handshake message (its certificate chain) is larger than nk's "
+                    + "limit of 128 KiB"), r.stderr());
+            assertTrue(r.out().contains("\"kind\":\"too_large\""), r.out());
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void case0559ABrokenEntryInACacertBundleIsSkippedWithAWarning() throws Exception {
+        Forged leaf = CertForge.leaf("CN=localhost", root).make();
+        Path bundle = dir.resolve("bundle.pem");
+        java.nio.file.Files.writeString(bundle, "-----BEGIN CERTIFICATE-----\nMIIBroken!!\n-----END CERTIFICATE-----\n"
+                + "-----BEGIN CERTIFICATE-----\nMAMCAQA=\n-----END CERTIFICATE-----\n" + java.nio.file.Files.readString(rootFile));
+        Chain chain = new Chain(CertForge.write(dir, "bundle-leaf", leaf), bundle, null, "localhost");
+        try (OpensslServer server = serve(chain, "1.3")) {
+            NkRun.Result r = NkRun.run(tlsGet(chain, server));
+            assertEquals(0, r.code(), r.toString());
+            assertTrue(r.out().contains("verified   yes"), r.out());
+            String[] warnings = r.stderr().split("\n");
+            assertEquals(2, warnings.length, r.stderr());
+            assertTrue(warnings[0].startsWith("nk: tls-get: warning: --cacert: skipped cannot read " + bundle + " (entry 1): "), warnings[0]);
+            assertTrue(warnings[1].startsWith("nk: tls-get: warning: --cacert: skipped cannot read " + bundle + " (entry 2): "), warnings[1]);
+            assertTrue(!r.stderr().contains("org.bouncycastle") && !r.stderr().contains("Exception"), "no class names: " + r.stderr());
         }
     }
 

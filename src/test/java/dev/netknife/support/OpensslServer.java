@@ -10,8 +10,16 @@ import java.util.List;
 /** {@code openssl s_server} on 127.0.0.1 with a given certificate, for interop tests. */
 public final class OpensslServer extends PeerProcess {
 
-    private OpensslServer(Process process, int port) {
+    private final java.nio.file.Path log;
+
+    private OpensslServer(Process process, int port, java.nio.file.Path log) {
         super(process, port);
+        this.log = log;
+    }
+
+    /** What s_server printed so far (stdout and stderr). */
+    public String log() throws IOException {
+        return Files.readString(log);
     }
 
     /**
@@ -42,6 +50,6 @@ public final class OpensslServer extends PeerProcess {
         log.deleteOnExit();
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
         Peers.awaitListening(port, 5000);
-        return new OpensslServer(p, port);
+        return new OpensslServer(p, port, log.toPath());
     }
 }

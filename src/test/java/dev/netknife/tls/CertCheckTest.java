@@ -60,4 +60,13 @@ class CertCheckTest {
         assertEquals(java.util.List.of("ok.test"), sans.dns());
         assertEquals(java.util.List.of("DNS:two words", "DNS:*.*.test", "DNS:a..b", "DNS:x.test.", "IP of 5 bytes"), sans.malformed());
     }
+
+    @Test
+    void failureMessagesCarryNoJavaClassNames() {
+        Exception chained = new javax.net.ssl.SSLException(new java.io.IOException(
+                new org.bouncycastle.tls.crypto.TlsCryptoException("unable to decode certificate")));
+        assertEquals("unable to decode certificate", TlsFailures.plainMessage(chained));
+        assertEquals("TLS handshake failed: unable to decode certificate (example.test:443)",
+                TlsFailures.classify(chained, null, "example.test:443").getMessage());
+    }
 }
