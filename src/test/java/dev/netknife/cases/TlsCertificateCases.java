@@ -92,11 +92,15 @@ class TlsCertificateCases {
         }
     }
 
-    @ParameterizedTest(name = "case {0}: {1} is exit 5 naming the check, and passes with --insecure and its warning")
-    @MethodSource("brokenChains")
-    void brokenChainIsRefusedUnlessInsecure(String number, String what, Served c) throws Exception {
+    static Stream<Arguments> brokenChainsOverBothVersions() {
+        return brokenChains().flatMap(a -> Stream.of("-tls1_2", "-tls1_3").map(v -> Arguments.of(a.get()[0], a.get()[1], v, a.get()[2])));
+    }
+
+    @ParameterizedTest(name = "case {0}: {1} ({2}) is exit 5 naming the check, and passes with --insecure and its warning")
+    @MethodSource("brokenChainsOverBothVersions")
+    void brokenChainIsRefusedUnlessInsecure(String number, String what, String version, Served c) throws Exception {
         Path cert = c.cert().make();
-        try (OpensslServer server = c.sendChain() ? OpensslServer.startSendingChain(cert) : OpensslServer.start(cert)) {
+        try (OpensslServer server = c.sendChain() ? OpensslServer.startSendingChain(cert, version) : OpensslServer.start(cert, version)) {
             String trust = c.trust().equals("root") ? root : ca;
             NkRun.Result strict = NkRun.run(tlsGet(server, c, "--json", "--cacert", trust));
             assertEquals(5, strict.code(), strict.toString());
