@@ -54,6 +54,7 @@ final class TlsGetCommand implements NkCommand {
                 throw new NkException(ExitCode.FAILURE, null, "cannot write " + saveChain + ": " + e.getMessage(), e);
             }
         }
+        notOnThePath(report, inv);
         NkException failure = report.failure() != null ? report.failure() : expiringSoon(report, minDays);
         ExitCode code = failure == null ? ExitCode.OK : failure.exitCode();
         if (inv.json()) {
@@ -72,13 +73,25 @@ final class TlsGetCommand implements NkCommand {
         if (minDays < 0) {
             return null;
         }
-        for (CertInfo cert : report.chain()) {
-            if (cert.daysLeft() < minDays) {
+        for (int i = 0; i < report.chain().size(); i++) {
+            CertInfo cert = report.chain().get(i);
+            if (report.onPath(report.certificates().get(i)) && cert.daysLeft() < minDays) {
                 return new NkException(ExitCode.ASSERTION, null, "certificate " + cert.subject() + " expires in " + cert.daysLeft()
                         + (cert.daysLeft() == 1 ? " day" : " days") + ", under --min-days " + minDays + " (" + report.target() + ")", null);
             }
         }
         return null;
+    }
+
+    /** With -v: the certificates the server sent that the verified path does without (an old cross-certificate, say). */
+    private static void notOnThePath(TlsProbe.Report report, Invocation inv) {
+        for (int i = 0; i < report.certificates().size(); i++) {
+            if (!report.onPath(report.certificates().get(i))) {
+                CertInfo cert = report.chain().get(i);
+                inv.verboseInfo("chain certificate " + i + " (" + cert.subject() + ") is not on the verified path"
+                        + (cert.daysLeft() < 0 ? "; it expired " + java.time.Instant.ofEpochMilli(cert.notAfter()) : "") + ": not judged");
+            }
+        }
     }
 
     /** {@code HOST}, {@code HOST:PORT}, {@code [v6]:PORT} or an https URL; port 443 unless given. */

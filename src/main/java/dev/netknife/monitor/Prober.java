@@ -98,7 +98,7 @@ public final class Prober {
         try (Conn raw = dialer().dial(target.endpoint())) {
             TlsClient.Session session = tls().handshake(raw, target.endpoint());
             try (Conn conn = session.conn()) {
-                long expires = earliestExpiry(session.chain());
+                long expires = earliestExpiry(session.path() != null ? session.path() : session.chain());
                 Timings t = conn.timings().withTotal(System.nanoTime() - start);
                 String problem = expiryProblem(expires);
                 return new ProbeResult(target, problem == null, problem, problem == null ? null : "tls", t, 0, expires, at);

@@ -29,9 +29,17 @@ final class CertCheck {
      * Checks {@code chain} against the CAs given with --cacert first, then the JDK's (read only when
      * needed); {@code authType} is not used (the key exchange does not change what a chain must be).
      */
+    /** The verdict, and the certificates the server sent that are on the validated path (null when no path validated). */
+    record Judged(Problem problem, List<X509Certificate> path) {
+    }
+
     static Problem check(X509Certificate[] chain, String authType, TrustStore trust, String host, long nowMillis) {
+        return judge(chain, trust, host, nowMillis).problem();
+    }
+
+    static Judged judge(X509Certificate[] chain, TrustStore trust, String host, long nowMillis) {
         if (chain == null || chain.length == 0) {
-            return new Problem("no_certificate", "the server sent no certificate", null);
+            return new Judged(new Problem("no_certificate", "the server sent no certificate", null), null);
         }
         long at = nowMillis - Math.floorMod(nowMillis, 1000L); // certificate times are whole seconds
         List<X509Certificate> sent = List.of(chain);
@@ -45,15 +53,19 @@ final class CertCheck {
         if (outcome == null) {
             X509Certificate last = chain[chain.length - 1];
             if (chain.length == 1 && ChainValidator.isSelfIssued(last)) {
-                return new Problem("self_signed", "self-signed certificate (" + ChainValidator.name(last)
-                        + "); trust it with --cacert or skip checks with --insecure", null);
+                return new Judged(new Problem("self_signed", "self-signed certificate (" + ChainValidator.name(last)
+                        + "); trust it with --cacert or skip checks with --insecure", null), null);
             }
-            return new Problem("unknown_issuer", "certificate issuer is not trusted (" + last.getIssuerX500Principal().getName(X500Principal.RFC2253)
-                    + "); add its CA with --cacert", null);
+            return new Judged(new Problem("unknown_issuer", "certificate issuer is not trusted ("
+                    + last.getIssuerX500Principal().getName(X500Principal.RFC2253) + "); add its CA with --cacert", null), null);
         }
         if (!outcome.valid()) {
-            return outcome.problem();
+            return new Judged(outcome.problem(), null);
         }
+        return new Judged(hostProblem(chain, host), outcome.path());
+    }
+
+    private static Problem hostProblem(X509Certificate[] chain, String host) {
         if (host != null && !matches(chain[0], host)) {
             List<String> names = CertInfo.subjectAltNames(chain[0]);
             if (names.isEmpty()) {

@@ -22,10 +22,11 @@ import org.bouncycastle.tls.TlsFatalAlert;
 final class CheckingTrustManager extends X509ExtendedTrustManager {
 
     /**
-     * What one handshake's server presented, the verification failure (null when verified), and the protocol
+     * What one handshake's server presented, the verification failure (null when verified), the presented
+     * certificates on the path that validated (null when none did), and the protocol
      * and cipher suite negotiated so far (null when the engine does not tell), for reports of a failed handshake.
      */
-    record Verdict(List<X509Certificate> presented, CertCheck.Problem problem, String protocol, String cipher) {
+    record Verdict(List<X509Certificate> presented, CertCheck.Problem problem, List<X509Certificate> path, String protocol, String cipher) {
     }
 
     private final TrustStore trust;
@@ -44,9 +45,10 @@ final class CheckingTrustManager extends X509ExtendedTrustManager {
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        CertCheck.Problem problem = CertCheck.check(chain, authType, trust, engine.getPeerHost(), System.currentTimeMillis());
+        CertCheck.Judged judged = CertCheck.judge(chain, trust, engine.getPeerHost(), System.currentTimeMillis());
+        CertCheck.Problem problem = judged.problem();
         SSLSession handshake = engine.getHandshakeSession();
-        verdicts.put(engine, new Verdict(chain == null ? List.of() : List.of(chain), problem,
+        verdicts.put(engine, new Verdict(chain == null ? List.of() : List.of(chain), problem, judged.path(),
                 handshake == null ? null : handshake.getProtocol(), handshake == null ? null : handshake.getCipherSuite()));
         if (problem != null && !insecure) {
             refuse(problem);

@@ -42,8 +42,9 @@ public final class TlsClient {
      * A finished handshake: the connection, the chain the server presented, and why it did not
      * verify when {@code --insecure} let it through anyway (null when verified).
      */
-    public record Session(TlsConn conn, List<X509Certificate> chain, String verifyKind, String verifyProblem, String serverName,
-            boolean resumed) {
+    /** {@code path}: the certificates of {@code chain} on the path that validated; null when none did or the session was resumed. */
+    public record Session(TlsConn conn, List<X509Certificate> chain, List<X509Certificate> path, String verifyKind, String verifyProblem,
+            String serverName, boolean resumed) {
         public boolean verified() {
             return verifyProblem == null;
         }
@@ -168,7 +169,8 @@ public final class TlsClient {
         boolean resumed = verdict == null; // no certificate to check: the session was resumed
         List<X509Certificate> chain = verdict != null ? verdict.presented() : peerChain(conn);
         CertCheck.Problem problem = verdict == null ? null : verdict.problem();
-        return new Session(conn, chain, problem == null ? null : problem.kind(), problem == null ? null : problem.message(),
+        return new Session(conn, chain, verdict == null ? null : verdict.path(), problem == null ? null : problem.kind(),
+                problem == null ? null : problem.message(),
                 CertCheck.isIpLiteral(serverName) ? null : serverName, resumed);
     }
 

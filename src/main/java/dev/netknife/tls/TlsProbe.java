@@ -17,8 +17,13 @@ public final class TlsProbe {
      * whenever the server sent one, so a failed verification still shows what was wrong.
      */
     public record Report(Endpoint target, String serverName, String protocol, String cipher, String alpn, boolean resumed,
-            List<CertInfo> chain, List<X509Certificate> certificates, boolean verified, String verifyKind, String verifyProblem,
-            Timings timings, NkException failure, Repeat repeat) {
+            List<CertInfo> chain, List<X509Certificate> certificates, List<X509Certificate> path, boolean verified, String verifyKind,
+            String verifyProblem, Timings timings, NkException failure, Repeat repeat) {
+
+        /** Whether {@code cert} counts: on the path that validated, or anything sent when no path did. */
+        public boolean onPath(X509Certificate cert) {
+            return path == null || path.contains(cert);
+        }
     }
 
     /** {@code --repeat N}: N more handshakes on the same client context, so sessions may resume. */
@@ -58,7 +63,7 @@ public final class TlsProbe {
         }
         Repeat stats = new Repeat(repeat, System.nanoTime() - start, resumed);
         return new Report(first.target(), first.serverName(), first.protocol(), first.cipher(), first.alpn(), first.resumed(),
-                first.chain(), first.certificates(), first.verified(), first.verifyKind(), first.verifyProblem(), first.timings(),
+                first.chain(), first.certificates(), first.path(), first.verified(), first.verifyKind(), first.verifyProblem(), first.timings(),
                 null, stats);
     }
 
@@ -81,11 +86,11 @@ public final class TlsProbe {
             TlsConn conn = session.conn();
             goodbye(conn);
             return new Report(target, session.serverName(), conn.protocol(), conn.cipherSuite(), conn.applicationProtocol(),
-                    session.resumed(), infos(session.chain()), session.chain(), session.verified(), session.verifyKind(),
+                    session.resumed(), infos(session.chain()), session.chain(), session.path(), session.verified(), session.verifyKind(),
                     session.verifyProblem(), conn.timings().withTotal(System.nanoTime() - start), null, null);
         } catch (TlsClient.Failure e) {
             return new Report(target, CertCheck.isIpLiteral(sni) ? null : sni, e.protocol(), e.cipher(), null, false, infos(e.chain()), e.chain(),
-                    false, e.kind(), e.getMessage(), connected.withTotal(System.nanoTime() - start), e, null);
+                    null, false, e.kind(), e.getMessage(), connected.withTotal(System.nanoTime() - start), e, null);
         }
     }
 

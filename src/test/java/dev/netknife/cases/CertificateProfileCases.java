@@ -261,6 +261,20 @@ class CertificateProfileCases {
     }
 
     @org.junit.jupiter.api.Test
+    void case0553TheExpiredExtraIsNamedWithVerboseAndLeftOutOfMinDays() throws Exception {
+        Chain chain = (Chain) ((Maker) accepted().findFirst().orElseThrow().get()[2]).make();
+        try (OpensslServer server = serve(chain, "1.3")) {
+            NkRun.Result quiet = NkRun.run(tlsGet(chain, server, "--min-days", "14"));
+            assertEquals(0, quiet.code(), quiet.toString());
+            assertEquals("", quiet.stderr());
+            NkRun.Result verbose = NkRun.run(tlsGet(chain, server, "-v", "--min-days", "14"));
+            assertEquals(0, verbose.code(), verbose.toString());
+            assertTrue(verbose.stderr().contains("chain certificate 2 (CN=new root) is not on the verified path; it expired "),
+                    verbose.stderr());
+        }
+    }
+
+    @org.junit.jupiter.api.Test
     void case0559ABrokenEntryInACacertBundleIsSkippedWithAWarning() throws Exception {
         Forged leaf = CertForge.leaf("CN=localhost", root).make();
         Path bundle = dir.resolve("bundle.pem");
