@@ -48,6 +48,9 @@ final class CertProfile {
         if (problem == null) {
             problem = names(leaf, validated);
         }
+        for (int i = 1; problem == null && i < validated.size(); i++) {
+            problem = constraintForms(validated.get(i));
+        }
         for (int i = 0; problem == null && i < validated.size(); i++) {
             X509Certificate cert = validated.get(i);
             if (i < path.size() || givenAnchor) {
@@ -131,6 +134,63 @@ final class CertProfile {
             }
         }
         return null;
+    }
+
+    /**
+     * A CA's name constraints are well-formed: DNS subtrees are host names (a leading dot allowed, no
+     * wildcard, no spaces), IP subtrees an address and a contiguous mask of the same family. A
+     * malformed excluded subtree would exclude nothing, so it is refused rather than ignored.
+     */
+    private static CertCheck.Problem constraintForms(X509Certificate ca) {
+        byte[] extension = ca.getExtensionValue(Extension.nameConstraints.getId());
+        if (extension == null) {
+            return null;
+        }
+        NameConstraints constraints;
+        try {
+            constraints = NameConstraints.getInstance(ASN1OctetString.getInstance(extension).getOctets());
+        } catch (IllegalArgumentException e) {
+            return new CertCheck.Problem("name_constraints", "the name constraints of " + ChainValidator.name(ca) + " do not decode", null);
+        }
+        List<GeneralSubtree> all = new ArrayList<>();
+        for (GeneralSubtree[] part : new GeneralSubtree[][] {constraints.getPermittedSubtrees(), constraints.getExcludedSubtrees()}) {
+            all.addAll(part == null ? List.of() : List.of(part));
+        }
+        for (GeneralSubtree subtree : all) {
+            GeneralName base = subtree.getBase();
+            String bad = null;
+            if (base.getTagNo() == GeneralName.dNSName) {
+                String dns = base.getName().toString();
+                String bare = dns.startsWith(".") ? dns.substring(1) : dns;
+                if (!bare.isEmpty() && (bare.contains("*") || !SubjectAltNames.validDnsName(bare))) {
+                    bad = "DNS:" + dns;
+                }
+            } else if (base.getTagNo() == GeneralName.iPAddress) {
+                byte[] range = ASN1OctetString.getInstance(base.getName()).getOctets();
+                if ((range.length != 8 && range.length != 32) || !contiguousMask(range)) {
+                    bad = "an IP range of " + range.length + " bytes" + (range.length == 8 || range.length == 32 ? " with a gap in its mask" : "");
+                }
+            }
+            if (bad != null) {
+                return new CertCheck.Problem("name_constraints", ChainValidator.name(ca) + " has a malformed name constraint (" + bad + ")", null);
+            }
+        }
+        return null;
+    }
+
+    /** The second half of an address-and-mask is ones, then zeros. */
+    private static boolean contiguousMask(byte[] range) {
+        boolean zeros = false;
+        for (int i = range.length / 2; i < range.length; i++) {
+            for (int bit = 7; bit >= 0; bit--) {
+                boolean one = (range[i] >> bit & 1) == 1;
+                if (one && zeros) {
+                    return false;
+                }
+                zeros |= !one;
+            }
+        }
+        return true;
     }
 
     private static List<String> excludedDnsNames(X509Certificate ca) {

@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * its key), the RFC 5280 and CA/Browser Forum profile of leaves and intermediates, and the chains
  * that must still pass (an expired cross-certificate off the valid path, a self-signed server
  * certificate trusted as it is, a name with an underscore). Every chain is made here with bcpkix
- * and served by {@code openssl s_server} over TLS 1.2 and over TLS 1.3. Cases 0530-0558.
+ * and served by {@code openssl s_server} over TLS 1.2 and over TLS 1.3. Cases 0530-0561.
  */
 class CertificateProfileCases {
     @TempDir
@@ -144,6 +144,13 @@ class CertificateProfileCases {
                     Forged small = CertForge.intermediate("CN=small intermediate", root).keys(CertForge.rsa(1024)).make();
                     return underRoot("rsa1024-intermediate", CertForge.leaf("CN=localhost", small).make(), small);
                 }, "weak_key", "chain certificate 1 has a 1024-bit RSA key"),
+                row("0560", "a root that excludes a wildcard DNS pattern (an invalid form that would exclude nothing)",
+                        () -> underOwnRoot("nc-wildcard", CertForge.root("CN=nc root").nameConstraints(List.of(), dnsNames("*.other.test"))),
+                        "name_constraints", "CN=nc root has a malformed name constraint (DNS:*.other.test)"),
+                row("0561", "a root that excludes an IP range with a gap in its mask", () -> underOwnRoot("nc-mask-gap",
+                        CertForge.root("CN=nc root").nameConstraints(List.of(), List.of(new GeneralName(GeneralName.iPAddress,
+                                new org.bouncycastle.asn1.DEROctetString(new byte[] {10, 0, 0, 0, (byte) 255, 0, (byte) 255, 0}))))),
+                        "name_constraints", "CN=nc root has a malformed name constraint (an IP range of 8 bytes with a gap in its mask)"),
                 row("0552", "an expired intermediate on the only path", () -> {
                     Forged old = CertForge.intermediate("CN=old intermediate", root).valid(-400, -1).make();
                     return underRoot("expired-intermediate", CertForge.leaf("CN=localhost", old).make(), old);
