@@ -142,8 +142,8 @@ public final class Pem {
     }
 
     private static String reason(Exception e) {
-        String message = e.getMessage() == null || e.getMessage().isBlank() ? "malformed PEM data" : e.getMessage();
-        return message.replaceAll("(?:[a-z][\\w$]*\\.)+[A-Z][\\w$]*: ", "");
+        String message = TlsFailures.plainMessage(e);
+        return message.equals(TlsFailures.NO_REASON) ? "malformed PEM data" : message;
     }
 
     /** The certificates as PEM text. */

@@ -44,6 +44,8 @@ final class TlsFailures {
      * The most specific message in the cause chain, without the Java class names that exceptions made
      * from a cause put in front of it ("org.bouncycastle...TlsCryptoException: unable to decode certificate").
      */
+    static final String NO_REASON = "no reason given";
+
     static String plainMessage(Throwable e) {
         String message = null;
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
@@ -52,7 +54,7 @@ final class TlsFailures {
             }
         }
         if (message == null) {
-            return "no reason given";
+            return NO_REASON;
         }
         return message.replaceAll("(?:[a-z][\\w$]*\\.)+[A-Z][\\w$]*: ", "").strip();
     }
