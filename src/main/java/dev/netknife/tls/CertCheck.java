@@ -34,10 +34,10 @@ final class CertCheck {
     }
 
     static Problem check(X509Certificate[] chain, String authType, TrustStore trust, String host, long nowMillis) {
-        return judge(chain, trust, host, nowMillis).problem();
+        return judge(chain, authType, trust, host, nowMillis).problem();
     }
 
-    static Judged judge(X509Certificate[] chain, TrustStore trust, String host, long nowMillis) {
+    static Judged judge(X509Certificate[] chain, String authType, TrustStore trust, String host, long nowMillis) {
         if (chain == null || chain.length == 0) {
             return new Judged(new Problem("no_certificate", "the server sent no certificate", null), null);
         }
@@ -46,6 +46,9 @@ final class CertCheck {
         ChainValidator.Outcome outcome = trust.given() == null ? null : ChainValidator.validate(sent, trust.given(), true, at);
         if (outcome == null || !outcome.valid()) {
             ChainValidator.Outcome viaJdk = ChainValidator.validate(sent, trust.jdk(), false, at);
+            if (viaJdk != null && viaJdk.valid()) {
+                viaJdk = jdkPolicy(chain, authType, trust, viaJdk);
+            }
             if (viaJdk != null && (viaJdk.valid() || outcome == null)) {
                 outcome = viaJdk;
             }
@@ -63,6 +66,18 @@ final class CertCheck {
             return new Judged(outcome.problem(), null);
         }
         return new Judged(hostProblem(chain, host), outcome.path());
+    }
+
+    /** A chain the JDK's CAs anchor must also pass the JDK's own trust manager (its TLS policies). */
+    private static ChainValidator.Outcome jdkPolicy(X509Certificate[] chain, String authType, TrustStore trust, ChainValidator.Outcome valid) {
+        try {
+            trust.jdkManager().checkServerTrusted(chain, authType == null || authType.isEmpty() ? "UNKNOWN" : authType);
+            return valid;
+        } catch (java.security.cert.CertificateException | RuntimeException e) {
+            String why = TlsFailures.plainMessage(e);
+            return new ChainValidator.Outcome(valid.path(), valid.anchor(), new Problem("jdk_policy",
+                    "the JDK's trust policy refuses this chain: " + why, why));
+        }
     }
 
     private static Problem hostProblem(X509Certificate[] chain, String host) {

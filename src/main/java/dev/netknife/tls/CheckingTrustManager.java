@@ -45,7 +45,7 @@ final class CheckingTrustManager extends X509ExtendedTrustManager {
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        CertCheck.Judged judged = CertCheck.judge(chain, trust, engine.getPeerHost(), System.currentTimeMillis());
+        CertCheck.Judged judged = CertCheck.judge(chain, authType, trust, engine.getPeerHost(), System.currentTimeMillis());
         CertCheck.Problem problem = judged.problem();
         SSLSession handshake = engine.getHandshakeSession();
         verdicts.put(engine, new Verdict(chain == null ? List.of() : List.of(chain), problem, judged.path(),

@@ -31,9 +31,9 @@ import javax.net.ssl.X509TrustManager;
  */
 final class TrustStore implements X509TrustManager {
     private final FutureTask<List<X509Certificate>> given;
-    private final FutureTask<List<X509Certificate>> jdk;
+    private final FutureTask<X509TrustManager> jdk;
 
-    private TrustStore(FutureTask<List<X509Certificate>> given, FutureTask<List<X509Certificate>> jdk) {
+    private TrustStore(FutureTask<List<X509Certificate>> given, FutureTask<X509TrustManager> jdk) {
         this.given = given;
         this.jdk = jdk;
     }
@@ -56,7 +56,7 @@ final class TrustStore implements X509TrustManager {
      */
     static TrustStore load(Path caCert, Path jdkCas, java.util.function.Consumer<String> warnings) {
         // the JDK's default trust (javax.net.ssl.trustStore, else its cacerts)
-        FutureTask<List<X509Certificate>> jdk = new FutureTask<>(() -> List.of(manager(jdkCas == null ? null : store(jdkCas)).getAcceptedIssuers()));
+        FutureTask<X509TrustManager> jdk = new FutureTask<>(() -> manager(jdkCas == null ? null : store(jdkCas)));
         if (caCert == null) {
             Ahead.start("nk-ca-store", jdk);
             return new TrustStore(null, jdk);
@@ -89,6 +89,14 @@ final class TrustStore implements X509TrustManager {
 
     /** The JDK's CAs, read now unless they were already. */
     List<X509Certificate> jdk() {
+        return List.of(jdkManager().getAcceptedIssuers());
+    }
+
+    /**
+     * The JDK's own trust manager over its CAs: a chain anchored there must pass it too, so that
+     * the JDK's TLS policies (its CA distrust dates, its algorithm constraints for TLS servers) still apply.
+     */
+    X509TrustManager jdkManager() {
         jdk.run(); // no-op when it ran or is running on another thread
         return get(jdk);
     }
