@@ -110,8 +110,13 @@ final class ChainValidator {
             }
         }
         List<X509Certificate> validated = new ArrayList<>(path);
-        if (givenAnchor) {
+        if (givenAnchor && anchor.getVersion() >= 3) {
             validated.add(anchor); // judged as a certificate too: its dates, constraints and extensions
+        } else if (givenAnchor) { // a version 1 root has no extensions to judge (old CAs made with openssl x509 -req): its dates
+            CertCheck.Problem dates = dates(anchor, "trusted CA certificate", atMillis);
+            if (dates != null) {
+                return dates;
+            }
         }
         try {
             PKIXParameters params = new PKIXParameters(Set.of(new TrustAnchor(anchor, null)));

@@ -69,4 +69,21 @@ class CertCheckTest {
         assertEquals("TLS handshake failed: unable to decode certificate (example.test:443)",
                 TlsFailures.classify(chained, null, "example.test:443").getMessage());
     }
+
+    @Test
+    void aVersion1RootGivenWithCacertStillAnchorsAChain() throws Exception {
+        java.security.KeyPair rootKeys = CertForge.ec();
+        long now = System.currentTimeMillis();
+        X509Certificate v1 = new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter().getCertificate(
+                new org.bouncycastle.cert.jcajce.JcaX509v1CertificateBuilder(new org.bouncycastle.asn1.x500.X500Name("CN=v1 root"),
+                        java.math.BigInteger.ONE, new java.util.Date(now - 86_400_000L), new java.util.Date(now + 86_400_000L * 30),
+                        new org.bouncycastle.asn1.x500.X500Name("CN=v1 root"), rootKeys.getPublic())
+                        .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA").build(rootKeys.getPrivate())));
+        Forged root = new Forged(v1, rootKeys);
+        Forged leaf = CertForge.leaf("CN=localhost", root).make();
+        assertEquals(1, v1.getVersion());
+        assertNull(CertCheck.check(new X509Certificate[] {leaf.cert()}, null, trusting(root), "localhost", now));
+        assertEquals("expired", CertCheck.check(new X509Certificate[] {leaf.cert()}, null, trusting(root), "localhost",
+                now + 86_400_000L * 31).kind());
+    }
 }
