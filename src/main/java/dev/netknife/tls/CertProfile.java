@@ -48,9 +48,6 @@ final class CertProfile {
         if (problem == null) {
             problem = names(leaf, validated);
         }
-        for (int i = 1; problem == null && i < validated.size(); i++) {
-            problem = constraintForms(validated.get(i));
-        }
         for (int i = 0; problem == null && i < validated.size(); i++) {
             X509Certificate cert = validated.get(i);
             if (i < path.size() || givenAnchor) {
@@ -112,7 +109,7 @@ final class CertProfile {
             return new CertCheck.Problem("bad_san", "certificate has a malformed subject alternative name (" + String.join(", ", sans.malformed())
                     + ") (" + name + ")", null);
         }
-        if (sans.critical() && !name.isEmpty()) {
+        if (sans.critical() && !name.isEmpty()) { // (the converse, an empty subject without a critical SAN, the JDK does not even parse)
             return new CertCheck.Problem("bad_extension", "certificate marks its subject alternative names critical although its subject is"
                     + " not empty (RFC 5280 4.2.1.6) (" + name + ")", null);
         }
@@ -141,7 +138,7 @@ final class CertProfile {
      * wildcard, no spaces), IP subtrees an address and a contiguous mask of the same family. A
      * malformed excluded subtree would exclude nothing, so it is refused rather than ignored.
      */
-    private static CertCheck.Problem constraintForms(X509Certificate ca) {
+    static CertCheck.Problem constraintForms(X509Certificate ca) {
         byte[] extension = ca.getExtensionValue(Extension.nameConstraints.getId());
         if (extension == null) {
             return null;
@@ -161,8 +158,10 @@ final class CertProfile {
             String bad = null;
             if (base.getTagNo() == GeneralName.dNSName) {
                 String dns = base.getName().toString();
-                String bare = dns.startsWith(".") ? dns.substring(1) : dns;
-                if (!bare.isEmpty() && (bare.contains("*") || !SubjectAltNames.validDnsName(bare))) {
+                if (dns.startsWith(".")) {
+                    bad = "DNS:" + dns + "; a DNS constraint takes no leading period (RFC 5280 4.2.1.10): " + dns.substring(1)
+                            + " covers its subdomains";
+                } else if (!dns.isEmpty() && (dns.contains("*") || !SubjectAltNames.validDnsName(dns))) {
                     bad = "DNS:" + dns;
                 }
             } else if (base.getTagNo() == GeneralName.iPAddress) {

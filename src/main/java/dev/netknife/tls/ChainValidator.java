@@ -118,6 +118,12 @@ final class ChainValidator {
                 return dates;
             }
         }
+        for (X509Certificate ca : validated.subList(1, validated.size())) { // before the validator reads them its own way
+            CertCheck.Problem forms = CertProfile.constraintForms(ca);
+            if (forms != null) {
+                return forms;
+            }
+        }
         try {
             PKIXParameters params = new PKIXParameters(Set.of(new TrustAnchor(anchor, null)));
             params.setRevocationEnabled(false);

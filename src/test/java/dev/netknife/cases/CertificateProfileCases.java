@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * its key), the RFC 5280 and CA/Browser Forum profile of leaves and intermediates, and the chains
  * that must still pass (an expired cross-certificate off the valid path, a self-signed server
  * certificate trusted as it is, a name with an underscore). Every chain is made here with bcpkix
- * and served by {@code openssl s_server} over TLS 1.2 and over TLS 1.3. Cases 0530-0561.
+ * and served by {@code openssl s_server} over TLS 1.2 and over TLS 1.3. Cases 0530-0562.
  */
 class CertificateProfileCases {
     @TempDir
@@ -151,6 +151,9 @@ class CertificateProfileCases {
                         CertForge.root("CN=nc root").nameConstraints(List.of(), List.of(new GeneralName(GeneralName.iPAddress,
                                 new org.bouncycastle.asn1.DEROctetString(new byte[] {10, 0, 0, 0, (byte) 255, 0, (byte) 255, 0}))))),
                         "name_constraints", "CN=nc root has a malformed name constraint (an IP range of 8 bytes with a gap in its mask)"),
+                row("0562", "a root whose DNS constraint has a leading period (invalid for DNS, RFC 5280 4.2.1.10)", () -> underOwnRoot(
+                        "nc-leading-period", CertForge.root("CN=nc root").nameConstraints(dnsNames(".localhost.test"), List.of())),
+                        "name_constraints", "CN=nc root has a malformed name constraint (DNS:.localhost.test; a DNS constraint takes no leading period"),
                 row("0552", "an expired intermediate on the only path", () -> {
                     Forged old = CertForge.intermediate("CN=old intermediate", root).valid(-400, -1).make();
                     return underRoot("expired-intermediate", CertForge.leaf("CN=localhost", old).make(), old);
