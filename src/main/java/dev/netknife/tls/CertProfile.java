@@ -50,11 +50,57 @@ final class CertProfile {
         }
         for (int i = 0; problem == null && i < validated.size(); i++) {
             X509Certificate cert = validated.get(i);
-            if (i < path.size() || givenAnchor) {
-                problem = key(cert, role(i, cert, anchor));
+            boolean sent = i < path.size();
+            if (sent || givenAnchor) {
+                String which = role(i, cert, anchor);
+                problem = key(cert, which);
+                if (problem == null && !leafIsAnchor) {
+                    problem = structure(cert, which, i > 0, sent);
+                }
             }
         }
         return problem;
+    }
+
+    /**
+     * RFC 5280's rules for the identifiers and fields every certificate on the path carries: a
+     * non-critical subject key identifier, present in a CA; an authority key identifier in a CA that
+     * another CA issued; critical policy constraints; an issuer name, and a subject name in a CA; and
+     * for what the server sent, a positive serial number of at most 20 octets.
+     */
+    private static CertCheck.Problem structure(X509Certificate cert, String which, boolean ca, boolean sent) {
+        Set<String> critical = cert.getCriticalExtensionOIDs() == null ? Set.of() : cert.getCriticalExtensionOIDs();
+        String name = ChainValidator.name(cert);
+        if (critical.contains(Extension.subjectKeyIdentifier.getId())) {
+            return new CertCheck.Problem("bad_extension", which + " marks its subject key identifier critical (RFC 5280 4.2.1.2) (" + name + ")", null);
+        }
+        if (cert.getIssuerX500Principal().getName().isEmpty()) {
+            return new CertCheck.Problem("bad_name", which + " has an empty issuer name (RFC 5280 4.1.2.4) (" + name + ")", null);
+        }
+        if (sent) {
+            java.math.BigInteger serial = cert.getSerialNumber();
+            if (serial.signum() <= 0 || serial.toByteArray().length > 20) {
+                return new CertCheck.Problem("bad_serial", which + " has a serial number that is " + (serial.signum() == 0 ? "zero"
+                        : serial.signum() < 0 ? "negative" : "longer than 20 octets") + " (RFC 5280 4.1.2.2) (" + name + ")", null);
+            }
+        }
+        if (!ca) {
+            return null;
+        }
+        if (name.isEmpty()) {
+            return new CertCheck.Problem("bad_name", which + " is a CA with an empty subject name (RFC 5280 4.1.2.6)", null);
+        }
+        if (cert.getExtensionValue(Extension.subjectKeyIdentifier.getId()) == null) {
+            return new CertCheck.Problem("bad_extension", which + " is a CA without a subject key identifier (RFC 5280 4.2.1.2) (" + name + ")", null);
+        }
+        if (!ChainValidator.isSelfIssued(cert) && cert.getExtensionValue(Extension.authorityKeyIdentifier.getId()) == null) {
+            return new CertCheck.Problem("bad_extension", which + " has no authority key identifier (RFC 5280 4.2.1.1) (" + name + ")", null);
+        }
+        if (cert.getExtensionValue(Extension.policyConstraints.getId()) != null && !critical.contains(Extension.policyConstraints.getId())) {
+            return new CertCheck.Problem("bad_extension", which + " has policy constraints that are not marked critical (RFC 5280 4.2.1.11) ("
+                    + name + ")", null);
+        }
+        return null;
     }
 
     private static String role(int index, X509Certificate cert, X509Certificate anchor) {
@@ -153,6 +199,10 @@ final class CertProfile {
         for (GeneralSubtree[] part : new GeneralSubtree[][] {constraints.getPermittedSubtrees(), constraints.getExcludedSubtrees()}) {
             all.addAll(part == null ? List.of() : List.of(part));
         }
+        if (all.isEmpty()) {
+            return new CertCheck.Problem("name_constraints", ChainValidator.name(ca) + " has a name constraints extension with no subtree"
+                    + " (RFC 5280 4.2.1.10)", null);
+        }
         for (GeneralSubtree subtree : all) {
             GeneralName base = subtree.getBase();
             String bad = null;
@@ -222,6 +272,10 @@ final class CertProfile {
         if (key instanceof RSAKey rsa && rsa.getModulus().bitLength() < MIN_RSA_BITS) {
             return new CertCheck.Problem("weak_key", which + " has a " + rsa.getModulus().bitLength() + "-bit RSA key (at least "
                     + MIN_RSA_BITS + " needed) (" + ChainValidator.name(cert) + ")", null);
+        }
+        if (key instanceof RSAKey rsa && rsa.getModulus().bitLength() % 8 != 0) {
+            return new CertCheck.Problem("weak_key", which + " has a " + rsa.getModulus().bitLength() + "-bit RSA key, not a whole number"
+                    + " of bytes (CA/Browser Forum 6.1.5) (" + ChainValidator.name(cert) + ")", null);
         }
         return null;
     }

@@ -191,6 +191,12 @@ final class ChainValidator {
                             + which + " (" + name + ")", detail);
                 }
                 case UNRECOGNIZED_CRIT_EXT -> {
+                    Set<String> critical = cert.getCriticalExtensionOIDs() == null ? Set.of() : cert.getCriticalExtensionOIDs();
+                    if (critical.contains("2.5.29.14") || critical.contains("2.5.29.35")) { // known, but RFC 5280 forbids marking it critical
+                        boolean ski = critical.contains("2.5.29.14");
+                        return new CertCheck.Problem("bad_extension", which + " marks its " + (ski ? "subject" : "authority")
+                                + " key identifier critical (RFC 5280 4.2.1." + (ski ? "2" : "1") + ") (" + name + ")", detail);
+                    }
                     return new CertCheck.Problem("critical_extension", which + " has a critical extension nk does not know ("
                             + unknownCritical(cert) + ") (" + name + ")", detail);
                 }

@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * its key), the RFC 5280 and CA/Browser Forum profile of leaves and intermediates, and the chains
  * that must still pass (an expired cross-certificate off the valid path, a self-signed server
  * certificate trusted as it is, a name with an underscore). Every chain is made here with bcpkix
- * and served by {@code openssl s_server} over TLS 1.2 and over TLS 1.3. Cases 0530-0562.
+ * and served by {@code openssl s_server} over TLS 1.2 and over TLS 1.3. Cases 0530-0571.
  */
 class CertificateProfileCases {
     @TempDir
@@ -154,6 +154,37 @@ class CertificateProfileCases {
                 row("0562", "a root whose DNS constraint has a leading period (invalid for DNS, RFC 5280 4.2.1.10)", () -> underOwnRoot(
                         "nc-leading-period", CertForge.root("CN=nc root").nameConstraints(dnsNames(".localhost.test"), List.of())),
                         "name_constraints", "CN=nc root has a malformed name constraint (DNS:.localhost.test; a DNS constraint takes no leading period"),
+                row("0563", "an intermediate without an authority key identifier", () -> {
+                    Forged ica = CertForge.intermediate("CN=no aki", root).authorityKeyId(false, false).make();
+                    return underRoot("ica-no-aki", CertForge.leaf("CN=localhost", ica).make(), ica);
+                }, "bad_extension", "chain certificate 1 has no authority key identifier"),
+                row("0564", "an intermediate without a subject key identifier", () -> {
+                    Forged ica = CertForge.intermediate("CN=no ski", root).subjectKeyId(false, false).make();
+                    return underRoot("ica-no-ski", CertForge.leaf("CN=localhost", ica).make(), ica);
+                }, "bad_extension", "chain certificate 1 is a CA without a subject key identifier"),
+                row("0565", "a leaf with a critical subject key identifier", () -> underRoot("leaf-ski-critical",
+                        CertForge.leaf("CN=localhost", root).subjectKeyId(true, true).make()), "bad_extension",
+                        "certificate marks its subject key identifier critical"),
+                row("0566", "a leaf whose serial number is zero", () -> underRoot("serial-zero",
+                        CertForge.leaf("CN=localhost", root).serial(java.math.BigInteger.ZERO).make()), "bad_serial",
+                        "certificate has a serial number that is zero"),
+                row("0567", "a leaf whose serial number is negative", () -> underRoot("serial-negative",
+                        CertForge.leaf("CN=localhost", root).serial(java.math.BigInteger.valueOf(-5)).make()), "bad_serial",
+                        "certificate has a serial number that is negative"),
+                row("0568", "a leaf whose serial number is 21 octets", () -> underRoot("serial-long",
+                        CertForge.leaf("CN=localhost", root).serial(java.math.BigInteger.ONE.shiftLeft(165)).make()), "bad_serial",
+                        "certificate has a serial number that is longer than 20 octets"),
+                row("0569", "an intermediate with non-critical policy constraints", () -> {
+                    Forged ica = CertForge.intermediate("CN=lax policy", root).policyConstraints(false).make();
+                    return underRoot("ica-pc-noncritical", CertForge.leaf("CN=localhost", ica).make(), ica);
+                }, "bad_extension", "chain certificate 1 has policy constraints that are not marked critical"),
+                row("0570", "an intermediate whose name constraints have no subtree at all", () -> {
+                    Forged ica = CertForge.intermediate("CN=empty nc", root).emptyNameConstraints().make();
+                    return underRoot("ica-nc-empty", CertForge.leaf("CN=localhost", ica).make(), ica);
+                }, "name_constraints", "CN=empty nc has a name constraints extension with no subtree"),
+                row("0571", "a leaf with a 2052-bit RSA key (not a whole number of bytes)", () -> underRoot("rsa-2052",
+                        CertForge.leaf("CN=localhost", root).keys(CertForge.rsa(2052)).make()), "weak_key",
+                        "certificate has a 2052-bit RSA key, not a whole number of bytes"),
                 row("0552", "an expired intermediate on the only path", () -> {
                     Forged old = CertForge.intermediate("CN=old intermediate", root).valid(-400, -1).make();
                     return underRoot("expired-intermediate", CertForge.leaf("CN=localhost", old).make(), old);

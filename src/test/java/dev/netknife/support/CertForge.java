@@ -58,6 +58,11 @@ public final class CertForge {
     private boolean sansCritical;
     private NameConstraints nameConstraints;
     private String unknownCriticalExtension;
+    private boolean subjectKeyId = true;
+    private boolean subjectKeyIdCritical;
+    private BigInteger serial;
+    private Boolean policyConstraintsCritical;
+    private boolean emptyNameConstraints;
 
     private CertForge(String subject, Forged issuer, boolean ca) {
         this.subject = subject;
@@ -141,6 +146,29 @@ public final class CertForge {
         return this;
     }
 
+    public CertForge subjectKeyId(boolean present, boolean critical) {
+        this.subjectKeyId = present;
+        this.subjectKeyIdCritical = critical;
+        return this;
+    }
+
+    public CertForge serial(BigInteger serial) {
+        this.serial = serial;
+        return this;
+    }
+
+    /** Policy constraints (requireExplicitPolicy 0), critical or not. */
+    public CertForge policyConstraints(boolean critical) {
+        this.policyConstraintsCritical = critical;
+        return this;
+    }
+
+    /** A name constraints extension with neither permitted nor excluded subtrees. */
+    public CertForge emptyNameConstraints() {
+        this.emptyNameConstraints = true;
+        return this;
+    }
+
     /** A critical extension of an OID no one knows. */
     public CertForge unknownCriticalExtension(String oid) {
         this.unknownCriticalExtension = oid;
@@ -152,10 +180,13 @@ public final class CertForge {
             long now = System.currentTimeMillis() / 1000 * 1000;
             String issuerName = issuer == null ? subject : issuer.cert().getSubjectX500Principal().getName();
             KeyPair signer = issuer == null ? keys : issuer.keys();
-            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(new X500Name(issuerName), BigInteger.valueOf(System.nanoTime()),
+            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(new X500Name(issuerName),
+                    serial != null ? serial : BigInteger.valueOf(System.nanoTime()),
                     new Date(now + fromDays * DAY), new Date(now + toDays * DAY), new X500Name(subject), keys.getPublic());
             JcaX509ExtensionUtils ids = new JcaX509ExtensionUtils();
-            b.addExtension(Extension.subjectKeyIdentifier, false, ids.createSubjectKeyIdentifier(keys.getPublic()));
+            if (subjectKeyId) {
+                b.addExtension(Extension.subjectKeyIdentifier, subjectKeyIdCritical, ids.createSubjectKeyIdentifier(keys.getPublic()));
+            }
             if (authorityKeyId) {
                 b.addExtension(Extension.authorityKeyIdentifier, authorityKeyIdCritical, ids.createAuthorityKeyIdentifier(signer.getPublic()));
             }
@@ -175,6 +206,13 @@ public final class CertForge {
             }
             if (nameConstraints != null) {
                 b.addExtension(Extension.nameConstraints, true, nameConstraints);
+            }
+            if (emptyNameConstraints) {
+                b.addExtension(Extension.nameConstraints, true, new org.bouncycastle.asn1.DERSequence());
+            }
+            if (policyConstraintsCritical != null) {
+                b.addExtension(Extension.policyConstraints, policyConstraintsCritical,
+                        new org.bouncycastle.asn1.x509.PolicyConstraints(BigInteger.valueOf(5), null));
             }
             if (unknownCriticalExtension != null) {
                 b.addExtension(new ASN1ObjectIdentifier(unknownCriticalExtension), true, new DERUTF8String("nk test"));
