@@ -39,7 +39,7 @@ final class CertProfile {
     }
 
     static CertCheck.Problem check(List<X509Certificate> path, X509Certificate anchor, boolean givenAnchor, boolean leafIsAnchor,
-            List<X509Certificate> validated) {
+            List<X509Certificate> validated, List<X509Certificate> sent) {
         X509Certificate leaf = path.getFirst();
         CertCheck.Problem problem = leafPurpose(leaf);
         if (problem == null && !leafIsAnchor) {
@@ -50,12 +50,12 @@ final class CertProfile {
         }
         for (int i = 0; problem == null && i < validated.size(); i++) {
             X509Certificate cert = validated.get(i);
-            boolean sent = i < path.size();
-            if (sent || givenAnchor) {
-                String which = role(i, cert, anchor);
+            boolean fromServer = i < path.size();
+            if (fromServer || givenAnchor) {
+                String which = ChainValidator.which(cert, sent, anchor);
                 problem = key(cert, which);
                 if (problem == null && !leafIsAnchor) {
-                    problem = structure(cert, which, i > 0, sent);
+                    problem = structure(cert, which, i > 0, fromServer);
                 }
             }
         }
@@ -101,10 +101,6 @@ final class CertProfile {
                     + name + ")", null);
         }
         return null;
-    }
-
-    private static String role(int index, X509Certificate cert, X509Certificate anchor) {
-        return index == 0 ? "certificate" : ChainValidator.sameCertificate(cert, anchor) ? "trusted CA certificate" : "chain certificate " + index;
     }
 
     /** The leaf may serve TLS: no extended key usage, or serverAuth or anyExtendedKeyUsage among them. */

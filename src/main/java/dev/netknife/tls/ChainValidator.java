@@ -101,7 +101,7 @@ final class ChainValidator {
         boolean anchorIsLeaf = sameCertificate(path.getFirst(), anchor);
         if (anchorIsLeaf) { // trusted as it is: its dates and nk's rules for a server certificate, no path to check
             CertCheck.Problem dates = dates(anchor, "certificate", atMillis);
-            return dates != null ? dates : CertProfile.check(path, anchor, givenAnchor, true, path);
+            return dates != null ? dates : CertProfile.check(path, anchor, givenAnchor, true, path, sent);
         }
         if (givenAnchor) { // a malformed anchor is named as such, before the validator calls it something vaguer
             CertCheck.Problem anchorProblem = CertProfile.givenCa(anchor);
@@ -136,7 +136,7 @@ final class ChainValidator {
         } catch (GeneralSecurityException e) {
             return new CertCheck.Problem("invalid_chain", "the certificate chain cannot be validated: " + e.getMessage(), e.getMessage());
         }
-        return CertProfile.check(path, anchor, givenAnchor, false, validated);
+        return CertProfile.check(path, anchor, givenAnchor, false, validated, sent);
     }
 
     private static CertCheck.Problem dates(X509Certificate cert, String which, long atMillis) {
