@@ -275,7 +275,7 @@ function _picocli_nk_connect() {
 
   local commands=""
   local flag_opts="'-z' '-l' '--listen' '-k' '--keep-open' '--hex' '--any' '--tls' '--insecure' '-4' '-6' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
-  local arg_opts="'--bind' '--idle-timeout' '--send' '--expect' '--concurrency' '-w' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--cert' '--key' '--connect-timeout' '--color'"
+  local arg_opts="'--bind' '--idle-timeout' '--send' '--expect' '--concurrency' '-w' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--ciphers' '--groups' '--cert' '--key' '--connect-timeout' '--color'"
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-min values
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-max values
   local WHEN_option_args=("auto" "always" "never") # --color values
@@ -319,6 +319,12 @@ function _picocli_nk_connect() {
       local IFS=$'\n'
       COMPREPLY=( $( compReplyArray "${VERSION_option_args[@]}" ) )
       return $?
+      ;;
+    '--ciphers')
+      return
+      ;;
+    '--groups')
+      return
       ;;
     '--cert')
       return
@@ -407,7 +413,7 @@ function _picocli_nk_ws() {
 
   local commands=""
   local flag_opts="'--binary' '--hex' '-l' '--listen' '--tls' '--insecure' '-4' '-6' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
-  local arg_opts="'-H' '--header' '--subprotocol' '--origin' '--send' '--count' '--expect' '--idle-timeout' '--ping' '--ping-timeout' '--close-code' '--max-message' '--max-frame' '--bind' '--max-conns' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--cert' '--key' '--connect-timeout' '--color'"
+  local arg_opts="'-H' '--header' '--subprotocol' '--origin' '--send' '--count' '--expect' '--idle-timeout' '--ping' '--ping-timeout' '--close-code' '--max-message' '--max-frame' '--bind' '--max-conns' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--ciphers' '--groups' '--cert' '--key' '--connect-timeout' '--color'"
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-min values
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-max values
   local WHEN_option_args=("auto" "always" "never") # --color values
@@ -476,6 +482,12 @@ function _picocli_nk_ws() {
       COMPREPLY=( $( compReplyArray "${VERSION_option_args[@]}" ) )
       return $?
       ;;
+    '--ciphers')
+      return
+      ;;
+    '--groups')
+      return
+      ;;
     '--cert')
       return
       ;;
@@ -509,7 +521,7 @@ function _picocli_nk_chat() {
 
   local commands=""
   local flag_opts="'--tls' '--timestamps' '--insecure' '-4' '-6' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
-  local arg_opts="'--bind' '--rate' '--history' '--max-clients' '--max-line' '--idle-timeout' '--nick' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--cert' '--key' '--connect-timeout' '--color'"
+  local arg_opts="'--bind' '--rate' '--history' '--max-clients' '--max-line' '--idle-timeout' '--nick' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--ciphers' '--groups' '--cert' '--key' '--connect-timeout' '--color'"
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-min values
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-max values
   local WHEN_option_args=("auto" "always" "never") # --color values
@@ -556,6 +568,12 @@ function _picocli_nk_chat() {
       local IFS=$'\n'
       COMPREPLY=( $( compReplyArray "${VERSION_option_args[@]}" ) )
       return $?
+      ;;
+    '--ciphers')
+      return
+      ;;
+    '--groups')
+      return
       ;;
     '--cert')
       return
@@ -734,7 +752,7 @@ function _picocli_nk_httpget() {
 
   local commands=""
   local flag_opts="'-O' '--remote-name' '-L' '--location' '-i' '--include' '-I' '--head' '-f' '--fail' '-s' '--silent' '-S' '--show-error' '--timing' '--compressed' '--allow-downgrade' '-k' '--insecure' '-4' '-6' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
-  local arg_opts="'-o' '--output' '--max-redirs' '-H' '--header' '-u' '--user' '-A' '--user-agent' '--parallel' '--max-time' '--idle-timeout' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--cert' '--key' '--connect-timeout' '--color'"
+  local arg_opts="'-o' '--output' '--max-redirs' '-H' '--header' '-u' '--user' '-A' '--user-agent' '--parallel' '--max-time' '--idle-timeout' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--ciphers' '--groups' '--cert' '--key' '--connect-timeout' '--color'"
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-min values
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-max values
   local WHEN_option_args=("auto" "always" "never") # --color values
@@ -785,6 +803,12 @@ function _picocli_nk_httpget() {
       COMPREPLY=( $( compReplyArray "${VERSION_option_args[@]}" ) )
       return $?
       ;;
+    '--ciphers')
+      return
+      ;;
+    '--groups')
+      return
+      ;;
     '--cert')
       return
       ;;
@@ -818,7 +842,7 @@ function _picocli_nk_tlsget() {
 
   local commands=""
   local flag_opts="'--insecure' '-4' '-6' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
-  local arg_opts="'--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--cert' '--key' '--min-days' '--save-chain' '--repeat' '--connect-timeout' '--color'"
+  local arg_opts="'--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--ciphers' '--groups' '--cert' '--key' '--min-days' '--save-chain' '--repeat' '--connect-timeout' '--color'"
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-min values
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-max values
   local WHEN_option_args=("auto" "always" "never") # --color values
@@ -844,6 +868,12 @@ function _picocli_nk_tlsget() {
       local IFS=$'\n'
       COMPREPLY=( $( compReplyArray "${VERSION_option_args[@]}" ) )
       return $?
+      ;;
+    '--ciphers')
+      return
+      ;;
+    '--groups')
+      return
       ;;
     '--cert')
       return

@@ -25,8 +25,9 @@ final class TlsGetCommand implements NkCommand {
         CommandSpec spec = Specs.command(NAME, SUMMARY,
                 "nk tls-get [--servername N] [--alpn LIST] [--cacert FILE] [--insecure] [--min-days N] HOST[:PORT]|https://URL");
         TlsOptions.addClient(spec);
-        spec.addOption(Specs.option("N", "Exit 7 when any certificate of the chain expires within N days.", "--min-days"));
-        spec.addOption(Specs.option("FILE", "Write the chain the server sent as PEM.", "--save-chain"));
+        spec.addOption(Specs.option("N", "Exit 7 when a certificate of the verified chain expires within N days.", "--min-days"));
+        spec.addOption(Specs.option("FILE", "Write the chain the server sent as PEM; - puts it on stdout after the report (with -q alone, as"
+                + " s_client -showcerts users pipe it).", "--save-chain"));
         spec.addOption(Specs.option("N", "Then N more handshakes on the same session cache: handshakes per second and how many resumed.", "--repeat"));
         DialArgs.add(spec);
         spec.addPositional(Specs.positional("0", "1", "TARGET", "HOST, HOST:PORT, [v6addr]:PORT or https://HOST[:PORT]/...; the port defaults to 443."));
@@ -45,9 +46,13 @@ final class TlsGetCommand implements NkCommand {
         long timeout = dial.connectTimeoutMillis();
         Dialer dialer = new Dialer(dial);
         int repeat = args.integer("--repeat", 0, 0, 1_000_000);
-        TlsProbe.Report report = new TlsProbe(dialer, TlsOptions.client(args, inv, timeout)).probe(target, repeat);
         String saveChain = args.string("--save-chain");
-        if (saveChain != null && !report.certificates().isEmpty()) {
+        boolean chainToStdout = "-".equals(saveChain);
+        if (chainToStdout && inv.json()) {
+            throw NkException.usage("--save-chain - would put PEM among the JSON on stdout: give a file name");
+        }
+        TlsProbe.Report report = new TlsProbe(dialer, TlsOptions.client(args, inv, timeout)).probe(target, repeat);
+        if (saveChain != null && !chainToStdout && !report.certificates().isEmpty()) {
             try {
                 Files.writeString(Path.of(saveChain), Pem.write(report.certificates()), StandardCharsets.US_ASCII);
             } catch (IOException e) {
@@ -61,6 +66,10 @@ final class TlsGetCommand implements NkCommand {
             inv.result(TlsReportView.json(report, code, failure));
         } else if (!inv.quiet() || failure != null) {
             inv.out().print(TlsReportView.table(report, inv.style(), minDays));
+            inv.out().flush();
+        }
+        if (chainToStdout && !report.certificates().isEmpty()) {
+            inv.out().print(Pem.write(report.certificates()));
             inv.out().flush();
         }
         if (failure != null) {

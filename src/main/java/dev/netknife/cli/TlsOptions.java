@@ -3,6 +3,7 @@ package dev.netknife.cli;
 import dev.netknife.NkException;
 import dev.netknife.io.DialOptions;
 import dev.netknife.tls.TlsClient;
+import dev.netknife.tls.TlsOffer;
 import dev.netknife.tls.TlsServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +31,10 @@ final class TlsOptions {
         spec.addOption(curlShortK ? Specs.flag(insecure, "-k", "--insecure") : Specs.flag(insecure, "--insecure"));
         spec.addOption(Specs.choice("VERSION", "Lowest TLS version: 1.0, 1.1, 1.2 (default) or 1.3.", TLS_VERSIONS, "--tls-min"));
         spec.addOption(Specs.choice("VERSION", "Highest TLS version (default 1.3).", TLS_VERSIONS, "--tls-max"));
+        spec.addOption(Specs.option("LIST", "Offer only these cipher suites (IANA or OpenSSL names, : or , between; TLS 1.2 and 1.3 alike).",
+                "--ciphers"));
+        spec.addOption(Specs.option("LIST", "Offer only these groups, in this order (X25519, P-256, P-384, P-521, X448, ffdhe2048, X25519MLKEM768"
+                + " ...); for a server with an EC certificate list its curve too: BCJSSE offers ECDSA signatures only on listed curves.", "--groups"));
         addIdentity(spec, "Client certificate (PEM), with --key.", "Private key (PEM) of --cert.");
     }
 
@@ -56,6 +61,7 @@ final class TlsOptions {
                 path(args, "--cert"),
                 path(args, "--key"),
                 handshakeTimeoutMillis,
+                TlsOffer.parse(args.string("--ciphers"), args.string("--groups")),
                 warning -> inv.info("warning: --cacert: skipped " + warning)));
     }
 
@@ -91,7 +97,7 @@ final class TlsOptions {
     }
 
     private static boolean anyClientOption(Args args) {
-        for (String name : new String[] {"--servername", "--alpn", "--cacert", "--insecure", "--tls-min", "--tls-max"}) {
+        for (String name : new String[] {"--servername", "--alpn", "--cacert", "--insecure", "--tls-min", "--tls-max", "--ciphers", "--groups"}) {
             if (args.flag(name)) {
                 return true;
             }

@@ -29,12 +29,15 @@ import javax.net.ssl.TrustManager;
 public final class TlsClient {
 
     /** What the user asked for; nulls mean the defaults (SNI = the host, TLS 1.2 to 1.3, no ALPN). */
-    /** {@code warnings} hears what is passed over on the way (a --cacert entry that does not parse). */
+    /**
+     * {@code offer}: the cipher suites and groups to offer (empty: the defaults); {@code warnings} hears
+     * what is passed over on the way (a --cacert entry that does not parse).
+     */
     public record Config(String serverName, List<String> alpn, Path caCert, boolean insecure, String minVersion,
-            String maxVersion, Path cert, Path key, long handshakeTimeoutMillis, java.util.function.Consumer<String> warnings) {
+            String maxVersion, Path cert, Path key, long handshakeTimeoutMillis, TlsOffer offer, java.util.function.Consumer<String> warnings) {
 
         public static Config defaults() {
-            return new Config(null, List.of(), null, false, null, null, null, null, 10_000, warning -> { });
+            return new Config(null, List.of(), null, false, null, null, null, null, 10_000, TlsOffer.DEFAULTS, warning -> { });
         }
     }
 
@@ -202,7 +205,15 @@ public final class TlsClient {
             if (!config.alpn().isEmpty()) {
                 parameters.setApplicationProtocols(config.alpn().toArray(String[]::new));
             }
+            if (!config.offer().cipherSuites().isEmpty()) {
+                parameters.setCipherSuites(config.offer().cipherSuites().toArray(String[]::new));
+            }
             engine.setSSLParameters(parameters);
+            if (!config.offer().groups().isEmpty() && engine instanceof org.bouncycastle.jsse.BCSSLEngine bc) {
+                org.bouncycastle.jsse.BCSSLParameters groups = bc.getParameters();
+                groups.setNamedGroups(config.offer().groups().toArray(String[]::new));
+                bc.setParameters(groups);
+            }
             return engine;
         } catch (IllegalArgumentException e) {
             throw new NkException(ExitCode.USAGE, null, "cannot set up TLS: " + e.getMessage(), e);

@@ -261,4 +261,46 @@ class TlsGetCommandTest {
         assertEquals("[::1]:9", TlsGetCommand.target("[::1]:9").toString());
         assertEquals("nk: tls-get: unsupported URL scheme in 'http://x': expected https:// or HOST[:PORT]\n", NkRun.run("tls-get", "http://x").stderr());
     }
+
+    @Test
+    void cipherSuitesInIanaOrOpensslNamesAndOnlyThoseAreOffered() throws Exception {
+        try (OpensslServer server = OpensslServer.start(certs.good(), "-tls1_2", "-cipher", "ECDHE-ECDSA-AES256-GCM-SHA384")) {
+            NkRun.Result openssl = tlsGet(server, "--cacert", ca, "--ciphers", "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384");
+            assertEquals(0, openssl.code(), openssl.toString());
+            assertTrue(openssl.out().contains("TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"), openssl.out());
+            NkRun.Result iana = tlsGet(server, "--cacert", ca, "--ciphers", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384");
+            assertEquals(0, iana.code(), iana.toString());
+            NkRun.Result other = tlsGet(server, "--json", "--cacert", ca, "--ciphers", "ECDHE-ECDSA-AES128-GCM-SHA256");
+            assertEquals(5, other.code(), other.toString());
+            assertTrue(other.out().contains("\"kind\":\"no_common_cipher\""), other.out());
+        }
+        NkRun.Result unknown = NkRun.run("tls-get", "--ciphers", "HIGH:!aNULL", "localhost:1");
+        assertEquals(2, unknown.code(), unknown.toString());
+        assertTrue(unknown.stderr().startsWith("nk: tls-get: --ciphers: unknown name 'HIGH'"), unknown.stderr());
+    }
+
+    @Test
+    void groupsAreOfferedAsAsked() throws Exception {
+        try (OpensslServer server = OpensslServer.start(certs.good(), "-groups", "X25519")) {
+            // the server's certificate is P-256: its curve is listed for the signature, X25519 first for the key exchange
+            assertEquals(0, tlsGet(server, "--cacert", ca, "--groups", "X25519,P-256").code());
+            NkRun.Result p256 = tlsGet(server, "--json", "--cacert", ca, "--groups", "P-256,P-384");
+            assertEquals(5, p256.code(), p256.toString());
+            assertTrue(p256.out().contains("\"kind\":\"no_common_cipher\""), p256.out());
+        }
+        NkRun.Result unknown = NkRun.run("tls-get", "--groups", "P-999", "localhost:1");
+        assertEquals(2, unknown.code(), unknown.toString());
+    }
+
+    @Test
+    void theChainAsPemOnStdoutForPipes() throws Exception {
+        try (OpensslServer server = OpensslServer.start(certs.good(), "-cert_chain", ca)) {
+            NkRun.Result r = tlsGet(server, "-q", "--cacert", ca, "--save-chain", "-");
+            assertEquals(0, r.code(), r.toString());
+            assertTrue(r.out().startsWith("-----BEGIN CERTIFICATE-----"), r.out());
+            assertEquals(2, r.out().split("-----BEGIN CERTIFICATE-----", -1).length - 1, r.out());
+            NkRun.Result json = tlsGet(server, "--json", "--save-chain", "-");
+            assertEquals(2, json.code(), json.toString());
+        }
+    }
 }
