@@ -28,6 +28,8 @@ final class TlsGetCommand implements NkCommand {
         spec.addOption(Specs.option("N", "Exit 7 when a certificate of the verified chain expires within N days.", "--min-days"));
         spec.addOption(Specs.option("FILE", "Write the chain the server sent as PEM; - puts it on stdout after the report (with -q alone, as"
                 + " s_client -showcerts users pipe it).", "--save-chain"));
+        spec.addOption(Specs.flag("Show the OCSP response the server stapled (status, produced, this/next update, signer); a revoked"
+                + " certificate is exit 5.", "--status"));
         spec.addOption(Specs.option("N", "Then N more handshakes on the same session cache: handshakes per second and how many resumed.", "--repeat"));
         DialArgs.add(spec);
         spec.addPositional(Specs.positional("0", "1", "TARGET", "HOST, HOST:PORT, [v6addr]:PORT or https://HOST[:PORT]/...; the port defaults to 443."));
@@ -60,12 +62,14 @@ final class TlsGetCommand implements NkCommand {
             }
         }
         notOnThePath(report, inv);
-        NkException failure = report.failure() != null ? report.failure() : expiringSoon(report, minDays);
+        NkException failure = report.failure() != null ? report.failure() : revoked(report, args.flag("--status"));
+        failure = failure != null ? failure : expiringSoon(report, minDays);
         ExitCode code = failure == null ? ExitCode.OK : failure.exitCode();
         if (inv.json()) {
-            inv.result(TlsReportView.json(report, code, failure));
+            inv.result(args.flag("--status") ? TlsReportView.json(report, code, failure).put("ocsp", TlsReportView.ocspJson(report.ocsp()))
+                    : TlsReportView.json(report, code, failure));
         } else if (!inv.quiet() || failure != null) {
-            inv.out().print(TlsReportView.table(report, inv.style(), minDays));
+            inv.out().print(TlsReportView.table(report, inv.style(), minDays, args.flag("--status")));
             inv.out().flush();
         }
         if (chainToStdout && !report.certificates().isEmpty()) {
@@ -76,6 +80,15 @@ final class TlsGetCommand implements NkCommand {
             throw failure;
         }
         return code.code();
+    }
+
+    /** With --status: a validly signed stapled response that says revoked fails the check. */
+    private static NkException revoked(TlsProbe.Report report, boolean status) {
+        if (status && report.ocsp().status().equals("revoked") && report.ocsp().signedBy() != null) {
+            return new NkException(ExitCode.TLS, "tls", "revoked", "certificate revoked on " + report.ocsp().revokedAt()
+                    + " (stapled OCSP response signed by " + report.ocsp().signedBy() + ") (" + report.target() + ")", null);
+        }
+        return null;
     }
 
     private static NkException expiringSoon(TlsProbe.Report report, int minDays) {

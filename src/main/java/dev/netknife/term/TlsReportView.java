@@ -18,6 +18,11 @@ public final class TlsReportView {
     }
 
     public static String table(TlsProbe.Report r, Style style, int minDays) {
+        return table(r, style, minDays, false);
+    }
+
+    /** {@code ocsp}: also the OCSP response the server stapled (--status). */
+    public static String table(TlsProbe.Report r, Style style, int minDays, boolean ocsp) {
         StringBuilder s = new StringBuilder();
         s.append(style.bold(r.target().toString())).append(r.serverName() == null ? "" : "  (SNI " + Sanitizer.clean(r.serverName()) + ")").append('\n');
         row(s, "protocol", r.protocol() == null ? "-" : r.protocol());
@@ -27,6 +32,10 @@ public final class TlsReportView {
                 : r.failure() == null ? style.yellow("no, not enforced (--insecure): ") + Sanitizer.clean(r.verifyProblem())
                 : style.red("no: ") + Sanitizer.clean(r.failure().getMessage()); // they quote the certificate's names
         row(s, "verified", verified);
+        if (ocsp) {
+            row(s, "ocsp", ocspText(r.ocsp(), style) + (r.ocsp().status().equals("none") && "TLSv1.3".equals(r.protocol())
+                    ? " (over TLS 1.3 BCJSSE does not report a staple: --tls-max 1.2 shows it)" : ""));
+        }
         row(s, "timings", timings(r.timings()));
         if (r.repeat() != null) {
             row(s, "repeat", String.format(Locale.ROOT, "%d handshakes in %.2f s: %.1f/s, %d resumed",
@@ -113,5 +122,28 @@ public final class TlsReportView {
                                 .putMillis("seconds", Math.round(r.repeat().nanos() / 1e6) / 1e3)
                                 .putMillis("per_second", Math.round(r.repeat().perSecond() * 10) / 10.0)
                                 .put("resumed", r.repeat().resumed())));
+    }
+
+    private static String ocspText(dev.netknife.tls.StapledOcsp o, Style style) {
+        if (o.status().equals("none")) {
+            return "no response stapled";
+        }
+        if (o.status().equals("error")) {
+            return style.red(Sanitizer.clean(o.problem()));
+        }
+        String state = o.status().equals("good") ? style.green("good") : o.status().equals("revoked") ? style.red("revoked " + o.revokedAt())
+                : style.yellow(o.status());
+        return state + " (produced " + o.producedAt() + ", this update " + o.thisUpdate() + ", next update "
+                + (o.nextUpdate() == null ? "none" : o.nextUpdate()) + ", " + (o.signedBy() != null ? "signed by " + Sanitizer.clean(o.signedBy())
+                : style.red(Sanitizer.clean(o.problem()))) + ")";
+    }
+
+    /** The stapled OCSP response as JSON (tls-get --status puts it beside "tls"). */
+    public static Json ocspJson(dev.netknife.tls.StapledOcsp o) {
+        return Json.object().put("status", o.status()).put("revoked_at", o.revokedAt())
+                .put("produced_at", o.producedAt() == null ? null : o.producedAt().toString())
+                .put("this_update", o.thisUpdate() == null ? null : o.thisUpdate().toString())
+                .put("next_update", o.nextUpdate() == null ? null : o.nextUpdate().toString())
+                .put("signed_by", o.signedBy()).put("problem", o.problem());
     }
 }

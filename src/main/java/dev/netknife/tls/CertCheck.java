@@ -29,8 +29,11 @@ final class CertCheck {
      * Checks {@code chain} against the CAs given with --cacert first, then the JDK's (read only when
      * needed); {@code authType} is not used (the key exchange does not change what a chain must be).
      */
-    /** The verdict, and the certificates the server sent that are on the validated path (null when no path validated). */
-    record Judged(Problem problem, List<X509Certificate> path) {
+    /**
+     * The verdict, the certificates the server sent that are on the validated path, and the anchor it
+     * reached (both null when no path validated).
+     */
+    record Judged(Problem problem, List<X509Certificate> path, X509Certificate anchor) {
     }
 
     static Problem check(X509Certificate[] chain, String authType, TrustStore trust, String host, long nowMillis) {
@@ -39,7 +42,7 @@ final class CertCheck {
 
     static Judged judge(X509Certificate[] chain, String authType, TrustStore trust, String host, long nowMillis) {
         if (chain == null || chain.length == 0) {
-            return new Judged(new Problem("no_certificate", "the server sent no certificate", null), null);
+            return new Judged(new Problem("no_certificate", "the server sent no certificate", null), null, null);
         }
         long at = nowMillis - Math.floorMod(nowMillis, 1000L); // certificate times are whole seconds
         List<X509Certificate> sent = List.of(chain);
@@ -57,15 +60,15 @@ final class CertCheck {
             X509Certificate last = chain[chain.length - 1];
             if (chain.length == 1 && ChainValidator.isSelfIssued(last)) {
                 return new Judged(new Problem("self_signed", "self-signed certificate (" + ChainValidator.name(last)
-                        + "); trust it with --cacert or skip checks with --insecure", null), null);
+                        + "); trust it with --cacert or skip checks with --insecure", null), null, null);
             }
             return new Judged(new Problem("unknown_issuer", "certificate issuer is not trusted ("
-                    + last.getIssuerX500Principal().getName(X500Principal.RFC2253) + "); add its CA with --cacert", null), null);
+                    + last.getIssuerX500Principal().getName(X500Principal.RFC2253) + "); add its CA with --cacert", null), null, null);
         }
         if (!outcome.valid()) {
-            return new Judged(outcome.problem(), null);
+            return new Judged(outcome.problem(), null, null);
         }
-        return new Judged(hostProblem(chain, host), outcome.path());
+        return new Judged(hostProblem(chain, host), outcome.path(), outcome.anchor());
     }
 
     /** A chain the JDK's CAs anchor must also pass the JDK's own trust manager (its TLS policies). */

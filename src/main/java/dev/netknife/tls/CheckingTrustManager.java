@@ -26,7 +26,8 @@ final class CheckingTrustManager extends X509ExtendedTrustManager {
      * certificates on the path that validated (null when none did), and the protocol
      * and cipher suite negotiated so far (null when the engine does not tell), for reports of a failed handshake.
      */
-    record Verdict(List<X509Certificate> presented, CertCheck.Problem problem, List<X509Certificate> path, String protocol, String cipher) {
+    record Verdict(List<X509Certificate> presented, CertCheck.Problem problem, List<X509Certificate> path, String protocol, String cipher,
+            StapledOcsp ocsp) {
     }
 
     private final TrustStore trust;
@@ -49,10 +50,31 @@ final class CheckingTrustManager extends X509ExtendedTrustManager {
         CertCheck.Problem problem = judged.problem();
         SSLSession handshake = engine.getHandshakeSession();
         verdicts.put(engine, new Verdict(chain == null ? List.of() : List.of(chain), problem, judged.path(),
-                handshake == null ? null : handshake.getProtocol(), handshake == null ? null : handshake.getCipherSuite()));
+                handshake == null ? null : handshake.getProtocol(), handshake == null ? null : handshake.getCipherSuite(),
+                chain == null || chain.length == 0 ? StapledOcsp.NONE : StapledOcsp.of(staple(handshake), chain[0], issuer(chain, judged))));
         if (problem != null && !insecure) {
             refuse(problem);
         }
+    }
+
+    /** The leaf's issuer: the next certificate on the verified path, else the anchor, else the next one sent. */
+    private static X509Certificate issuer(X509Certificate[] chain, CertCheck.Judged judged) {
+        if (judged.path() != null && judged.path().size() > 1) {
+            return judged.path().get(1);
+        }
+        if (judged.anchor() != null) {
+            return judged.anchor();
+        }
+        return chain.length > 1 ? chain[1] : chain[0];
+    }
+
+    /** The OCSP response the server stapled for its certificate (only the handshake session has it), or null. */
+    private static byte[] staple(SSLSession handshake) {
+        if (handshake instanceof javax.net.ssl.ExtendedSSLSession extended) {
+            List<byte[]> responses = extended.getStatusResponses();
+            return responses == null || responses.isEmpty() || responses.getFirst().length == 0 ? null : responses.getFirst();
+        }
+        return null;
     }
 
     /**

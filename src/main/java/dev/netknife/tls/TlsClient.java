@@ -47,7 +47,7 @@ public final class TlsClient {
      */
     /** {@code path}: the certificates of {@code chain} on the path that validated; null when none did or the session was resumed. */
     public record Session(TlsConn conn, List<X509Certificate> chain, List<X509Certificate> path, String verifyKind, String verifyProblem,
-            String serverName, boolean resumed) {
+            String serverName, boolean resumed, StapledOcsp ocsp) {
         public boolean verified() {
             return verifyProblem == null;
         }
@@ -174,7 +174,7 @@ public final class TlsClient {
         CertCheck.Problem problem = verdict == null ? null : verdict.problem();
         return new Session(conn, chain, verdict == null ? null : verdict.path(), problem == null ? null : problem.kind(),
                 problem == null ? null : problem.message(),
-                CertCheck.isIpLiteral(serverName) ? null : serverName, resumed);
+                CertCheck.isIpLiteral(serverName) ? null : serverName, resumed, verdict == null ? StapledOcsp.NONE : verdict.ocsp());
     }
 
     private static List<X509Certificate> peerChain(TlsConn conn) {

@@ -18,7 +18,7 @@ public final class TlsProbe {
      */
     public record Report(Endpoint target, String serverName, String protocol, String cipher, String alpn, boolean resumed,
             List<CertInfo> chain, List<X509Certificate> certificates, List<X509Certificate> path, boolean verified, String verifyKind,
-            String verifyProblem, Timings timings, NkException failure, Repeat repeat) {
+            String verifyProblem, StapledOcsp ocsp, Timings timings, NkException failure, Repeat repeat) {
 
         /** Whether {@code cert} counts: on the path that validated, or anything sent when no path did. */
         public boolean onPath(X509Certificate cert) {
@@ -63,7 +63,8 @@ public final class TlsProbe {
         }
         Repeat stats = new Repeat(repeat, System.nanoTime() - start, resumed);
         return new Report(first.target(), first.serverName(), first.protocol(), first.cipher(), first.alpn(), first.resumed(),
-                first.chain(), first.certificates(), first.path(), first.verified(), first.verifyKind(), first.verifyProblem(), first.timings(),
+                first.chain(), first.certificates(), first.path(), first.verified(), first.verifyKind(), first.verifyProblem(), first.ocsp(),
+                first.timings(),
                 null, stats);
     }
 
@@ -87,10 +88,10 @@ public final class TlsProbe {
             goodbye(conn);
             return new Report(target, session.serverName(), conn.protocol(), conn.cipherSuite(), conn.applicationProtocol(),
                     session.resumed(), infos(session.chain()), session.chain(), session.path(), session.verified(), session.verifyKind(),
-                    session.verifyProblem(), conn.timings().withTotal(System.nanoTime() - start), null, null);
+                    session.verifyProblem(), session.ocsp(), conn.timings().withTotal(System.nanoTime() - start), null, null);
         } catch (TlsClient.Failure e) {
             return new Report(target, CertCheck.isIpLiteral(sni) ? null : sni, e.protocol(), e.cipher(), null, false, infos(e.chain()), e.chain(),
-                    null, false, e.kind(), e.getMessage(), connected.withTotal(System.nanoTime() - start), e, null);
+                    null, false, e.kind(), e.getMessage(), StapledOcsp.NONE, connected.withTotal(System.nanoTime() - start), e, null);
         }
     }
 

@@ -303,4 +303,57 @@ class TlsGetCommandTest {
             assertEquals(2, json.code(), json.toString());
         }
     }
+
+    /** An OCSP response for {@code leaf} from its issuer, made by openssl ocsp from a one-line CA index ("V" valid, "R" revoked). */
+    private static Path ocspResponse(String name, dev.netknife.support.CertForge.Forged leaf, Path issuerPem, boolean revoked) throws Exception {
+        String openssl = dev.netknife.support.Peers.require("openssl", "openssl");
+        java.time.format.DateTimeFormatter asn1 = java.time.format.DateTimeFormatter.ofPattern("yyMMddHHmmss'Z'").withZone(java.time.ZoneOffset.UTC);
+        String serial = leaf.cert().getSerialNumber().toString(16).toUpperCase(java.util.Locale.ROOT);
+        serial = serial.length() % 2 == 1 ? "0" + serial : serial;
+        Path index = Files.writeString(dir.resolve(name + ".index"), (revoked ? "R" : "V") + "\t" + asn1.format(leaf.cert().getNotAfter().toInstant())
+                + "\t" + (revoked ? asn1.format(java.time.Instant.now().minusSeconds(3600)) : "") + "\t" + serial + "\tunknown\t/CN=localhost\n");
+        Path leafPem = Files.writeString(dir.resolve(name + "-leaf-only.pem"), dev.netknife.tls.Pem.write(java.util.List.of(leaf.cert())));
+        Path response = dir.resolve(name + ".der");
+        Process p = new ProcessBuilder(openssl, "ocsp", "-index", index.toString(), "-rsigner", issuerPem.toString(), "-rkey",
+                TestCerts.keyOf(issuerPem).toString(), "-CA", issuerPem.toString(), "-issuer", issuerPem.toString(), "-cert", leafPem.toString(),
+                "-respout", response.toString(), "-ndays", "1").redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), log);
+        return response;
+    }
+
+    @Test
+    void statusShowsTheStapledOcspResponseAndARevokedOneFails() throws Exception {
+        dev.netknife.support.CertForge.Forged root = dev.netknife.support.CertForge.root("CN=ocsp root").make();
+        Path rootPem = dev.netknife.support.CertForge.write(dir, "ocsp-root", root);
+        dev.netknife.support.CertForge.Forged leaf = dev.netknife.support.CertForge.leaf("CN=localhost", root).make();
+        Path chain = dev.netknife.support.CertForge.write(dir, "ocsp-leaf", leaf, root);
+        // over TLS 1.3 the staple travels in the certificate entry, which BCJSSE does not pass on: 1.2 only, and 1.3 says so
+        try (OpensslServer server = OpensslServer.start(chain, "-tls1_3", "-status_file", ocspResponse("good13", leaf, rootPem, false).toString())) {
+            NkRun.Result r = tlsGet(server, "--cacert", rootPem.toString(), "--status");
+            assertEquals(0, r.code(), r.toString());
+            assertTrue(r.out().contains("ocsp       no response stapled (over TLS 1.3 BCJSSE does not report a staple: --tls-max 1.2 shows it)"),
+                    r.out());
+        }
+        for (String version : new String[] {"-tls1_2"}) {
+            try (OpensslServer server = OpensslServer.start(chain, version, "-status_file", ocspResponse("good", leaf, rootPem, false).toString())) {
+                NkRun.Result r = tlsGet(server, "--cacert", rootPem.toString(), "--status");
+                assertEquals(0, r.code(), r.toString());
+                assertTrue(r.out().matches("(?s).*ocsp       good \\(produced .*, this update .*, next update .*, signed by the issuer\\).*"), r.out());
+                NkRun.Result json = tlsGet(server, "--json", "--cacert", rootPem.toString(), "--status");
+                assertTrue(json.out().contains("\"ocsp\":{\"status\":\"good\""), json.out());
+            }
+            try (OpensslServer server = OpensslServer.start(chain, version, "-status_file", ocspResponse("revoked", leaf, rootPem, true).toString())) {
+                NkRun.Result r = tlsGet(server, "--json", "--cacert", rootPem.toString(), "--status");
+                assertEquals(5, r.code(), r.toString());
+                assertTrue(r.stderr().startsWith("nk: tls-get: certificate revoked on "), r.stderr());
+                assertTrue(r.out().contains("\"kind\":\"revoked\""), r.out());
+            }
+        }
+        try (OpensslServer server = OpensslServer.start(chain, "-tls1_2")) {
+            NkRun.Result none = tlsGet(server, "--cacert", rootPem.toString(), "--status");
+            assertEquals(0, none.code(), none.toString());
+            assertTrue(none.out().contains("ocsp       no response stapled"), none.out());
+        }
+    }
 }
