@@ -38,8 +38,9 @@ public final class TlsReportView {
         }
         row(s, "timings", timings(r.timings()));
         if (r.repeat() != null) {
-            row(s, "repeat", String.format(Locale.ROOT, "%d handshakes in %.2f s: %.1f/s, %d resumed",
-                    r.repeat().handshakes(), r.repeat().nanos() / 1e9, r.repeat().perSecond(), r.repeat().resumed()));
+            row(s, "repeat", String.format(Locale.ROOT, "%d handshakes in %.2f s: %.1f/s, %d resumed%s",
+                    r.repeat().handshakes(), r.repeat().nanos() / 1e9, r.repeat().perSecond(), r.repeat().resumed(),
+                    "TLSv1.3".equals(r.protocol()) ? " (BCJSSE does not resume TLS 1.3 sessions; --tls-max 1.2 measures resumption)" : ""));
         }
         s.append(style.bold("chain")).append(" (").append(r.chain().size()).append(r.chain().size() == 1 ? " certificate" : " certificates")
                 .append(", as sent)\n");

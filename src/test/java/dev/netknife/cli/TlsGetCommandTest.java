@@ -91,6 +91,11 @@ class TlsGetCommandTest {
             assertEquals(0, r.code(), r.toString());
             assertTrue(r.out().matches("(?s).*\"repeat\":\\{\"handshakes\":5,\"seconds\":[0-9.]+,\"per_second\":[0-9.]+,\"resumed\":5}.*"), r.out());
         }
+        try (OpensslServer server = OpensslServer.start(certs.good(), "-tls1_3")) {
+            NkRun.Result r = NkRun.run("tls-get", "--cacert", ca, "--repeat", "3", "localhost:" + server.port());
+            assertEquals(0, r.code(), r.toString());
+            assertTrue(r.out().contains("0 resumed (BCJSSE does not resume TLS 1.3 sessions; --tls-max 1.2 measures resumption)"), r.out());
+        }
     }
 
     @Test
