@@ -109,11 +109,10 @@ final class MonitorCommand implements NkCommand {
             inv.info("waiting up to " + Durations.format(maxWait) + " for " + (any ? "any of " : "")
                     + String.join(", ", targets.stream().map(Target::text).toList()) + " (a probe every " + Durations.format(interval) + ")");
         }
-        java.util.Map<Target, Boolean> lastUp = new java.util.concurrent.ConcurrentHashMap<>();
-        Monitor.Waited waited = Monitor.waitFor(targets, prober, interval, maxWait, any, r -> {
+        Monitor.Waited waited = Monitor.waitFor(targets, prober, interval, maxWait, any, (r, state, changed) -> {
             if (inv.json()) {
                 inv.json(MonitorOutput.probeJson(r));
-            } else if (!Boolean.valueOf(r.up()).equals(lastUp.put(r.target(), r.up()))) {
+            } else if (changed) {
                 inv.verboseInfo(MonitorOutput.changeLine(r)); // with -v: each target's state as it changes
             }
         });

@@ -89,14 +89,18 @@ public final class Monitor implements AutoCloseable {
 
     /**
      * Probes all targets every {@code intervalMillis} until all are up ({@code any}: one is) or
-     * {@code maxWaitMillis} passed; {@code each} sees every result.
+     * {@code maxWaitMillis} passed; {@code each} sees every result, and whether the target's state
+     * changed with it (the first probe's state counts as a change).
      */
     public static Waited waitFor(List<Target> targets, Prober prober, long intervalMillis, long maxWaitMillis, boolean any,
-            java.util.function.Consumer<ProbeResult> each) throws InterruptedException {
+            Listener each) throws InterruptedException {
         long deadline = System.nanoTime() + maxWaitMillis * 1_000_000L;
+        List<TargetState> states = targets.stream().map(TargetState::new).toList();
         while (true) {
             List<ProbeResult> last = once(targets, prober);
-            last.forEach(each);
+            for (int i = 0; i < last.size(); i++) {
+                each.probed(last.get(i), states.get(i), states.get(i).record(last.get(i)));
+            }
             if (any ? last.stream().anyMatch(ProbeResult::up) : last.stream().allMatch(ProbeResult::up)) {
                 return new Waited(true, last);
             }
