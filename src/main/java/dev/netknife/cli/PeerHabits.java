@@ -3,7 +3,7 @@ package dev.netknife.cli;
 import java.util.Map;
 
 /**
- * What users of curl and nc type that nk does not take, answered with the nk way in one line
+ * What users of curl, nc and openssl s_client type that nk does not take, answered with the nk way in one line
  * instead of "did you mean". The options nk does take the peers' way (-k, -f, -s, -A, -w...) are
  * plain aliases in the commands' specs.
  */
@@ -38,7 +38,25 @@ final class PeerHabits {
                     "--crlf", "nk connect sends what stdin has: for CRLF line ends convert them first (e.g. sed 's/$/\\r/')",
                     "-N", "nk connect always half-closes when stdin ends (nc -N's behaviour); drop -N",
                     "-e", "nk connect runs no program (-e/-c): pipe it, e.g. prog | nk connect HOST PORT",
-                    "-c", "nk connect runs no program (-e/-c): pipe it, e.g. prog | nk connect HOST PORT"));
+                    "-c", "nk connect runs no program (-e/-c): pipe it, e.g. prog | nk connect HOST PORT"),
+            "tls-get", Map.ofEntries(
+                    Map.entry("-connect", "nk tls-get takes the target as its argument: nk tls-get HOST:PORT"),
+                    Map.entry("-servername", "nk tls-get takes --servername NAME"),
+                    Map.entry("-showcerts", "nk tls-get lists the whole chain in its report; --save-chain - adds it as PEM on stdout"),
+                    Map.entry("-status", "nk tls-get takes --status (the stapled OCSP response)"),
+                    Map.entry("-CAfile", "nk tls-get takes --cacert FILE"),
+                    Map.entry("-CApath", "nk tls-get takes --cacert DIR"),
+                    Map.entry("-alpn", "nk tls-get takes --alpn LIST"),
+                    Map.entry("-cipher", "nk tls-get takes --ciphers LIST (suite names, IANA or OpenSSL; TLS 1.3 suites too)"),
+                    Map.entry("-ciphersuites", "nk tls-get takes --ciphers LIST (suite names, IANA or OpenSSL; TLS 1.3 suites too)"),
+                    Map.entry("-groups", "nk tls-get takes --groups LIST"),
+                    Map.entry("-curves", "nk tls-get takes --groups LIST"),
+                    Map.entry("-tls1_2", "nk tls-get takes --tls-min 1.2 --tls-max 1.2"),
+                    Map.entry("-tls1_3", "nk tls-get takes --tls-min 1.3"),
+                    Map.entry("-reconnect", "nk tls-get takes --repeat N (handshakes per second, sessions resumed)"),
+                    Map.entry("-verify_return_error", "nk tls-get always fails on a verification error (exit 5) unless --insecure"),
+                    Map.entry("-starttls", "nk tls-get has no STARTTLS yet"),
+                    Map.entry("-keylogfile", "nk tls-get writes no key log (yet)")));
 
     private PeerHabits() {
     }

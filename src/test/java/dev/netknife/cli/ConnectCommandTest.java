@@ -277,7 +277,7 @@ class ConnectCommandTest {
     }
 
     @Test
-    void ncAndCurlHabitsGetTheNkWayInOneLine() {
+    void ncCurlAndSClientHabitsGetTheNkWayInOneLine() {
         NkRun.Result udp = NkRun.run("connect", "-u", "127.0.0.1", "53");
         assertEquals(2, udp.code());
         assertEquals("nk: connect: nk connect is TCP: for UDP use nk udp HOST PORT (nk udp --listen PORT to listen) (see 'nk connect --help')\n",
@@ -285,6 +285,13 @@ class ConnectCommandTest {
         NkRun.Result post = NkRun.run("http-get", "-X", "POST", "http://127.0.0.1:1/");
         assertEquals(2, post.code());
         assertEquals("nk: http-get: nk http-get has no -X: it only GETs (and HEADs with -I) (see 'nk http-get --help')\n", post.stderr());
+        NkRun.Result sClient = NkRun.run("tls-get", "-connect", "example.com:443");
+        assertEquals(2, sClient.code());
+        assertEquals("nk: tls-get: nk tls-get takes the target as its argument: nk tls-get HOST:PORT (see 'nk tls-get --help')\n",
+                sClient.stderr());
+        NkRun.Result showcerts = NkRun.run("tls-get", "-showcerts", "localhost:1");
+        assertEquals(2, showcerts.code());
+        assertTrue(showcerts.stderr().contains("--save-chain - adds it as PEM on stdout"), showcerts.stderr());
     }
 
     @Test
