@@ -4,20 +4,13 @@ import dev.netknife.ExitCode;
 import dev.netknife.NkException;
 import dev.netknife.http.PageServer;
 import dev.netknife.io.Durations;
-import dev.netknife.io.ShutdownHooks;
 import dev.netknife.monitor.LiveTable;
 import dev.netknife.monitor.Monitor;
 import dev.netknife.monitor.Prober;
 import dev.netknife.monitor.Target;
-import dev.netknife.term.TerminalSize;
-import dev.netknife.term.WindowChanges;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -153,7 +146,7 @@ final class MonitorCommand implements NkCommand {
         monitor.start();
         try {
             if (live) {
-                showLive(monitor, interval, inv);
+                LiveTable.show(monitor, interval, inv.out(), inv.style(), inv.env());
             } else {
                 Thread.sleep(Long.MAX_VALUE);
             }
@@ -167,36 +160,4 @@ final class MonitorCommand implements NkCommand {
         }
         return ExitCode.INTERRUPTED.code();
     }
-
-    /**
-     * The live table, redrawn every second (or every interval when shorter) and at once when the
-     * window changes size; until interrupted. Ctrl-C leaves the last table on the normal screen.
-     */
-    private static void showLive(Monitor monitor, long interval, Invocation inv) throws InterruptedException {
-        LiveTable table = new LiveTable(inv.out(), inv.style());
-        AtomicReference<TerminalSize> size = new AtomicReference<>(TerminalSize.of(inv.env()));
-        Semaphore redraw = new Semaphore(0);
-        Thread restoreOnExit = new Thread(() -> table.close(MonitorOutput.title(monitor, interval), monitor.states(), size.get()),
-                "nk-monitor-tty");
-        ShutdownHooks.add(restoreOnExit);
-        table.open();
-        AtomicBoolean resized = new AtomicBoolean();
-        try (WindowChanges watching = WindowChanges.watch(() -> {
-            resized.set(true);
-            redraw.release();
-        })) {
-            while (true) {
-                if (resized.getAndSet(false)) { // once for a burst of signals while a window is dragged
-                    size.set(TerminalSize.of(inv.env()));
-                }
-                table.draw(MonitorOutput.title(monitor, interval), monitor.states(), size.get());
-                redraw.tryAcquire(Math.min(interval, 1_000), TimeUnit.MILLISECONDS);
-                redraw.drainPermits();
-            }
-        } finally {
-            table.close(MonitorOutput.title(monitor, interval), monitor.states(), size.get());
-            ShutdownHooks.remove(restoreOnExit);
-        }
-    }
-
 }

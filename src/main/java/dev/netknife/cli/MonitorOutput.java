@@ -4,13 +4,11 @@ import dev.netknife.ExitCode;
 import dev.netknife.NkException;
 import dev.netknife.http.PageResponder;
 import dev.netknife.http.PageServer;
-import dev.netknife.io.Durations;
 import dev.netknife.monitor.Metrics;
 import dev.netknife.monitor.Monitor;
 import dev.netknife.monitor.ProbeResult;
 import dev.netknife.monitor.Prober;
 import dev.netknife.monitor.Target;
-import dev.netknife.monitor.TargetState;
 import dev.netknife.term.Json;
 import dev.netknife.term.JsonResult;
 import dev.netknife.term.Sanitizer;
@@ -84,15 +82,6 @@ final class MonitorOutput {
             }
         }
         return down.toString();
-    }
-
-    /** The live table's first line: what is watched, how often, how many are up, the time. */
-    static String title(Monitor monitor, long interval) {
-        List<TargetState> states = monitor.states();
-        long up = states.stream().filter(st -> Boolean.TRUE.equals(st.up())).count();
-        long down = states.stream().filter(st -> Boolean.FALSE.equals(st.up())).count();
-        return "nk monitor \u00b7 " + states.size() + (states.size() == 1 ? " target" : " targets") + ", a probe every "
-                + Durations.format(interval) + " \u00b7 " + up + " up, " + down + " down \u00b7 " + java.time.LocalTime.now().withNano(0);
     }
 
     /** Watch mode without a terminal: one line per change of state. */

@@ -1,12 +1,20 @@
 package dev.netknife.monitor;
 
+import dev.netknife.io.Durations;
+import dev.netknife.io.ShutdownHooks;
 import dev.netknife.term.Sanitizer;
 import dev.netknife.term.Style;
 import dev.netknife.term.TerminalSize;
+import dev.netknife.term.WindowChanges;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The monitor's live table for a terminal. It runs on the terminal's alternate screen (as top and
@@ -29,6 +37,47 @@ public final class LiveTable {
     public LiveTable(PrintStream terminal, Style style) {
         this.terminal = terminal;
         this.style = style;
+    }
+
+    /**
+     * Shows {@code monitor}'s table on {@code terminal}, redrawn every second (or every interval when
+     * shorter) and at once when the window changes size, until interrupted. Ctrl-C leaves the last
+     * table on the normal screen. {@code env}: COLUMNS and LINES, when set, give the size.
+     */
+    public static void show(Monitor monitor, long interval, PrintStream terminal, Style style, Map<String, String> env)
+            throws InterruptedException {
+        LiveTable table = new LiveTable(terminal, style);
+        AtomicReference<TerminalSize> size = new AtomicReference<>(TerminalSize.of(env));
+        Semaphore redraw = new Semaphore(0);
+        Thread restoreOnExit = new Thread(() -> table.close(title(monitor, interval), monitor.states(), size.get()), "nk-monitor-tty");
+        ShutdownHooks.add(restoreOnExit);
+        table.open();
+        AtomicBoolean resized = new AtomicBoolean();
+        try (WindowChanges watching = WindowChanges.watch(() -> {
+            resized.set(true);
+            redraw.release();
+        })) {
+            while (true) {
+                if (resized.getAndSet(false)) { // once for a burst of signals while a window is dragged
+                    size.set(TerminalSize.of(env));
+                }
+                table.draw(title(monitor, interval), monitor.states(), size.get());
+                redraw.tryAcquire(Math.min(interval, 1_000), TimeUnit.MILLISECONDS);
+                redraw.drainPermits();
+            }
+        } finally {
+            table.close(title(monitor, interval), monitor.states(), size.get());
+            ShutdownHooks.remove(restoreOnExit);
+        }
+    }
+
+    /** The table's first line: what is watched, how often, how many are up, the time. */
+    static String title(Monitor monitor, long interval) {
+        List<TargetState> states = monitor.states();
+        long up = states.stream().filter(st -> Boolean.TRUE.equals(st.up())).count();
+        long down = states.stream().filter(st -> Boolean.FALSE.equals(st.up())).count();
+        return "nk monitor \u00b7 " + states.size() + (states.size() == 1 ? " target" : " targets") + ", a probe every "
+                + Durations.format(interval) + " \u00b7 " + up + " up, " + down + " down \u00b7 " + java.time.LocalTime.now().withNano(0);
     }
 
     /** Switches to the alternate screen. */
