@@ -32,13 +32,14 @@ class MonitorTerminalTest {
         }
 
         String run(String... args) throws Exception {
-            List<String> command = new ArrayList<>(List.of(tmux, "-L", socket, "-f", "/dev/null"));
+            List<String> command = new ArrayList<>(List.of(tmux, "-u", "-L", socket, "-f", "/dev/null"));
             command.addAll(List.of(args));
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
             builder.environment().remove("COLUMNS");
             builder.environment().remove("LINES");
             builder.environment().remove("TMUX");
             builder.environment().put("TERM", "xterm-256color");
+            builder.environment().put("LANG", "C.UTF-8"); // the terminal this test makes is a UTF-8 one, whatever the caller's locale
             Process p = builder.start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(p.waitFor(10, TimeUnit.SECONDS), "tmux " + String.join(" ", args));
