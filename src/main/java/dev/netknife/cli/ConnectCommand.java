@@ -14,8 +14,10 @@ import dev.netknife.io.Relay;
 import dev.netknife.io.StreamConn;
 import dev.netknife.io.Timings;
 import dev.netknife.term.HexDump;
+import dev.netknife.tls.StartTls;
 import dev.netknife.tls.TlsClient;
 import dev.netknife.tls.TlsConn;
+import dev.netknife.tls.TlsTarget;
 import dev.netknife.term.Json;
 import dev.netknife.term.JsonResult;
 import java.util.Locale;
@@ -33,6 +35,7 @@ final class ConnectCommand implements NkCommand {
     public CommandSpec spec() {
         CommandSpec spec = Specs.command(NAME, SUMMARY,
                 "nk connect [options] HOST PORT",
+                "       nk connect --starttls PROTO [options] HOST [PORT]",
                 "       nk connect -z [--any] [options] HOST PORT|FROM-TO|LIST",
                 "       nk connect -l [-k] [--bind ADDR] PORT");
         spec.addOption(Specs.flag("Port check: connect and close at once; PORT may be a range FROM-TO or a list 22,80,8000-8100. Exit 0 when all are open (--any: one), 4 otherwise (one port: 124 when it timed out).", "-z"));
@@ -47,6 +50,9 @@ final class ConnectCommand implements NkCommand {
         spec.addOption(Specs.flag("With -z: exit 0 when at least one port is open (nc's meaning); by default every port must be.", "--any"));
         spec.addOption(Specs.option("SECS", "As nc -w: give up connecting after SECS and exit when idle for SECS (--connect-timeout and --idle-timeout, where not given).", "-w"));
         spec.addOption(Specs.flag("Speak TLS (BCJSSE) over the connection, verifying the server; with -l, serve TLS.", "--tls"));
+        spec.addOption(Specs.option("PROTO", "--tls after the protocol's plaintext STARTTLS exchange (" + StartTls.Protocol.names()
+                + "), as openssl s_client -starttls; then stdin and stdout carry the protected session. PORT defaults to the protocol's.",
+                "--starttls"));
         TlsOptions.addClient(spec);
         DialArgs.add(spec);
         spec.addPositional(Specs.positional("0", "1", "HOST", "Host name or address; HOST:PORT and [v6addr]:PORT work too. With -l: the port."));
@@ -59,6 +65,9 @@ final class ConnectCommand implements NkCommand {
 
     @Override
     public int run(Args args, Invocation inv) throws Exception {
+        if (args.flag("--starttls") && (args.flag("-l") || args.flag("-z"))) {
+            throw NkException.usage("--starttls is for a client session: nk connect --starttls PROTO HOST [PORT]");
+        }
         if (args.flag("-l")) {
             return new ConnectListen(inv).run(args);
         }
@@ -73,13 +82,17 @@ final class ConnectCommand implements NkCommand {
         if (args.flag("--any")) {
             throw NkException.usage("--any needs -z");
         }
-        Endpoint target = Endpoint.of(args.positional(0), args.positional(1));
+        StartTls startTls = args.flag("--starttls") ? new StartTls(StartTls.Protocol.parse(args.string("--starttls")), inv::verboseInfo) : null;
+        Endpoint target = startTls != null && args.positional(1) == null
+                ? TlsTarget.parse(args.positional(0), startTls.protocol().scheme()).endpoint()
+                : Endpoint.of(args.positional(0), args.positional(1));
         inv.target(target.toString());
         inv.jsonToStderr(); // stdout is the peer's bytes
         Relay.Options options = relayOptions(args, inv);
         long start = System.nanoTime();
-        TlsClient tls = TlsOptions.clientIfAsked(args, inv, dial.connectTimeoutMillis());
-        Conn conn = TlsClient.dial(new Dialer(dial), target, tls);
+        TlsClient tls = startTls != null ? TlsOptions.client(args, inv, dial.connectTimeoutMillis())
+                : TlsOptions.clientIfAsked(args, inv, dial.connectTimeoutMillis());
+        Conn conn = TlsClient.dial(new Dialer(dial), target, tls, startTls);
         if (conn instanceof TlsConn tlsConn) {
             inv.verboseInfo(tlsConn.protocol() + " " + tlsConn.cipherSuite()
                     + (tlsConn.applicationProtocol() == null ? "" : ", ALPN " + tlsConn.applicationProtocol()));

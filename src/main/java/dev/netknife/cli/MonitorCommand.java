@@ -39,9 +39,10 @@ final class MonitorCommand implements NkCommand {
         spec.addOption(Specs.option("PORT", "Serve Prometheus metrics at http://127.0.0.1:PORT/metrics.", "--metrics"));
         spec.addOption(Specs.option("ADDR", "Address for --metrics (default 127.0.0.1).", "--bind"));
         spec.addOption(Specs.option("CMD", "Run CMD (sh -c) on every state change after the first probe (not for the state found at start), with NK_TARGET, NK_STATE (up|down), NK_ERROR set.", "--on-change"));
-        spec.addOption(Specs.option("FILE|DIR", "Also trust these CA certificates for tls:// and https:// targets.", "--cacert"));
-        spec.addOption(Specs.flag("Do not verify certificates of tls:// and https:// targets.", "--insecure"));
-        spec.addPositional(Specs.positionals("0..*", "1..*", "TARGET", "HOST:PORT, tcp://, http://, https://, tls://HOST[:PORT], udp://HOST:PORT; @FILE reads one per line."));
+        spec.addOption(Specs.option("FILE|DIR", "Also trust these CA certificates for TLS and https:// targets.", "--cacert"));
+        spec.addOption(Specs.flag("Do not verify certificates of TLS and https:// targets.", "--insecure"));
+        spec.addPositional(Specs.positionals("0..*", "1..*", "TARGET", "HOST:PORT, tcp://, http://, https://, tls://HOST[:PORT], udp://HOST:PORT, STARTTLS and TLS"
+                + " mail/database URLs (smtp://HOST, imap://, pop3://, postgres://, ldap://, smtps://, imaps:// ...); @FILE reads one per line."));
         spec.usageMessage().footer(
                 "Watch mode (the default) runs until Ctrl-C: on a terminal a live table (state, latency, sparkline, uptime) "
                         + "fitted to the window and redrawn when it is resized (a narrow window drops the sparkline first), left on the "

@@ -7,6 +7,8 @@ import dev.netknife.io.Dialer;
 import dev.netknife.io.Endpoint;
 import dev.netknife.tls.CertInfo;
 import dev.netknife.tls.Pem;
+import dev.netknife.tls.StartTls;
+import dev.netknife.tls.TlsTarget;
 import dev.netknife.tls.TlsProbe;
 import dev.netknife.term.TlsReportView;
 import java.io.IOException;
@@ -23,7 +25,7 @@ final class TlsGetCommand implements NkCommand {
     @Override
     public CommandSpec spec() {
         CommandSpec spec = Specs.command(NAME, SUMMARY,
-                "nk tls-get [--servername N] [--alpn LIST] [--cacert FILE] [--insecure] [--min-days N] HOST[:PORT]|https://URL");
+                "nk tls-get [--servername N] [--alpn LIST] [--cacert FILE] [--insecure] [--min-days N] [--starttls PROTO] HOST[:PORT]|URL");
         TlsOptions.addClient(spec);
         spec.addOption(Specs.option("N", "Exit 7 when a certificate of the verified chain expires within N days.", "--min-days"));
         spec.addOption(Specs.option("FILE", "Write the chain the server sent as PEM; - puts it on stdout after the report (with -q alone, as"
@@ -31,8 +33,12 @@ final class TlsGetCommand implements NkCommand {
         spec.addOption(Specs.flag("Show the OCSP response the server stapled (status, produced, this/next update, signer); a revoked"
                 + " certificate is exit 5.", "--status"));
         spec.addOption(Specs.option("N", "Then N more handshakes on the same session cache: handshakes per second and how many resumed.", "--repeat"));
+        spec.addOption(Specs.option("PROTO", "Plaintext first, then TLS, as openssl s_client -starttls: " + StartTls.Protocol.names()
+                + " (the port then defaults to the protocol's). A smtp://, imap:// ... target says the same.", "--starttls"));
         DialArgs.add(spec);
-        spec.addPositional(Specs.positional("0", "1", "TARGET", "HOST, HOST:PORT, [v6addr]:PORT or https://HOST[:PORT]/...; the port defaults to 443."));
+        spec.addPositional(Specs.positional("0", "1", "TARGET", "HOST, HOST:PORT, [v6addr]:PORT, https://HOST[:PORT]/..., a STARTTLS URL"
+                + " (smtp://HOST[:PORT], imap://, pop3://, ftp://, xmpp://, postgres://, ldap:// ...) or an implicit-TLS one (smtps://,"
+                + " imaps://, pop3s://, ftps://, ldaps://); the port defaults to 443 or the scheme's."));
         spec.usageMessage().footer(
                 "Exit 0 when the chain verifies, 5 when the handshake or verification fails (the chain is still shown), "
                         + "7 when --min-days finds a certificate expiring too soon.",
@@ -42,7 +48,9 @@ final class TlsGetCommand implements NkCommand {
 
     @Override
     public int run(Args args, Invocation inv) {
-        Endpoint target = target(args.positional(0));
+        TlsTarget tlsTarget = TlsTarget.parse(args.positional(0), args.string("--starttls"));
+        Endpoint target = tlsTarget.endpoint();
+        StartTls startTls = tlsTarget.startTls() == null ? null : new StartTls(tlsTarget.startTls(), inv::verboseInfo);
         int minDays = args.integer("--min-days", -1, 0, 100_000);
         DialOptions dial = DialArgs.options(args);
         long timeout = dial.connectTimeoutMillis();
@@ -53,7 +61,7 @@ final class TlsGetCommand implements NkCommand {
         if (chainToStdout && inv.json()) {
             throw NkException.usage("--save-chain - would put PEM among the JSON on stdout: give a file name");
         }
-        TlsProbe.Report report = new TlsProbe(dialer, TlsOptions.client(args, inv, timeout)).probe(target, repeat);
+        TlsProbe.Report report = new TlsProbe(dialer, TlsOptions.client(args, inv, timeout), startTls).probe(target, repeat);
         if (saveChain != null && !chainToStdout && !report.certificates().isEmpty()) {
             try {
                 Files.writeString(Path.of(saveChain), Pem.write(report.certificates()), StandardCharsets.US_ASCII);
@@ -114,42 +122,5 @@ final class TlsGetCommand implements NkCommand {
                         + (cert.daysLeft() < 0 ? "; it expired " + java.time.Instant.ofEpochMilli(cert.notAfter()) : "") + ": not judged");
             }
         }
-    }
-
-    /** {@code HOST}, {@code HOST:PORT}, {@code [v6]:PORT} or an https URL; port 443 unless given. */
-    static Endpoint target(String text) {
-        String s = text;
-        if (s.regionMatches(true, 0, "https://", 0, 8)) {
-            s = s.substring(8);
-            int end = indexOfAny(s, "/?#");
-            s = end < 0 ? s : s.substring(0, end);
-            int at = s.lastIndexOf('@');
-            s = at < 0 ? s : s.substring(at + 1);
-        } else if (s.contains("://")) {
-            throw NkException.usage("unsupported URL scheme in '" + text + "': expected https:// or HOST[:PORT]");
-        }
-        if (s.startsWith("[") ? s.endsWith("]") : s.indexOf(':') < 0) {
-            return Endpoint.of(s, "443");
-        }
-        if (!s.startsWith("[") && s.indexOf(':') != s.lastIndexOf(':') && ipv6Literal(s)) {
-            return Endpoint.of(s, "443"); // a bare IPv6 address
-        }
-        return Endpoint.parse(s);
-    }
-
-    /** Hex digits, colons and dots (an IPv4 tail), and a zone after %: worth trying as an address, not as HOST:PORT. */
-    private static boolean ipv6Literal(String s) {
-        int zone = s.indexOf('%');
-        String address = zone < 0 ? s : s.substring(0, zone);
-        return address.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.');
-    }
-
-    private static int indexOfAny(String s, String chars) {
-        for (int i = 0; i < s.length(); i++) {
-            if (chars.indexOf(s.charAt(i)) >= 0) {
-                return i;
-            }
-        }
-        return -1;
     }
 }

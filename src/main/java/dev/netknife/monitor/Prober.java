@@ -9,6 +9,7 @@ import dev.netknife.io.Dialer;
 import dev.netknife.io.ExpectMatcher;
 import dev.netknife.io.IpVersion;
 import dev.netknife.io.Timings;
+import dev.netknife.tls.StartTls;
 import dev.netknife.tls.TlsClient;
 import dev.netknife.udp.DatagramSource;
 import dev.netknife.udp.UdpClient;
@@ -96,7 +97,8 @@ public final class Prober {
 
     private ProbeResult tls(Target target, long start, long at) {
         try (Conn raw = dialer().dial(target.endpoint())) {
-            TlsClient.Session session = tls().handshake(raw, target.endpoint());
+            StartTls startTls = target.startTls() == null ? null : new StartTls(target.startTls(), line -> { });
+            TlsClient.Session session = tls().handshake(raw, target.endpoint(), options.tls().handshakeTimeoutMillis(), startTls);
             try (Conn conn = session.conn()) {
                 long expires = earliestExpiry(session.path() != null ? session.path() : session.chain());
                 Timings t = conn.timings().withTotal(System.nanoTime() - start);

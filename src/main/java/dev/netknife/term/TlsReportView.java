@@ -25,6 +25,9 @@ public final class TlsReportView {
     public static String table(TlsProbe.Report r, Style style, int minDays, boolean ocsp) {
         StringBuilder s = new StringBuilder();
         s.append(style.bold(r.target().toString())).append(r.serverName() == null ? "" : "  (SNI " + Sanitizer.clean(r.serverName()) + ")").append('\n');
+        if (r.startTls() != null) {
+            row(s, "starttls", r.startTls());
+        }
         row(s, "protocol", r.protocol() == null ? "-" : r.protocol());
         row(s, "cipher", r.cipher() == null ? "-" : r.cipher());
         row(s, "alpn", r.alpn() == null ? "-" : Sanitizer.clean(r.alpn()));
@@ -122,7 +125,8 @@ public final class TlsReportView {
                                 .put("handshakes", r.repeat().handshakes())
                                 .putMillis("seconds", Math.round(r.repeat().nanos() / 1e6) / 1e3)
                                 .putMillis("per_second", Math.round(r.repeat().perSecond() * 10) / 10.0)
-                                .put("resumed", r.repeat().resumed())));
+                                .put("resumed", r.repeat().resumed()))
+                        .put("starttls", r.startTls()));
     }
 
     private static String ocspText(dev.netknife.tls.StapledOcsp o, Style style) {

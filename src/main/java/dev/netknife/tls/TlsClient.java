@@ -136,8 +136,13 @@ public final class TlsClient {
 
     /** Dials {@code target} and, unless {@code tls} is null, handshakes over the connection (closed on failure). */
     public static Conn dial(Dialer dialer, Endpoint target, TlsClient tls) {
+        return dial(dialer, target, tls, null);
+    }
+
+    /** As above, with the plaintext part of {@code startTls} (null: none) before the handshake. */
+    public static Conn dial(Dialer dialer, Endpoint target, TlsClient tls, StartTls startTls) {
         Conn conn = dialer.dial(target);
-        return tls == null ? conn : tls.handshake(conn, target).conn();
+        return tls == null ? conn : tls.handshake(conn, target, tls.config().handshakeTimeoutMillis(), startTls).conn();
     }
 
     /** Handshakes over {@code raw} (already connected to {@code target}); closes it on failure. */
@@ -147,12 +152,20 @@ public final class TlsClient {
 
     /** As above, within {@code timeoutMillis} instead of the configured handshake timeout. */
     public Session handshake(Conn raw, Endpoint target, long timeoutMillis) {
+        return handshake(raw, target, timeoutMillis, null);
+    }
+
+    /** As above, after the plaintext part of {@code startTls} (null: none), all within {@code timeoutMillis}. */
+    public Session handshake(Conn raw, Endpoint target, long timeoutMillis, StartTls startTls) {
         String serverName = config.serverName() != null ? config.serverName() : target.host();
+        Deadline deadline = new Deadline(raw, timeoutMillis);
+        if (startTls != null) {
+            startTls(raw, target, serverName, startTls, deadline);
+        }
         Setup ready = setup();
         CheckingTrustManager trust = ready.trust();
         SSLEngine engine = engine(ready.context(), serverName, target.port());
         TlsConn conn = new TlsConn(raw, engine, buffers);
-        Deadline deadline = new Deadline(raw, timeoutMillis);
         try {
             conn.handshake();
         } catch (IOException | RuntimeException e) {
@@ -175,6 +188,23 @@ public final class TlsClient {
         return new Session(conn, chain, verdict == null ? null : verdict.path(), problem == null ? null : problem.kind(),
                 problem == null ? null : problem.message(),
                 CertCheck.isIpLiteral(serverName) ? null : serverName, resumed, verdict == null ? StapledOcsp.NONE : verdict.ocsp());
+    }
+
+    private static void startTls(Conn raw, Endpoint target, String serverName, StartTls startTls, Deadline deadline) {
+        try {
+            startTls.negotiate(raw, serverName);
+        } catch (IOException | NkException e) {
+            raw.close();
+            deadline.close();
+            String scheme = startTls.protocol().scheme();
+            if (deadline.expired()) {
+                throw NkException.timeout("starttls", scheme + " STARTTLS timed out (" + target + ")");
+            }
+            if (e instanceof NkException nk) {
+                throw new NkException(nk.exitCode(), nk.phase(), nk.kind(), nk.getMessage() + " (" + target + ")", nk);
+            }
+            throw new NkException(ExitCode.FAILURE, "starttls", scheme + " STARTTLS failed: " + e.getMessage() + " (" + target + ")", e);
+        }
     }
 
     private static List<X509Certificate> peerChain(TlsConn conn) {

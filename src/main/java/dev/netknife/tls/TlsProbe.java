@@ -18,7 +18,7 @@ public final class TlsProbe {
      */
     public record Report(Endpoint target, String serverName, String protocol, String cipher, String alpn, boolean resumed,
             List<CertInfo> chain, List<X509Certificate> certificates, List<X509Certificate> path, boolean verified, String verifyKind,
-            String verifyProblem, StapledOcsp ocsp, Timings timings, NkException failure, Repeat repeat) {
+            String verifyProblem, StapledOcsp ocsp, Timings timings, NkException failure, Repeat repeat, String startTls) {
 
         /** Whether {@code cert} counts: on the path that validated, or anything sent when no path did. */
         public boolean onPath(X509Certificate cert) {
@@ -35,10 +35,21 @@ public final class TlsProbe {
 
     private final Dialer dialer;
     private final TlsClient client;
+    private final StartTls startTls;
 
     public TlsProbe(Dialer dialer, TlsClient client) {
+        this(dialer, client, null);
+    }
+
+    /** {@code startTls}: the plaintext part before each handshake; null for none. */
+    public TlsProbe(Dialer dialer, TlsClient client, StartTls startTls) {
         this.dialer = dialer;
         this.client = client;
+        this.startTls = startTls;
+    }
+
+    private TlsClient.Session handshake(Conn raw, Endpoint target) {
+        return client.handshake(raw, target, client.config().handshakeTimeoutMillis(), startTls);
     }
 
     /** Throws only when no TLS conversation happened at all (DNS, connect); TLS failures come back in the report. */
@@ -55,7 +66,7 @@ public final class TlsProbe {
         int resumed = 0;
         long start = System.nanoTime();
         for (int i = 0; i < repeat; i++) {
-            TlsClient.Session session = client.handshake(dialer.dial(target), target);
+            TlsClient.Session session = handshake(dialer.dial(target), target);
             if (session.resumed()) {
                 resumed++;
             }
@@ -64,8 +75,7 @@ public final class TlsProbe {
         Repeat stats = new Repeat(repeat, System.nanoTime() - start, resumed);
         return new Report(first.target(), first.serverName(), first.protocol(), first.cipher(), first.alpn(), first.resumed(),
                 first.chain(), first.certificates(), first.path(), first.verified(), first.verifyKind(), first.verifyProblem(), first.ocsp(),
-                first.timings(),
-                null, stats);
+                first.timings(), null, stats, first.startTls());
     }
 
     private static void goodbye(TlsConn conn) {
@@ -83,16 +93,22 @@ public final class TlsProbe {
         Timings connected = raw.timings();
         String sni = client.config().serverName() != null ? client.config().serverName() : target.host();
         try {
-            TlsClient.Session session = client.handshake(raw, target);
+            TlsClient.Session session = handshake(raw, target);
             TlsConn conn = session.conn();
             goodbye(conn);
             return new Report(target, session.serverName(), conn.protocol(), conn.cipherSuite(), conn.applicationProtocol(),
                     session.resumed(), infos(session.chain()), session.chain(), session.path(), session.verified(), session.verifyKind(),
-                    session.verifyProblem(), session.ocsp(), conn.timings().withTotal(System.nanoTime() - start), null, null);
+                    session.verifyProblem(), session.ocsp(), conn.timings().withTotal(System.nanoTime() - start), null, null,
+                    startTlsName());
         } catch (TlsClient.Failure e) {
             return new Report(target, CertCheck.isIpLiteral(sni) ? null : sni, e.protocol(), e.cipher(), null, false, infos(e.chain()), e.chain(),
-                    null, false, e.kind(), e.getMessage(), StapledOcsp.NONE, connected.withTotal(System.nanoTime() - start), e, null);
+                    null, false, e.kind(), e.getMessage(), StapledOcsp.NONE, connected.withTotal(System.nanoTime() - start), e, null,
+                    startTlsName());
         }
+    }
+
+    private String startTlsName() {
+        return startTls == null ? null : startTls.protocol().scheme();
     }
 
     private static List<CertInfo> infos(List<X509Certificate> chain) {

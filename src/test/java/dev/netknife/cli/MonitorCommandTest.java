@@ -198,7 +198,7 @@ class MonitorCommandTest {
     @Test
     void usageErrors() {
         assertEquals(2, NkRun.run("monitor", "--once").code());
-        assertEquals(2, NkRun.run("monitor", "--once", "ftp://x/").code());
+        assertEquals(2, NkRun.run("monitor", "--once", "gopher://x/").code());
         assertEquals(2, NkRun.run("monitor", "--once", "localhost").code(), "a port is needed");
         NkRun.Result dash = NkRun.run("monitor", "127.0.0.1:80", "--", "true");
         assertTrue(dash.stderr().contains("a command after -- needs --wait"), dash.stderr());

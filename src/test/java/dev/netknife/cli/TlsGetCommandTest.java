@@ -7,6 +7,8 @@ import dev.netknife.support.Accept;
 import dev.netknife.support.NkRun;
 import dev.netknife.support.OpensslServer;
 import dev.netknife.support.TestCerts;
+import dev.netknife.tls.StartTls;
+import dev.netknife.tls.TlsTarget;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -259,12 +261,26 @@ class TlsGetCommandTest {
 
     @Test
     void targetsParse() {
-        assertEquals("example.com:443", TlsGetCommand.target("example.com").toString());
-        assertEquals("example.com:8443", TlsGetCommand.target("https://user@example.com:8443/a?b#c").toString());
-        assertEquals("[::1]:443", TlsGetCommand.target("[::1]").toString());
-        assertEquals("[::1]:443", TlsGetCommand.target("::1").toString());
-        assertEquals("[::1]:9", TlsGetCommand.target("[::1]:9").toString());
-        assertEquals("nk: tls-get: unsupported URL scheme in 'http://x': expected https:// or HOST[:PORT]\n", NkRun.run("tls-get", "http://x").stderr());
+        assertEquals("example.com:443", TlsTarget.parse("example.com", null).endpoint().toString());
+        assertEquals("example.com:8443", TlsTarget.parse("https://user@example.com:8443/a?b#c", null).endpoint().toString());
+        assertEquals("[::1]:443", TlsTarget.parse("[::1]", null).endpoint().toString());
+        assertEquals("[::1]:443", TlsTarget.parse("::1", null).endpoint().toString());
+        assertEquals("[::1]:9", TlsTarget.parse("[::1]:9", null).endpoint().toString());
+        assertEquals(new TlsTarget(dev.netknife.io.Endpoint.of("mail.example.com", "25"), StartTls.Protocol.SMTP),
+                TlsTarget.parse("smtp://mail.example.com", null));
+        assertEquals(new TlsTarget(dev.netknife.io.Endpoint.of("db", "6543"), StartTls.Protocol.POSTGRES),
+                TlsTarget.parse("postgresql://user@db:6543/app?sslmode=require", null));
+        assertEquals(new TlsTarget(dev.netknife.io.Endpoint.of("h", "993"), null), TlsTarget.parse("IMAPS://h/", null));
+        assertEquals(new TlsTarget(dev.netknife.io.Endpoint.of("h", "143"), StartTls.Protocol.IMAP), TlsTarget.parse("h", "IMAP"));
+        assertEquals(new TlsTarget(dev.netknife.io.Endpoint.of("::1", "5222"), StartTls.Protocol.XMPP), TlsTarget.parse("::1", "xmpp"));
+        NkRun.Result http = NkRun.run("tls-get", "http://x");
+        assertEquals(2, http.code());
+        assertTrue(http.stderr().startsWith("nk: tls-get: unsupported URL scheme in 'http://x': expected https://"), http.stderr());
+        NkRun.Result contradiction = NkRun.run("tls-get", "--starttls", "imap", "smtp://x");
+        assertEquals("nk: tls-get: --starttls imap contradicts the target's scheme in 'smtp://x'\n", contradiction.stderr());
+        NkRun.Result unknown = NkRun.run("tls-get", "--starttls", "gopher", "x");
+        assertEquals("nk: tls-get: --starttls: unknown protocol 'gopher' (smtp, lmtp, imap, pop3, ftp, nntp, sieve, xmpp, postgres, ldap)\n",
+                unknown.stderr());
     }
 
     @Test

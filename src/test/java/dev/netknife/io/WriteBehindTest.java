@@ -37,7 +37,10 @@ class WriteBehindTest {
             Socket peer = new Socket();
             peer.setReceiveBufferSize(64 * 1024);
             peer.connect(listener.getLocalAddress());
-            return new Pair(new TcpConn(listener.accept(), Timings.NONE), peer);
+            java.nio.channels.SocketChannel accepted = listener.accept();
+            // a fixed send buffer: the kernel's autotuning may otherwise take a budget's worth (tcp_wmem up to 4 MiB)
+            accepted.setOption(java.net.StandardSocketOptions.SO_SNDBUF, 64 * 1024);
+            return new Pair(new TcpConn(accepted, Timings.NONE), peer);
         }
     }
 
@@ -142,11 +145,12 @@ class WriteBehindTest {
                 slowOut.close();
             });
             // how fast the budget fills depends on the machine's load and on the kernel's socket buffers: wait for it
-            awaitUpTo5s(() -> budget.available() < OWN);
-            assertTrue(budget.available() < OWN, "the stalled stream holds the budget: " + budget.available());
+            // (writes of 1 MiB each are taken whole: the stream is held up once less than that is left)
+            awaitUpTo5s(() -> budget.available() < 1 << 20);
+            assertTrue(budget.available() < 1 << 20, "the stalled stream holds the budget: " + budget.available());
             assertTrue(!writing.isDone(), "held up by a peer that does not read");
 
-            // the other stream has only its own share left, and writes through past it: it still works
+            // the other stream has little more than its own share left, and writes through past it: it still works
             byte[] data = random(3 << 20, 4);
             CompletableFuture<byte[]> got = readAll(fast.peer(), data.length);
             try (WriteBehind fastOut = new WriteBehind(fast.conn(), budget, OWN)) {
