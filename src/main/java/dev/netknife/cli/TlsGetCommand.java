@@ -33,6 +33,9 @@ final class TlsGetCommand implements NkCommand {
         spec.addOption(Specs.flag("Show the OCSP response the server stapled (status, produced, this/next update, signer); a revoked"
                 + " certificate is exit 5.", "--status"));
         spec.addOption(Specs.option("N", "Then N more handshakes on the same session cache: handshakes per second and how many resumed.", "--repeat"));
+        spec.addOption(Specs.flag("What the server accepts, as sslscan and testssl.sh tell: versions SSLv2 to TLS 1.3, cipher suites per version in"
+                + " the server's order, groups, secure renegotiation, compression, OCSP stapling, session tickets, ALPN; weak choices"
+                + " flagged and a verdict. Exit 7 when anything is weak.", "--scan"));
         spec.addOption(Specs.option("PROTO", "Plaintext first, then TLS, as openssl s_client -starttls: " + StartTls.Protocol.names()
                 + " (the port then defaults to the protocol's). A smtp://, imap:// ... target says the same.", "--starttls"));
         DialArgs.add(spec);
@@ -60,6 +63,12 @@ final class TlsGetCommand implements NkCommand {
         boolean chainToStdout = "-".equals(saveChain);
         if (chainToStdout && inv.json()) {
             throw NkException.usage("--save-chain - would put PEM among the JSON on stdout: give a file name");
+        }
+        if (args.flag("--scan")) {
+            if (repeat > 0 || args.flag("--status") || saveChain != null) {
+                throw NkException.usage("--scan reports on its own: leave out --repeat, --status and --save-chain");
+            }
+            return new TlsScanRun(inv).run(target, dialer, TlsOptions.client(args, inv, timeout), startTls, timeout);
         }
         TlsProbe.Report report = new TlsProbe(dialer, TlsOptions.client(args, inv, timeout), startTls).probe(target, repeat);
         if (saveChain != null && !chainToStdout && !report.certificates().isEmpty()) {

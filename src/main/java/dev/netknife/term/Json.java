@@ -46,6 +46,13 @@ public final class Json {
         return this;
     }
 
+    /** true, false or null (not known). */
+    public Json put(String key, Boolean value) {
+        key(key);
+        text.append(value == null ? "null" : value.toString());
+        return this;
+    }
+
     public Json put(String key, Json value) {
         key(key);
         text.append(value == null ? "null" : value.toString());

@@ -23,6 +23,7 @@ class BenchSmokeIT {
         "idle-conns, haproxy, haproxy",
         "startup, hyperfine, hyperfine",
         "tls-throughput, socat, socat",
+        "tls-scan, sslscan, sslscan",
         "http-download, curl, curl",
         "http-many, curl, curl",
         "udp-echo, socat, socat",
