@@ -275,7 +275,7 @@ function _picocli_nk_connect() {
 
   local commands=""
   local flag_opts="'-z' '-l' '--listen' '-k' '--keep-open' '--hex' '--any' '--tls' '--insecure' '-4' '-6' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
-  local arg_opts="'--bind' '--idle-timeout' '--send' '--expect' '--concurrency' '-w' '--starttls' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--ciphers' '--groups' '--cert' '--key' '--connect-timeout' '--color'"
+  local arg_opts="'--bind' '--idle-timeout' '--send' '--expect' '--concurrency' '-w' '--starttls' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--ciphers' '--groups' '--cert' '--key' '--keylog' '--connect-timeout' '--color'"
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-min values
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-max values
   local WHEN_option_args=("auto" "always" "never") # --color values
@@ -333,6 +333,9 @@ function _picocli_nk_connect() {
       return
       ;;
     '--key')
+      return
+      ;;
+    '--keylog')
       return
       ;;
     '--connect-timeout')
@@ -416,7 +419,7 @@ function _picocli_nk_ws() {
 
   local commands=""
   local flag_opts="'--binary' '--hex' '-l' '--listen' '--tls' '--insecure' '-4' '-6' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
-  local arg_opts="'-H' '--header' '--subprotocol' '--origin' '--send' '--count' '--expect' '--idle-timeout' '--ping' '--ping-timeout' '--close-code' '--max-message' '--max-frame' '--bind' '--max-conns' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--ciphers' '--groups' '--cert' '--key' '--connect-timeout' '--color'"
+  local arg_opts="'-H' '--header' '--subprotocol' '--origin' '--send' '--count' '--expect' '--idle-timeout' '--ping' '--ping-timeout' '--close-code' '--max-message' '--max-frame' '--bind' '--max-conns' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--ciphers' '--groups' '--cert' '--key' '--keylog' '--connect-timeout' '--color'"
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-min values
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-max values
   local WHEN_option_args=("auto" "always" "never") # --color values
@@ -497,6 +500,9 @@ function _picocli_nk_ws() {
     '--key')
       return
       ;;
+    '--keylog')
+      return
+      ;;
     '--connect-timeout')
       return
       ;;
@@ -524,7 +530,7 @@ function _picocli_nk_chat() {
 
   local commands=""
   local flag_opts="'--tls' '--timestamps' '--insecure' '-4' '-6' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
-  local arg_opts="'--bind' '--rate' '--history' '--max-clients' '--max-line' '--idle-timeout' '--nick' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--ciphers' '--groups' '--cert' '--key' '--connect-timeout' '--color'"
+  local arg_opts="'--bind' '--rate' '--history' '--max-clients' '--max-line' '--idle-timeout' '--nick' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--ciphers' '--groups' '--cert' '--key' '--keylog' '--connect-timeout' '--color'"
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-min values
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-max values
   local WHEN_option_args=("auto" "always" "never") # --color values
@@ -582,6 +588,9 @@ function _picocli_nk_chat() {
       return
       ;;
     '--key')
+      return
+      ;;
+    '--keylog')
       return
       ;;
     '--connect-timeout')
@@ -755,7 +764,7 @@ function _picocli_nk_httpget() {
 
   local commands=""
   local flag_opts="'-O' '--remote-name' '-L' '--location' '-i' '--include' '-I' '--head' '-f' '--fail' '-s' '--silent' '-S' '--show-error' '--timing' '--compressed' '--allow-downgrade' '-k' '--insecure' '-4' '-6' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
-  local arg_opts="'-o' '--output' '--max-redirs' '-H' '--header' '-u' '--user' '-A' '--user-agent' '--parallel' '--max-time' '--idle-timeout' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--ciphers' '--groups' '--cert' '--key' '--connect-timeout' '--color'"
+  local arg_opts="'-o' '--output' '--max-redirs' '-H' '--header' '-u' '--user' '-A' '--user-agent' '--parallel' '--max-time' '--idle-timeout' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--ciphers' '--groups' '--cert' '--key' '--keylog' '--connect-timeout' '--color'"
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-min values
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-max values
   local WHEN_option_args=("auto" "always" "never") # --color values
@@ -818,6 +827,9 @@ function _picocli_nk_httpget() {
     '--key')
       return
       ;;
+    '--keylog')
+      return
+      ;;
     '--connect-timeout')
       return
       ;;
@@ -845,7 +857,7 @@ function _picocli_nk_tlsget() {
 
   local commands=""
   local flag_opts="'--insecure' '--status' '--scan' '-4' '-6' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
-  local arg_opts="'--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--ciphers' '--groups' '--cert' '--key' '--min-days' '--save-chain' '--repeat' '--starttls' '--connect-timeout' '--color'"
+  local arg_opts="'--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--ciphers' '--groups' '--cert' '--key' '--keylog' '--min-days' '--save-chain' '--repeat' '--starttls' '--connect-timeout' '--color'"
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-min values
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-max values
   local WHEN_option_args=("auto" "always" "never") # --color values
@@ -882,6 +894,9 @@ function _picocli_nk_tlsget() {
       return
       ;;
     '--key')
+      return
+      ;;
+    '--keylog')
       return
       ;;
     '--min-days')

@@ -130,7 +130,7 @@ public final class Training {
     }
 
     private void tls() throws Exception {
-        TlsServer tls = TlsServer.create(new TlsServer.Config(null, null, List.of(), 10_000));
+        TlsServer tls = TlsServer.create(new TlsServer.Config(null, null, List.of(), 10_000, null));
         Path cacert = dir.resolve("ca.pem");
         Files.writeString(cacert, Pem.write(List.of(tls.certificate())));
         try (BackgroundNk tlsEcho = new BackgroundNk("echo-server", "--tls", "0");

@@ -56,7 +56,7 @@ final class PeerHabits {
                     Map.entry("-reconnect", "nk tls-get takes --repeat N (handshakes per second, sessions resumed)"),
                     Map.entry("-verify_return_error", "nk tls-get always fails on a verification error (exit 5) unless --insecure"),
                     Map.entry("-starttls", "nk tls-get takes --starttls PROTO (or a smtp://, imap://, postgres://... target)"),
-                    Map.entry("-keylogfile", "nk tls-get writes no key log (yet)")));
+                    Map.entry("-keylogfile", "nk tls-get takes --keylog FILE (and reads SSLKEYLOGFILE)")));
 
     private PeerHabits() {
     }

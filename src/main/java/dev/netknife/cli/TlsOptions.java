@@ -2,6 +2,7 @@ package dev.netknife.cli;
 
 import dev.netknife.NkException;
 import dev.netknife.io.DialOptions;
+import dev.netknife.tls.KeyLog;
 import dev.netknife.tls.TlsClient;
 import dev.netknife.tls.TlsOffer;
 import dev.netknife.tls.TlsServer;
@@ -36,6 +37,8 @@ final class TlsOptions {
         spec.addOption(Specs.option("LIST", "Offer only these groups, in this order (X25519, P-256, P-384, P-521, X448, ffdhe2048, X25519MLKEM768"
                 + " ...); for a server with an EC certificate list its curve too: BCJSSE offers ECDSA signatures only on listed curves.", "--groups"));
         addIdentity(spec, "Client certificate (PEM), with --key.", "Private key (PEM) of --cert.");
+        spec.addOption(Specs.option("FILE", "Append the session secrets to FILE in the NSS key log format, for Wireshark and tshark to"
+                + " decrypt a capture (as SSLKEYLOGFILE, which nk reads too).", "--keylog"));
     }
 
     static void addServer(CommandSpec spec, String certHelp) {
@@ -62,13 +65,24 @@ final class TlsOptions {
                 path(args, "--key"),
                 handshakeTimeoutMillis,
                 TlsOffer.parse(args.string("--ciphers"), args.string("--groups")),
-                warning -> inv.info("warning: --cacert: skipped " + warning)));
+                warning -> inv.info("warning: --cacert: skipped " + warning),
+                keyLog(args.string("--keylog"), inv)));
+    }
+
+    /** {@code option} (--keylog FILE), else the SSLKEYLOGFILE variable, else null; -v says where the secrets go. */
+    static KeyLog keyLog(String option, Invocation inv) {
+        String file = option != null ? option : inv.env().get("SSLKEYLOGFILE");
+        if (file == null || file.isBlank()) {
+            return null;
+        }
+        inv.verboseInfo("TLS secrets go to " + file + (option == null ? " (SSLKEYLOGFILE)" : ""));
+        return new KeyLog(Path.of(file), warning -> inv.info("warning: " + warning));
     }
 
     /** A server identity; when generated, its fingerprint goes to stderr so clients can check it. */
     static TlsServer server(Args args, Invocation inv) {
         TlsServer server = TlsServer.create(new TlsServer.Config(path(args, "--cert"), path(args, "--key"), List.of(),
-                DialOptions.DEFAULT_CONNECT_TIMEOUT_MILLIS));
+                DialOptions.DEFAULT_CONNECT_TIMEOUT_MILLIS, keyLog(null, inv)));
         inv.info((server.selfSigned() ? "TLS with a self-signed certificate for localhost, SHA-256 "
                 : "TLS certificate SHA-256 ") + server.fingerprint());
         return server;
@@ -97,7 +111,8 @@ final class TlsOptions {
     }
 
     private static boolean anyClientOption(Args args) {
-        for (String name : new String[] {"--servername", "--alpn", "--cacert", "--insecure", "--tls-min", "--tls-max", "--ciphers", "--groups"}) {
+        for (String name : new String[] {"--servername", "--alpn", "--cacert", "--insecure", "--tls-min", "--tls-max", "--ciphers", "--groups",
+            "--keylog"}) {
             if (args.flag(name)) {
                 return true;
             }

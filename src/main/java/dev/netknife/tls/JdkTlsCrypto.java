@@ -27,6 +27,42 @@ final class JdkTlsCrypto extends JcaTlsCrypto {
         super(helper, altHelper, keyRandom, nonceRandom);
     }
 
+    // The roots of the key schedule, planted with KeyLogSecret while a handshake keeps a key log (else as they are).
+
+    @Override
+    public org.bouncycastle.tls.crypto.TlsSecret hkdfInit(int cryptoHashAlgorithm) {
+        return KeyLogSecret.plant(this, super.hkdfInit(cryptoHashAlgorithm));
+    }
+
+    @Override
+    public org.bouncycastle.tls.crypto.TlsSecret generateRSAPreMasterSecret(org.bouncycastle.tls.ProtocolVersion version) {
+        return KeyLogSecret.plant(this, super.generateRSAPreMasterSecret(version));
+    }
+
+    @Override
+    public org.bouncycastle.tls.crypto.TlsSecret createHybridSecret(org.bouncycastle.tls.crypto.TlsSecret first,
+            org.bouncycastle.tls.crypto.TlsSecret second) {
+        return KeyLogSecret.plant(this, super.createHybridSecret(first, second));
+    }
+
+    @Override
+    public org.bouncycastle.tls.crypto.TlsECDomain createECDomain(org.bouncycastle.tls.crypto.TlsECConfig ecConfig) {
+        org.bouncycastle.tls.crypto.TlsECDomain domain = super.createECDomain(ecConfig);
+        return () -> KeyLogSecret.plant(this, domain.createECDH());
+    }
+
+    @Override
+    public org.bouncycastle.tls.crypto.TlsDHDomain createDHDomain(org.bouncycastle.tls.crypto.TlsDHConfig dhConfig) {
+        org.bouncycastle.tls.crypto.TlsDHDomain domain = super.createDHDomain(dhConfig);
+        return () -> KeyLogSecret.plant(this, domain.createDH());
+    }
+
+    @Override
+    public org.bouncycastle.tls.crypto.TlsKemDomain createKemDomain(org.bouncycastle.tls.crypto.TlsKemConfig kemConfig) {
+        org.bouncycastle.tls.crypto.TlsKemDomain domain = super.createKemDomain(kemConfig);
+        return () -> KeyLogSecret.plant(this, domain.createKem());
+    }
+
     @Override
     protected Boolean isSupportedNamedGroup(int namedGroup) {
         if (onlySunEc && !NamedGroup.refersToAnXDHCurve(namedGroup) && NamedGroup.refersToASpecificCurve(namedGroup)

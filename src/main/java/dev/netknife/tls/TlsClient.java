@@ -31,13 +31,15 @@ public final class TlsClient {
     /** What the user asked for; nulls mean the defaults (SNI = the host, TLS 1.2 to 1.3, no ALPN). */
     /**
      * {@code offer}: the cipher suites and groups to offer (empty: the defaults); {@code warnings} hears
-     * what is passed over on the way (a --cacert entry that does not parse).
+     * what is passed over on the way (a --cacert entry that does not parse); {@code keyLog}: where the
+     * session secrets go (--keylog, SSLKEYLOGFILE), or null.
      */
     public record Config(String serverName, List<String> alpn, Path caCert, boolean insecure, String minVersion,
-            String maxVersion, Path cert, Path key, long handshakeTimeoutMillis, TlsOffer offer, java.util.function.Consumer<String> warnings) {
+            String maxVersion, Path cert, Path key, long handshakeTimeoutMillis, TlsOffer offer, java.util.function.Consumer<String> warnings,
+            KeyLog keyLog) {
 
         public static Config defaults() {
-            return new Config(null, List.of(), null, false, null, null, null, null, 10_000, TlsOffer.DEFAULTS, warning -> { });
+            return new Config(null, List.of(), null, false, null, null, null, null, 10_000, TlsOffer.DEFAULTS, warning -> { }, null);
         }
     }
 
@@ -165,7 +167,7 @@ public final class TlsClient {
         Setup ready = setup();
         CheckingTrustManager trust = ready.trust();
         SSLEngine engine = engine(ready.context(), serverName, target.port());
-        TlsConn conn = new TlsConn(raw, engine, buffers);
+        TlsConn conn = new TlsConn(raw, engine, buffers, config.keyLog());
         try {
             conn.handshake();
         } catch (IOException | RuntimeException e) {

@@ -46,21 +46,33 @@ public final class TlsConn extends CountingConn {
     private volatile boolean readAhead;
     private InputStream in;
     private OutputStream out;
+    private final KeyLog keyLog;
+    private KeyLog.Handshake handshakeLog; // only while handshaking with a key log
 
     /** {@code pool} lends heap buffers big enough for several records ({@link TlsBuffers#pool()}). */
     TlsConn(Conn raw, SSLEngine engine, BufferPool pool) {
+        this(raw, engine, pool, null);
+    }
+
+    /** {@code keyLog}: where this connection's secrets go (NSS key log format), or null. */
+    TlsConn(Conn raw, SSLEngine engine, BufferPool pool, KeyLog keyLog) {
         this.raw = raw;
         this.engine = engine;
         this.pool = pool;
         this.timings = raw.timings();
+        this.keyLog = keyLog;
     }
 
     /** Runs the handshake to its end and records how long it took. */
     void handshake() throws IOException {
         long start = System.nanoTime();
-        engine.beginHandshake();
-        HandshakeStatus status = engine.getHandshakeStatus();
+        if (keyLog != null) {
+            handshakeLog = keyLog.handshake();
+            KeyLogSecret.CURRENT.set(handshakeLog);
+        }
         try {
+            engine.beginHandshake();
+            HandshakeStatus status = engine.getHandshakeStatus();
             while (status != HandshakeStatus.FINISHED && status != HandshakeStatus.NOT_HANDSHAKING) {
                 status = switch (status) {
                     case NEED_WRAP -> wrapHandshake();
@@ -72,6 +84,11 @@ public final class TlsConn extends CountingConn {
         } catch (SSLException e) {
             sendPendingAlert();
             throw e;
+        } finally {
+            if (keyLog != null) {
+                KeyLogSecret.CURRENT.remove();
+                handshakeLog = null;
+            }
         }
         readLock.lock();
         try {
@@ -111,6 +128,7 @@ public final class TlsConn extends CountingConn {
         try {
             netOut = borrow(netOut);
             SSLEngineResult result = engine.wrap(EMPTY, netOut);
+            clientRandom(netOut, 0, netOut.position());
             flushNetOut();
             if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
                 throw new EOFException("the peer closed the connection during the TLS handshake");
@@ -119,6 +137,18 @@ public final class TlsConn extends CountingConn {
         } finally {
             netOut = giveBack(netOut);
             writeLock.unlock();
+        }
+    }
+
+    /**
+     * With a key log: the client random, from a ClientHello between {@code from} and {@code to} in {@code buffer}
+     * (a handshake record whose first message is type 1), whichever side sends it.
+     */
+    private void clientRandom(ByteBuffer buffer, int from, int to) {
+        if (handshakeLog != null && to - from >= 43 && buffer.get(from) == 22 && buffer.get(from + 5) == 1) {
+            byte[] random = new byte[32];
+            buffer.get(from + 11, random);
+            handshakeLog.clientRandom(random);
         }
     }
 
@@ -153,6 +183,9 @@ public final class TlsConn extends CountingConn {
     private SSLEngineResult unwrap(boolean handshaking) throws IOException {
         while (true) {
             netIn.flip();
+            if (handshaking) {
+                clientRandom(netIn, netIn.position(), netIn.limit());
+            }
             SSLEngineResult result;
             try {
                 result = engine.unwrap(netIn, appIn);

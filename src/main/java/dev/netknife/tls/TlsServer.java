@@ -19,7 +19,8 @@ import javax.net.ssl.SSLParameters;
 public final class TlsServer {
 
     /** {@code cert}/{@code key} null = generate a self-signed certificate for localhost. */
-    public record Config(Path cert, Path key, List<String> alpn, long handshakeTimeoutMillis) {
+    /** {@code keyLog}: where the session secrets go (SSLKEYLOGFILE, --keylog), or null. */
+    public record Config(Path cert, Path key, List<String> alpn, long handshakeTimeoutMillis, KeyLog keyLog) {
     }
 
     private final SSLContext context;
@@ -82,7 +83,7 @@ public final class TlsServer {
             parameters.setApplicationProtocols(config.alpn().toArray(String[]::new));
         }
         engine.setSSLParameters(parameters);
-        TlsConn conn = new TlsConn(raw, engine, buffers);
+        TlsConn conn = new TlsConn(raw, engine, buffers, config.keyLog());
         Deadline deadline = new Deadline(raw, config.handshakeTimeoutMillis());
         try {
             conn.handshake();

@@ -18,8 +18,8 @@ public final class Background implements AutoCloseable {
     private final Lines stderr = new Lines();
     private volatile int code = -1;
 
-    private Background(InputStream stdin, String... args) {
-        thread = new Thread(() -> code = NkRun.run(stdin, stdout, stderr, Map.of(), args), "nk-" + args[0]);
+    private Background(InputStream stdin, Map<String, String> env, String... args) {
+        thread = new Thread(() -> code = NkRun.run(stdin, stdout, stderr, env, args), "nk-" + args[0]);
         thread.setDaemon(true);
         thread.start();
     }
@@ -30,7 +30,12 @@ public final class Background implements AutoCloseable {
     }
 
     public static Background start(InputStream stdin, String... args) {
-        Background b = new Background(stdin, args);
+        return start(stdin, Map.of(), args);
+    }
+
+    /** As above, with these environment variables. */
+    public static Background start(InputStream stdin, Map<String, String> env, String... args) {
+        Background b = new Background(stdin, env, args);
         b.stdout.awaitLines(1, Duration.ofSeconds(10));
         if (b.stdout.lines().length == 0) {
             throw new AssertionError("no ready line from nk " + String.join(" ", args) + "; stderr: " + b.stderr());
