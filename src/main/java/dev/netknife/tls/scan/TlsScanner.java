@@ -131,10 +131,10 @@ public final class TlsScanner {
                 break;
             }
             CipherSuite chosen = table.byCode(answer.suite());
-            if (!offer.removeIf(s -> s.code() == chosen.code())) {
-                break; // a suite not offered: the server is broken; stop rather than loop
-            }
             accepted.add(new Accepted(chosen, answer.ecdheGroup(), answer.dhePrimeBits()));
+            if (!offer.removeIf(s -> s.code() == chosen.code())) {
+                break; // a suite never offered (shown as it is): the server is broken; stop rather than loop
+            }
         }
         if (accepted.isEmpty()) {
             return new VersionScan(version, false, List.of(), null);
@@ -154,10 +154,10 @@ public final class TlsScanner {
                 break;
             }
             CipherSuite chosen = table.byCode(answer.suite());
+            accepted.add(new Accepted(chosen, answer.selectedGroup(), -1));
             if (!offer.removeIf(s -> s.code() == chosen.code())) {
                 break;
             }
-            accepted.add(new Accepted(chosen, answer.selectedGroup(), -1));
         }
         if (accepted.isEmpty()) {
             return new VersionScan(ClientHello.TLS13, false, List.of(), null);
