@@ -28,20 +28,37 @@ final class TlsScanRun {
         TlsProbe.Report report = new TlsProbe(dialer, client, startTls).probe(target);
         TlsScanner.Result result = new TlsScanner(dialer, target,
                 new TlsScanner.Options(report.serverName(), timeoutMillis, CONCURRENCY, startTls), CipherSuite.table()).scan();
+        Boolean resumption = result.speaks(0x0303) ? resumesTls12(target, dialer, client, startTls) : null;
         long nanos = System.nanoTime() - start;
         Findings findings = Findings.of(result, report.certificates().isEmpty() ? result.features().certificates() : report.certificates());
         NkException failure = failure(report, result, findings, target);
         ExitCode code = failure == null ? ExitCode.OK : failure.exitCode();
         if (inv.json()) {
-            inv.result(TlsScanView.json(report, result, findings, code, failure, nanos));
+            inv.result(TlsScanView.json(report, result, resumption, findings, code, failure, nanos));
         } else if (!inv.quiet() || failure != null) {
-            inv.out().print(TlsScanView.table(report, result, findings, inv.style(), nanos));
+            inv.out().print(TlsScanView.table(report, result, resumption, findings, inv.style(), nanos));
             inv.out().flush();
         }
         if (failure != null) {
             throw failure;
         }
         return code.code();
+    }
+
+    /**
+     * Whether the server resumes TLS 1.2 sessions (by ticket or session id): three handshakes of BCJSSE's
+     * own, limited to TLS 1.2 (BCJSSE does not resume TLS 1.3 sessions); null when they fail.
+     */
+    private static Boolean resumesTls12(Endpoint target, Dialer dialer, TlsClient client, StartTls startTls) {
+        TlsClient.Config c = client.config();
+        TlsClient tls12 = new TlsClient(new TlsClient.Config(c.serverName(), java.util.List.of(), c.caCert(), true, "1.2", "1.2", null, null,
+                c.handshakeTimeoutMillis(), dev.netknife.tls.TlsOffer.DEFAULTS, warning -> { }, null));
+        try {
+            TlsProbe.Report again = new TlsProbe(dialer, tls12, startTls).probe(target, 2);
+            return again.failure() != null || again.repeat() == null ? null : again.repeat().resumed() > 0;
+        } catch (NkException e) {
+            return null;
+        }
     }
 
     private static NkException failure(TlsProbe.Report report, TlsScanner.Result result, Findings findings, Endpoint target) {

@@ -16,7 +16,8 @@ public final class TlsScanView {
     private TlsScanView() {
     }
 
-    public static String table(TlsProbe.Report probe, TlsScanner.Result r, Findings findings, Style style, long nanos) {
+    /** {@code resumption}: whether TLS 1.2 sessions resume (null: not asked or not known). */
+    public static String table(TlsProbe.Report probe, TlsScanner.Result r, Boolean resumption, Findings findings, Style style, long nanos) {
         StringBuilder s = new StringBuilder();
         s.append(style.bold(probe.target().toString())).append(probe.serverName() == null ? "" : "  (SNI " + Sanitizer.clean(probe.serverName()) + ")")
                 .append(probe.startTls() == null ? "" : "  (STARTTLS " + probe.startTls() + ")").append('\n');
@@ -58,6 +59,8 @@ public final class TlsScanView {
         feature(s, "compression", yesNo(f.compression(), "no TLSv1.2 or older to ask"));
         feature(s, "OCSP stapling", yesNo(f.ocspStapling(), "not testable over TLSv1.3 alone"));
         feature(s, "session tickets", yesNo(f.sessionTickets(), "not testable over TLSv1.3 alone"));
+        feature(s, "resumption", resumption == null ? "not known (no TLSv1.2 handshake; BCJSSE does not resume TLSv1.3)"
+                : resumption ? "yes (TLSv1.2)" : "no (TLSv1.2)");
         feature(s, "ALPN", r.alpn() == null ? "not testable over TLSv1.3 alone" : r.alpn().isEmpty() ? "none" : String.join(", ", r.alpn()));
         s.append("certificate\n");
         if (!probe.chain().isEmpty()) {
@@ -81,7 +84,8 @@ public final class TlsScanView {
         return s.toString();
     }
 
-    public static Json json(TlsProbe.Report probe, TlsScanner.Result r, Findings findings, ExitCode code, NkException failure, long nanos) {
+    public static Json json(TlsProbe.Report probe, TlsScanner.Result r, Boolean resumption, Findings findings, ExitCode code, NkException failure,
+            long nanos) {
         List<Json> versions = new ArrayList<>();
         for (TlsScanner.VersionScan v : r.versions()) {
             List<Json> suites = new ArrayList<>();
@@ -103,6 +107,7 @@ public final class TlsScanView {
                 .put("compression", f.compression())
                 .put("ocsp_stapling", f.ocspStapling())
                 .put("session_tickets", f.sessionTickets())
+                .put("resumption_tls12", resumption)
                 .put("alpn", r.alpn() == null ? null : Json.object().put("protocols", r.alpn()))
                 .put("weak", findings.weak())
                 .put("notes", findings.notes())
