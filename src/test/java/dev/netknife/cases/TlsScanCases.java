@@ -3,6 +3,7 @@ package dev.netknife.cases;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.netknife.support.Accept;
 import dev.netknife.support.NkRun;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -10,7 +11,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -27,41 +27,27 @@ class TlsScanCases {
     /** How a scripted server answers one ClientHello: {@code hello} is the record's body. */
     @FunctionalInterface
     interface Answer {
-        void answer(int recordVersion, byte[] hello, byte[] raw, OutputStream out) throws IOException;
+        void answer(int recordVersion, byte[] hello, OutputStream out) throws IOException;
     }
 
     /** A server that reads one record (TLS or SSLv2) per connection and answers it as scripted, then closes. */
     private static ServerSocket serve(Answer answer) throws IOException {
         ServerSocket server = new ServerSocket(0, 100, InetAddress.getLoopbackAddress());
-        Thread.ofVirtual().start(() -> {
-            while (!server.isClosed()) {
-                try {
-                    Socket client = server.accept();
-                    Thread.ofVirtual().start(() -> {
-                        try (client) {
-                            client.setSoTimeout(5000);
-                            DataInputStream in = new DataInputStream(client.getInputStream());
-                            int first = in.readUnsignedByte();
-                            if ((first & 0x80) != 0) { // SSLv2 CLIENT-HELLO
-                                byte[] rest = new byte[((first & 0x7f) << 8 | in.readUnsignedByte())];
-                                in.readFully(rest);
-                                answer.answer(0x0002, rest, rest, client.getOutputStream());
-                            } else {
-                                int version = in.readUnsignedShort();
-                                byte[] body = new byte[in.readUnsignedShort()];
-                                in.readFully(body);
-                                answer.answer(version, body, body, client.getOutputStream());
-                            }
-                            client.getOutputStream().flush();
-                            drain(client.getInputStream());
-                        } catch (IOException e) {
-                            // the scanner closed first: fine
-                        }
-                    });
-                } catch (IOException e) {
-                    return;
-                }
+        Accept.each(server, 5000, client -> {
+            DataInputStream in = new DataInputStream(client.getInputStream());
+            int first = in.readUnsignedByte();
+            if ((first & 0x80) != 0) { // SSLv2 CLIENT-HELLO
+                byte[] rest = new byte[((first & 0x7f) << 8 | in.readUnsignedByte())];
+                in.readFully(rest);
+                answer.answer(0x0002, rest, client.getOutputStream());
+            } else {
+                int version = in.readUnsignedShort();
+                byte[] body = new byte[in.readUnsignedShort()];
+                in.readFully(body);
+                answer.answer(version, body, client.getOutputStream());
             }
+            client.getOutputStream().flush();
+            drain(client.getInputStream());
         });
         return server;
     }
@@ -107,7 +93,7 @@ class TlsScanCases {
 
     @Test
     void case0572Sslv3OnlyServerIsFoundAndFlaggedWithItsSuitesInItsOrder() throws Exception {
-        try (ServerSocket server = serve((recordVersion, body, raw, out) -> {
+        try (ServerSocket server = serve((recordVersion, body, out) -> {
             if (recordVersion == 0x0002) {
                 out.write(HexFormat.of().parseHex("00020228"));
                 return;
@@ -130,7 +116,7 @@ class TlsScanCases {
 
     @Test
     void case0573Sslv2ServerIsFoundAndFlagged() throws Exception {
-        try (ServerSocket server = serve((recordVersion, body, raw, out) -> {
+        try (ServerSocket server = serve((recordVersion, body, out) -> {
             if (recordVersion == 0x0002) {
                 out.write(HexFormat.of().parseHex("800e" + "04" + "00" + "01" + "0002" + "0000" + "0003" + "0000" + "010080"));
                 return;
@@ -146,7 +132,7 @@ class TlsScanCases {
 
     @Test
     void case0574AServerThatIsNotTlsAtAll() throws Exception {
-        try (ServerSocket server = serve((recordVersion, body, raw, out) -> out.write("HTTP/1.1 400 Bad Request\r\n\r\n".getBytes()))) {
+        try (ServerSocket server = serve((recordVersion, body, out) -> out.write("HTTP/1.1 400 Bad Request\r\n\r\n".getBytes()))) {
             NkRun.Result r = NkRun.run("tls-get", "--scan", "--connect-timeout", "2s", "127.0.0.1:" + server.getLocalPort());
             assertEquals(5, r.code(), r.toString());
             assertTrue(r.stderr().endsWith("nk: tls-get: no SSL or TLS version was accepted (127.0.0.1:" + server.getLocalPort() + ")\n"),
@@ -156,7 +142,7 @@ class TlsScanCases {
 
     @Test
     void case0575ASuiteNeverOfferedEndsThatVersionsEnumeration() throws Exception {
-        try (ServerSocket server = serve((recordVersion, body, raw, out) -> {
+        try (ServerSocket server = serve((recordVersion, body, out) -> {
             Hello hello = recordVersion == 0x0002 ? null : Hello.parse(body);
             out.write(hello != null && hello.version() == 0x0303 ? serverHello(0x0303, 0xfefe) : HANDSHAKE_FAILURE);
         })) {
@@ -170,7 +156,7 @@ class TlsScanCases {
 
     @Test
     void case0576AnEndlessFlightIsCutAtItsBound() throws Exception {
-        try (ServerSocket server = serve((recordVersion, body, raw, out) -> {
+        try (ServerSocket server = serve((recordVersion, body, out) -> {
             byte[] certificateChunk = record(22, 0x0303, new byte[16_000]);
             for (int i = 0; i < 200; i++) { // 3 MB of handshake bytes that never finish a message
                 out.write(certificateChunk);
@@ -185,7 +171,7 @@ class TlsScanCases {
 
     @Test
     void case0577ASilentServerIsATimeoutNamingTheTlsPhase() throws Exception {
-        try (ServerSocket server = serve((recordVersion, body, raw, out) -> drain(InputStream.nullInputStream()))) {
+        try (ServerSocket server = serve((recordVersion, body, out) -> drain(InputStream.nullInputStream()))) {
             NkRun.Result r = NkRun.run("--json", "tls-get", "--scan", "--connect-timeout", "1s", "127.0.0.1:" + server.getLocalPort());
             assertEquals(124, r.code(), r.toString());
             assertTrue(r.out().contains("\"kind\":\"timeout\",\"phase\":\"tls\""), r.out());

@@ -13,6 +13,30 @@ public final class Accept {
         void on(Socket client) throws Exception;
     }
 
+    /**
+     * Every client until {@code server} closes, each on a virtual thread of its own with reads bounded by
+     * {@code readTimeoutMillis}; what a behaviour throws ends only that client.
+     */
+    public static void each(ServerSocket server, int readTimeoutMillis, Behaviour behaviour) {
+        Thread.ofVirtual().start(() -> {
+            while (!server.isClosed()) {
+                try {
+                    Socket client = server.accept();
+                    Thread.ofVirtual().start(() -> {
+                        try (client) {
+                            client.setSoTimeout(readTimeoutMillis);
+                            behaviour.on(client);
+                        } catch (Exception e) {
+                            // the client went away or the test is over
+                        }
+                    });
+                } catch (java.io.IOException e) {
+                    return;
+                }
+            }
+        });
+    }
+
     public static void once(ServerSocket server, Behaviour behaviour) {
         Thread.ofVirtual().start(() -> {
             try (Socket s = server.accept()) {

@@ -34,23 +34,7 @@ public final class ScriptedStartTlsServer implements AutoCloseable {
     public ScriptedStartTlsServer(SSLContext tls, Script script) throws IOException {
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         this.tls = tls;
-        Thread.ofVirtual().start(() -> {
-            while (!server.isClosed()) {
-                try {
-                    Socket client = server.accept();
-                    Thread.ofVirtual().start(() -> {
-                        try (client) {
-                            client.setSoTimeout(10_000);
-                            script.run(new Conversation(client));
-                        } catch (Exception e) {
-                            // the client went away or the test is over
-                        }
-                    });
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        });
+        Accept.each(server, 10_000, client -> script.run(new Conversation(client)));
     }
 
     public int port() {
