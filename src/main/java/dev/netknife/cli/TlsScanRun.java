@@ -27,8 +27,8 @@ final class TlsScanRun {
         long start = System.nanoTime();
         TlsProbe.Report report = new TlsProbe(dialer, client, startTls).probe(target);
         TlsScanner.Result result = new TlsScanner(dialer, target,
-                new TlsScanner.Options(report.serverName(), timeoutMillis, CONCURRENCY, startTls), CipherSuite.table()).scan();
-        Boolean resumption = result.speaks(0x0303) ? resumesTls12(target, dialer, client, startTls) : null;
+                new TlsScanner.Options(report.serverName(), timeoutMillis, CONCURRENCY, quiet(startTls)), CipherSuite.table()).scan();
+        Boolean resumption = result.speaks(0x0303) ? resumesTls12(target, dialer, client, quiet(startTls)) : null;
         long nanos = System.nanoTime() - start;
         Findings findings = Findings.of(result, report.certificates().isEmpty() ? result.features().certificates() : report.certificates());
         NkException failure = failure(report, result, findings, target);
@@ -59,6 +59,11 @@ final class TlsScanRun {
         } catch (NkException e) {
             return null;
         }
+    }
+
+    /** The scan's dozens of probes do not repeat the plaintext exchange -v showed once. */
+    private static StartTls quiet(StartTls startTls) {
+        return startTls == null ? null : new StartTls(startTls.protocol(), line -> { });
     }
 
     private static NkException failure(TlsProbe.Report report, TlsScanner.Result result, Findings findings, Endpoint target) {
