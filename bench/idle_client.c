@@ -1,7 +1,7 @@
 /*
  * idle_client: opens and holds many idle TCP connections, for bench/idle-conns.
  *
- *   idle_client HOST PORT N MAX_SECONDS
+ *   idle_client HOST PORT N MAX_SECONDS [tls]
  *
  * Opens N connections to HOST:PORT one after another and, on each, sends one byte and waits for
  * it to come back, so the server (or the proxy and its backend) has accepted and is serving every
@@ -12,6 +12,8 @@
  * Every socket call is bounded by SO_SNDTIMEO/SO_RCVTIMEO (10 s); connect() by the kernel's SYN
  * retries, and the whole process by MAX_SECONDS.
  * Raises its own RLIMIT_NOFILE soft limit to the hard limit when N needs it.
+ * With "tls": a TLS handshake (OpenSSL, TLS 1.2 or 1.3, no verification) on every connection first, and the
+ * round trips inside TLS; the server then holds one idle TLS session per connection.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -25,10 +27,16 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <openssl/ssl.h>
 
-static int roundtrip(int fd, char c) {
+static int roundtrip(int fd, SSL *ssl, char c) {
     char r;
     ssize_t n;
+    if (ssl) {
+        if (SSL_write(ssl, &c, 1) != 1) return -1;
+        if (SSL_read(ssl, &r, 1) != 1 || r != c) return -1;
+        return 0;
+    }
     do { n = send(fd, &c, 1, MSG_NOSIGNAL); } while (n < 0 && errno == EINTR);
     if (n != 1) return -1;
     do { n = recv(fd, &r, 1, 0); } while (n < 0 && errno == EINTR);
@@ -37,9 +45,16 @@ static int roundtrip(int fd, char c) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 5) {
-        fprintf(stderr, "usage: %s HOST PORT N MAX_SECONDS\n", argv[0]);
+    if (argc != 5 && !(argc == 6 && strcmp(argv[5], "tls") == 0)) {
+        fprintf(stderr, "usage: %s HOST PORT N MAX_SECONDS [tls]\n", argv[0]);
         return 2;
+    }
+    SSL_CTX *ctx = NULL;
+    if (argc == 6) {
+        ctx = SSL_CTX_new(TLS_client_method());
+        if (!ctx) { fprintf(stderr, "idle_client: SSL_CTX_new failed\n"); return 1; }
+        SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+        SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS); /* the client's own memory is not measured, but keep it small */
     }
     int port = atoi(argv[2]);
     long n = atol(argv[3]);
@@ -68,7 +83,8 @@ int main(int argc, char **argv) {
     }
 
     int *fds = malloc(sizeof(int) * (size_t)n);
-    if (!fds) { perror("malloc"); return 1; }
+    SSL **ssls = calloc((size_t)n, sizeof(SSL *));
+    if (!fds || !ssls) { perror("malloc"); return 1; }
     long ok = 0, failed = 0;
     int first_errors = 0;
     struct timeval tv = {10, 0};
@@ -90,8 +106,19 @@ int main(int argc, char **argv) {
             failed++;
             continue;
         }
+        if (ctx) {
+            ssls[i] = SSL_new(ctx);
+            if (!ssls[i] || !SSL_set_fd(ssls[i], fd) || SSL_connect(ssls[i]) != 1) {
+                if (first_errors++ < 5) fprintf(stderr, "idle_client: connection #%ld: TLS handshake failed\n", i + 1);
+                if (ssls[i]) SSL_free(ssls[i]);
+                ssls[i] = NULL;
+                close(fd);
+                failed++;
+                continue;
+            }
+        }
         errno = 0;
-        if (roundtrip(fd, (char)('a' + i % 26)) < 0) {
+        if (roundtrip(fd, ssls[i], (char)('a' + i % 26)) < 0) {
             if (first_errors++ < 5)
                 fprintf(stderr, "idle_client: connection #%ld: no echo of its first byte (%s)\n", i + 1,
                         errno ? strerror(errno) : "closed");
@@ -112,7 +139,7 @@ int main(int argc, char **argv) {
             for (long i = 0; i < n; i++) {
                 if (fds[i] < 0) continue;
                 errno = 0;
-                if (roundtrip(fds[i], (char)('A' + i % 26)) == 0) {
+                if (roundtrip(fds[i], ssls[i], (char)('A' + i % 26)) == 0) {
                     alive++;
                 } else {
                     dead++;

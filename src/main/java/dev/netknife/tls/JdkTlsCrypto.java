@@ -22,9 +22,28 @@ final class JdkTlsCrypto extends JcaTlsCrypto {
     private static final Set<String> SUN_EC_CURVES = Set.of("secp256r1", "secp384r1", "secp521r1");
 
     private final boolean onlySunEc = onlyProvider("KeyPairGenerator", "EC", "SunEC");
+    private final SecureRandom nonceRandom;
 
     JdkTlsCrypto(JcaJceHelper helper, JcaJceHelper altHelper, SecureRandom keyRandom, SecureRandom nonceRandom) {
         super(helper, altHelper, keyRandom, nonceRandom);
+        this.nonceRandom = nonceRandom;
+    }
+
+    /**
+     * Nonces (hello randoms, session ids) from the one nonce source of this crypto, a thread-safe SecureRandom
+     * kept apart from the key source. BC's default builds a SHA-512 Hash_DRBG of its own for every connection:
+     * some 1.2 KiB that every idle TLS connection would keep.
+     */
+    @Override
+    public org.bouncycastle.tls.crypto.TlsNonceGenerator createNonceGenerator(byte[] additionalSeedMaterial) {
+        if (nonceRandom == null) {
+            return super.createNonceGenerator(additionalSeedMaterial);
+        }
+        return size -> {
+            byte[] nonce = new byte[size];
+            nonceRandom.nextBytes(nonce);
+            return nonce;
+        };
     }
 
     // The roots of the key schedule, planted with KeyLogSecret while a handshake keeps a key log (else as they are).
