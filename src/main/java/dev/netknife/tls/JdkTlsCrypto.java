@@ -66,7 +66,8 @@ final class JdkTlsCrypto extends JcaTlsCrypto {
 
     @Override
     public org.bouncycastle.tls.crypto.TlsECDomain createECDomain(org.bouncycastle.tls.crypto.TlsECConfig ecConfig) {
-        org.bouncycastle.tls.crypto.TlsECDomain domain = super.createECDomain(ecConfig);
+        org.bouncycastle.tls.crypto.TlsECDomain domain = ecConfig.getNamedGroup() == NamedGroup.x25519
+                ? () -> new FastEc.X25519Agreement(this) : super.createECDomain(ecConfig);
         return () -> KeyLogSecret.plant(this, domain.createECDH());
     }
 

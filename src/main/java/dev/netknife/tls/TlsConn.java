@@ -201,7 +201,7 @@ public final class TlsConn extends CountingConn {
                     if (!netIn.hasRemaining()) {
                         netIn = grow(netIn, engine.getSession().getPacketBufferSize());
                     }
-                    if (raw.read(netIn) < 0) {
+                    if (readRaw(handshaking) < 0) {
                         if (handshaking) {
                             throw new EOFException("the peer closed the connection during the TLS handshake");
                         }
@@ -209,6 +209,22 @@ public final class TlsConn extends CountingConn {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * Reads from the raw connection. After our close_notify, a reset is the end of the stream: a server that
+     * answers and closes without reading our close_notify (an SMTP server after QUIT, say) makes its kernel send
+     * RST for the unread record, though everything it sent has arrived.
+     */
+    private int readRaw(boolean handshaking) throws IOException {
+        try {
+            return raw.read(netIn);
+        } catch (java.net.SocketException e) {
+            if (!handshaking && outboundDone && String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("reset")) {
+                return -1;
+            }
+            throw e;
         }
     }
 
