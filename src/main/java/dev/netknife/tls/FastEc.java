@@ -1,32 +1,10 @@
 package dev.netknife.tls;
 
-import java.security.AlgorithmParameterGenerator;
-import java.security.AlgorithmParameters;
-import java.security.KeyFactory;
-import java.security.KeyPairGenerator;
-import java.security.KeyStore;
-import java.security.KeyStoreException;
-import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.NoSuchProviderException;
 import java.security.Provider;
-import java.security.SecureRandom;
 import java.security.Signature;
-import java.security.cert.CertPathBuilder;
-import java.security.cert.CertPathValidator;
-import java.security.cert.CertStore;
-import java.security.cert.CertStoreParameters;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.util.Locale;
-import javax.crypto.Cipher;
-import javax.crypto.ExemptionMechanism;
-import javax.crypto.KeyAgreement;
-import javax.crypto.KeyGenerator;
-import javax.crypto.Mac;
-import javax.crypto.NoSuchPaddingException;
-import javax.crypto.SecretKeyFactory;
-import org.bouncycastle.jcajce.util.JcaJceHelper;
+import org.bouncycastle.jcajce.util.DefaultJcaJceHelper;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
 
 /**
@@ -108,113 +86,18 @@ final class FastEc {
         }
     }
 
-    /** Routes ECDSA to {@link EcProvider}, the rest to {@code jdk}. */
-    static final class Helper implements JcaJceHelper {
-        private final JcaJceHelper jdk;
+    /** ECDSA from {@link EcProvider}; everything else as Bouncy Castle's default helper has it (the JDK's providers, in order). */
+    static final class Helper extends DefaultJcaJceHelper {
         private final Provider fast;
 
-        Helper(JcaJceHelper jdk, Provider fast) {
-            this.jdk = jdk;
+        Helper(Provider fast) {
             this.fast = fast;
         }
 
         @Override
-        public Signature createSignature(String algorithm) throws NoSuchAlgorithmException, NoSuchProviderException {
+        public Signature createSignature(String algorithm) throws NoSuchAlgorithmException {
             return algorithm.toUpperCase(Locale.ROOT).endsWith("WITHECDSA") && fast.getService("Signature", algorithm) != null
-                    ? Signature.getInstance(algorithm, fast) : jdk.createSignature(algorithm);
-        }
-
-        @Override
-        public KeyAgreement createKeyAgreement(String algorithm) throws NoSuchAlgorithmException, NoSuchProviderException {
-            return jdk.createKeyAgreement(algorithm);
-        }
-
-        @Override
-        public KeyPairGenerator createKeyPairGenerator(String algorithm) throws NoSuchAlgorithmException, NoSuchProviderException {
-            return jdk.createKeyPairGenerator(algorithm);
-        }
-
-        @Override
-        public KeyFactory createKeyFactory(String algorithm) throws NoSuchAlgorithmException, NoSuchProviderException {
-            return jdk.createKeyFactory(algorithm);
-        }
-
-        @Override
-        public Cipher createCipher(String algorithm) throws NoSuchAlgorithmException, NoSuchPaddingException, NoSuchProviderException {
-            return jdk.createCipher(algorithm);
-        }
-
-        @Override
-        public Mac createMac(String algorithm) throws NoSuchAlgorithmException, NoSuchProviderException {
-            return jdk.createMac(algorithm);
-        }
-
-        @Override
-        public AlgorithmParameterGenerator createAlgorithmParameterGenerator(String algorithm)
-                throws NoSuchAlgorithmException, NoSuchProviderException {
-            return jdk.createAlgorithmParameterGenerator(algorithm);
-        }
-
-        @Override
-        public AlgorithmParameters createAlgorithmParameters(String algorithm) throws NoSuchAlgorithmException, NoSuchProviderException {
-            return jdk.createAlgorithmParameters(algorithm);
-        }
-
-        @Override
-        public KeyGenerator createKeyGenerator(String algorithm) throws NoSuchAlgorithmException, NoSuchProviderException {
-            return jdk.createKeyGenerator(algorithm);
-        }
-
-        @Override
-        public SecretKeyFactory createSecretKeyFactory(String algorithm) throws NoSuchAlgorithmException, NoSuchProviderException {
-            return jdk.createSecretKeyFactory(algorithm);
-        }
-
-        @Override
-        @SuppressWarnings("deprecation")
-        public MessageDigest createDigest(String algorithm) throws NoSuchAlgorithmException, NoSuchProviderException {
-            return jdk.createDigest(algorithm);
-        }
-
-        @Override
-        public MessageDigest createMessageDigest(String algorithm) throws NoSuchAlgorithmException, NoSuchProviderException {
-            return jdk.createMessageDigest(algorithm);
-        }
-
-        @Override
-        public CertificateFactory createCertificateFactory(String algorithm) throws NoSuchProviderException, CertificateException {
-            return jdk.createCertificateFactory(algorithm);
-        }
-
-        @Override
-        public SecureRandom createSecureRandom(String algorithm) throws NoSuchAlgorithmException, NoSuchProviderException {
-            return jdk.createSecureRandom(algorithm);
-        }
-
-        @Override
-        public CertPathBuilder createCertPathBuilder(String algorithm) throws NoSuchAlgorithmException, NoSuchProviderException {
-            return jdk.createCertPathBuilder(algorithm);
-        }
-
-        @Override
-        public CertPathValidator createCertPathValidator(String algorithm) throws NoSuchAlgorithmException, NoSuchProviderException {
-            return jdk.createCertPathValidator(algorithm);
-        }
-
-        @Override
-        public CertStore createCertStore(String type, CertStoreParameters parameters)
-                throws NoSuchAlgorithmException, java.security.InvalidAlgorithmParameterException, NoSuchProviderException {
-            return jdk.createCertStore(type, parameters);
-        }
-
-        @Override
-        public ExemptionMechanism createExemptionMechanism(String algorithm) throws NoSuchAlgorithmException, NoSuchProviderException {
-            return jdk.createExemptionMechanism(algorithm);
-        }
-
-        @Override
-        public KeyStore createKeyStore(String type) throws KeyStoreException, NoSuchProviderException {
-            return jdk.createKeyStore(type);
+                    ? Signature.getInstance(algorithm, fast) : super.createSignature(algorithm);
         }
     }
 }

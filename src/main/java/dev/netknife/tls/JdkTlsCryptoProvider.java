@@ -13,6 +13,6 @@ final class JdkTlsCryptoProvider extends JcaTlsCryptoProvider {
 
     @Override
     public JcaTlsCrypto create(SecureRandom keyRandom, SecureRandom nonceRandom) {
-        return new JdkTlsCrypto(new FastEc.Helper(getHelper(), fastEc), getAltHelper(), keyRandom, nonceRandom);
+        return new JdkTlsCrypto(new FastEc.Helper(fastEc), getAltHelper(), keyRandom, nonceRandom);
     }
 }
