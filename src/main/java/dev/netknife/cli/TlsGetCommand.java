@@ -44,7 +44,8 @@ final class TlsGetCommand implements NkCommand {
                 + " imaps://, pop3s://, ftps://, ldaps://); the port defaults to 443 or the scheme's."));
         spec.usageMessage().footer(
                 "Exit 0 when the chain verifies, 5 when the handshake or verification fails (the chain is still shown), "
-                        + "7 when --min-days finds a certificate expiring too soon.",
+                        + "7 when --min-days finds a certificate expiring too soon or --scan finds anything weak; "
+                        + "6 when a STARTTLS server refuses.",
                 "Dates are always checked, also for a certificate given as its own trust anchor with --cacert.");
         return spec;
     }

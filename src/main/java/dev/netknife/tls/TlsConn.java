@@ -201,7 +201,7 @@ public final class TlsConn extends CountingConn {
                     if (!netIn.hasRemaining()) {
                         netIn = grow(netIn, engine.getSession().getPacketBufferSize());
                     }
-                    if (readRaw(handshaking) < 0) {
+                    if (readRaw(netIn, handshaking) < 0) {
                         if (handshaking) {
                             throw new EOFException("the peer closed the connection during the TLS handshake");
                         }
@@ -217,9 +217,9 @@ public final class TlsConn extends CountingConn {
      * answers and closes without reading our close_notify (an SMTP server after QUIT, say) makes its kernel send
      * RST for the unread record, though everything it sent has arrived.
      */
-    private int readRaw(boolean handshaking) throws IOException {
+    private int readRaw(ByteBuffer into, boolean handshaking) throws IOException {
         try {
-            return raw.read(netIn);
+            return raw.read(into);
         } catch (java.net.SocketException e) {
             if (!handshaking && outboundDone && String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("reset")) {
                 return -1;
@@ -345,7 +345,7 @@ public final class TlsConn extends CountingConn {
     private boolean awaitRecordBytes() throws IOException {
         if (raw.available() == 0) {
             probe.clear();
-            if (raw.read(probe) < 0) {
+            if (readRaw(probe, false) < 0) {
                 return false;
             }
             netIn = pool.acquire();

@@ -21,6 +21,7 @@ class BenchSmokeIT {
     @CsvSource({
         "echo-throughput, socat, socat",
         "idle-conns, haproxy, haproxy",
+        "idle-conns --tls, haproxy, haproxy",
         "startup, hyperfine, hyperfine",
         "tls-throughput, socat, socat",
         "tls-scan, sslscan, sslscan",
@@ -32,7 +33,9 @@ class BenchSmokeIT {
         "proxy-throughput, wrk, wrk",
         "monitor-scale, prometheus-blackbox-exporter, prometheus-blackbox-exporter",
     })
-    void runsInSmokeMode(String script, String peer, String debianPackage) throws Exception {
+    void runsInSmokeMode(String scriptAndOptions, String peer, String debianPackage) throws Exception {
+        String[] words = scriptAndOptions.split(" ");
+        String script = words[0];
         // -Dnk.benchSmoke.only=a,b: only those scripts (CI's second pass, on the native nk, runs the ones that differ)
         String only = System.getProperty("nk.benchSmoke.only", "");
         Assumptions.assumeTrue(only.isBlank() || java.util.List.of(only.split(",")).contains(script),
@@ -45,14 +48,15 @@ class BenchSmokeIT {
         Peers.require("gcc", "gcc");
         File log = File.createTempFile("bench-" + script, ".log");
         log.deleteOnExit();
-        Process p = new ProcessBuilder(repo.resolve("bench").resolve(script).toString(), "--smoke")
-                .directory(repo.toFile()).redirectErrorStream(true).redirectOutput(log).start();
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(repo.resolve("bench").resolve(script).toString(), "--smoke"));
+        command.addAll(java.util.Arrays.asList(words).subList(1, words.length));
+        Process p = new ProcessBuilder(command).directory(repo.toFile()).redirectErrorStream(true).redirectOutput(log).start();
         boolean finished = p.waitFor(120, TimeUnit.SECONDS);
         String output = Files.readString(log.toPath(), StandardCharsets.UTF_8);
         if (!finished) {
             p.destroyForcibly();
         }
-        assertTrue(finished, script + " --smoke did not finish in 120 s:\n" + output);
+        assertTrue(finished, scriptAndOptions + " --smoke did not finish in 120 s:\n" + output);
         assertEquals(0, p.exitValue(), output);
         assertTrue(output.contains("ratio"), script + " printed no ratio:\n" + output);
     }
