@@ -304,7 +304,7 @@ public final class TlsScanner {
             if (e.getCause() instanceof NkException nk) {
                 throw nk;
             }
-            throw new NkException(ExitCode.FAILURE, "tls", "scan failed: " + e.getCause().getMessage() + " (" + e.getCause() + ")", e.getCause());
+            throw new NkException(ExitCode.FAILURE, "tls", "scan failed: " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new NkException(ExitCode.INTERRUPTED, null, "interrupted", e);
