@@ -28,7 +28,7 @@ final class MonitorProbeOptions {
         long timeout = args.positiveMillis("--timeout", 3_000);
         TlsClient.Config tls = new TlsClient.Config(null, List.of(), TlsOptions.path(args, "--cacert"),
                 args.flag("--insecure"), null, null, null, null, timeout, dev.netknife.tls.TlsOffer.DEFAULTS, warning -> inv.info("warning: --cacert: skipped " + warning),
-                TlsOptions.keyLog(null, inv));
+                TlsOptions.keyLog(null, inv), false);
         return new Prober.Options(timeout,
                 args.string("--expect-status") == null ? null : Prober.IntRange.parse(args.string("--expect-status")),
                 body, args.integer("--min-days", 0, 0, 100_000), tls,

@@ -66,7 +66,7 @@ final class TlsOptions {
                 handshakeTimeoutMillis,
                 TlsOffer.parse(args.string("--ciphers"), args.string("--groups")),
                 warning -> inv.info("warning: --cacert: skipped " + warning),
-                keyLog(args.string("--keylog"), inv)));
+                keyLog(args.string("--keylog"), inv), args.flag("--status")));
     }
 
     /** {@code option} (--keylog FILE), else the SSLKEYLOGFILE variable, else null; -v says where the secrets go. */

@@ -52,7 +52,7 @@ final class TlsScanRun {
     private static Boolean resumesTls12(Endpoint target, Dialer dialer, TlsClient client, StartTls startTls) {
         TlsClient.Config c = client.config();
         TlsClient tls12 = new TlsClient(new TlsClient.Config(c.serverName(), java.util.List.of(), c.caCert(), true, "1.2", "1.2", null, null,
-                c.handshakeTimeoutMillis(), dev.netknife.tls.TlsOffer.DEFAULTS, warning -> { }, null));
+                c.handshakeTimeoutMillis(), dev.netknife.tls.TlsOffer.DEFAULTS, warning -> { }, null, false));
         try {
             TlsProbe.Report again = new TlsProbe(dialer, tls12, startTls).probe(target, 2);
             return again.failure() != null || again.repeat() == null ? null : again.repeat().resumed() > 0;

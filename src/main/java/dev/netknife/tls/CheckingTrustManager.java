@@ -32,11 +32,14 @@ final class CheckingTrustManager extends X509ExtendedTrustManager {
 
     private final TrustStore trust;
     private final boolean insecure;
+    private final boolean stapledOcsp;
     private final Map<SSLEngine, Verdict> verdicts = new ConcurrentHashMap<>();
 
-    CheckingTrustManager(TrustStore trust, boolean insecure) {
+    /** {@code stapledOcsp}: read and check the OCSP response the server staples (else {@link StapledOcsp#NONE}). */
+    CheckingTrustManager(TrustStore trust, boolean insecure, boolean stapledOcsp) {
         this.trust = trust;
         this.insecure = insecure;
+        this.stapledOcsp = stapledOcsp;
     }
 
     /** The verdict for this engine's handshake, removed; null when no certificate was checked (a resumed session). */
@@ -51,7 +54,8 @@ final class CheckingTrustManager extends X509ExtendedTrustManager {
         SSLSession handshake = engine.getHandshakeSession();
         verdicts.put(engine, new Verdict(chain == null ? List.of() : List.of(chain), problem, judged.path(),
                 handshake == null ? null : handshake.getProtocol(), handshake == null ? null : handshake.getCipherSuite(),
-                chain == null || chain.length == 0 ? StapledOcsp.NONE : StapledOcsp.of(staple(handshake), chain[0], issuer(chain, judged))));
+                !stapledOcsp || chain == null || chain.length == 0 ? StapledOcsp.NONE
+                        : StapledOcsp.of(staple(handshake), chain[0], issuer(chain, judged))));
         if (problem != null && !insecure) {
             refuse(problem);
         }

@@ -32,14 +32,15 @@ public final class TlsClient {
     /**
      * {@code offer}: the cipher suites and groups to offer (empty: the defaults); {@code warnings} hears
      * what is passed over on the way (a --cacert entry that does not parse); {@code keyLog}: where the
-     * session secrets go (--keylog, SSLKEYLOGFILE), or null.
+     * session secrets go (--keylog, SSLKEYLOGFILE), or null; {@code stapledOcsp}: read the OCSP response the
+     * server staples (its signature check costs a verification per handshake; only --status shows it).
      */
     public record Config(String serverName, List<String> alpn, Path caCert, boolean insecure, String minVersion,
             String maxVersion, Path cert, Path key, long handshakeTimeoutMillis, TlsOffer offer, java.util.function.Consumer<String> warnings,
-            KeyLog keyLog) {
+            KeyLog keyLog, boolean stapledOcsp) {
 
         public static Config defaults() {
-            return new Config(null, List.of(), null, false, null, null, null, null, 10_000, TlsOffer.DEFAULTS, warning -> { }, null);
+            return new Config(null, List.of(), null, false, null, null, null, null, 10_000, TlsOffer.DEFAULTS, warning -> { }, null, false);
         }
     }
 
@@ -105,7 +106,7 @@ public final class TlsClient {
         KeyManager[] keyManagers = clientKeyManagers(config.cert(), config.key()); // bad key files: usage errors before connecting
         TrustStore trustStore = TrustStore.load(config.caCert(), null, config.warnings());
         this.setup = new java.util.concurrent.FutureTask<>(() -> {
-            CheckingTrustManager trust = new CheckingTrustManager(trustStore, config.insecure());
+            CheckingTrustManager trust = new CheckingTrustManager(trustStore, config.insecure(), config.stapledOcsp());
             try {
                 SSLContext context = SSLContext.getInstance("TLS", TlsProvider.jsse());
                 context.init(keyManagers, new TrustManager[] {trust}, new SecureRandom());
