@@ -28,7 +28,7 @@ final class TlsScanRun {
         TlsProbe.Report report = new TlsProbe(dialer, client, startTls).probe(target);
         TlsScanner.Result result = new TlsScanner(dialer, target,
                 new TlsScanner.Options(report.serverName(), timeoutMillis, CONCURRENCY, quiet(startTls)), CipherSuite.table()).scan();
-        Boolean resumption = result.speaks(0x0303) ? resumesTls12(target, dialer, client, quiet(startTls)) : null;
+        Boolean resumption = result.speaks(0x0303) ? TlsProbe.resumesTls12(target, dialer, client, quiet(startTls)) : null;
         long nanos = System.nanoTime() - start;
         Findings findings = Findings.of(result, report.certificates().isEmpty() ? result.features().certificates() : report.certificates());
         NkException failure = failure(report, result, findings, target);
@@ -43,22 +43,6 @@ final class TlsScanRun {
             throw failure;
         }
         return code.code();
-    }
-
-    /**
-     * Whether the server resumes TLS 1.2 sessions (by ticket or session id): three handshakes of BCJSSE's
-     * own, limited to TLS 1.2 (BCJSSE does not resume TLS 1.3 sessions); null when they fail.
-     */
-    private static Boolean resumesTls12(Endpoint target, Dialer dialer, TlsClient client, StartTls startTls) {
-        TlsClient.Config c = client.config();
-        TlsClient tls12 = new TlsClient(new TlsClient.Config(c.serverName(), java.util.List.of(), c.caCert(), true, "1.2", "1.2", null, null,
-                c.handshakeTimeoutMillis(), dev.netknife.tls.TlsOffer.DEFAULTS, warning -> { }, null, false));
-        try {
-            TlsProbe.Report again = new TlsProbe(dialer, tls12, startTls).probe(target, 2);
-            return again.failure() != null || again.repeat() == null ? null : again.repeat().resumed() > 0;
-        } catch (NkException e) {
-            return null;
-        }
     }
 
     /** The scan's dozens of probes do not repeat the plaintext exchange -v showed once. */

@@ -78,6 +78,22 @@ public final class TlsProbe {
                 first.timings(), null, stats, first.startTls());
     }
 
+    /**
+     * Whether the server resumes TLS 1.2 sessions (by ticket or session id): three handshakes of BCJSSE's
+     * own, limited to TLS 1.2 (BCJSSE does not resume TLS 1.3 sessions); null when they fail.
+     */
+    public static Boolean resumesTls12(Endpoint target, Dialer dialer, TlsClient client, StartTls startTls) {
+        TlsClient.Config c = client.config();
+        TlsClient tls12 = new TlsClient(new TlsClient.Config(c.serverName(), java.util.List.of(), c.caCert(), true, "1.2", "1.2", null, null,
+                c.handshakeTimeoutMillis(), TlsOffer.DEFAULTS, warning -> { }, null, false));
+        try {
+            TlsProbe.Report again = new TlsProbe(dialer, tls12, startTls).probe(target, 2);
+            return again.failure() != null || again.repeat() == null ? null : again.repeat().resumed() > 0;
+        } catch (NkException e) {
+            return null;
+        }
+    }
+
     private static void goodbye(TlsConn conn) {
         try {
             conn.closeWrite();
