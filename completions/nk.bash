@@ -856,7 +856,7 @@ function _picocli_nk_tlsget() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--insecure' '--status' '--scan' '-4' '-6' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
+  local flag_opts="'--insecure' '--status' '--no-resume' '--scan' '-4' '-6' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
   local arg_opts="'--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--ciphers' '--groups' '--cert' '--key' '--keylog' '--min-days' '--save-chain' '--repeat' '--starttls' '--connect-timeout' '--color'"
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-min values
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-max values

@@ -32,7 +32,9 @@ final class TlsGetCommand implements NkCommand {
                 + " s_client -showcerts users pipe it).", "--save-chain"));
         spec.addOption(Specs.flag("Show the OCSP response the server stapled (status, produced, this/next update, signer); a revoked"
                 + " certificate is exit 5.", "--status"));
-        spec.addOption(Specs.option("N", "Then N more handshakes on the same session cache: handshakes per second and how many resumed.", "--repeat"));
+        spec.addOption(Specs.option("N", "Then N more handshakes, resuming the session (TLS 1.2: session cache; TLS 1.3: the server's tickets): "
+                + "handshakes per second and how many resumed.", "--repeat"));
+        spec.addOption(Specs.flag("With --repeat: full handshakes only, no session resumed (as openssl s_time -new).", "--no-resume"));
         spec.addOption(Specs.flag("What the server accepts, as sslscan and testssl.sh tell: versions SSLv2 to TLS 1.3, cipher suites per version in"
                 + " the server's order, groups, secure renegotiation, compression, OCSP stapling, session tickets, ALPN; weak choices"
                 + " flagged and a verdict. Exit 7 when anything is weak.", "--scan"));
@@ -71,7 +73,10 @@ final class TlsGetCommand implements NkCommand {
             }
             return new TlsScanRun(inv).run(target, dialer, TlsOptions.client(args, inv, timeout), startTls, timeout);
         }
-        TlsProbe.Report report = new TlsProbe(dialer, TlsOptions.client(args, inv, timeout), startTls).probe(target, repeat);
+        if (args.flag("--no-resume") && repeat == 0) {
+            throw NkException.usage("--no-resume goes with --repeat N");
+        }
+        TlsProbe.Report report = new TlsProbe(dialer, TlsOptions.client(args, inv, timeout), startTls).probe(target, repeat, !args.flag("--no-resume"));
         if (saveChain != null && !chainToStdout && !report.certificates().isEmpty()) {
             try {
                 Files.writeString(Path.of(saveChain), Pem.write(report.certificates()), StandardCharsets.US_ASCII);

@@ -28,7 +28,7 @@ final class TlsScanRun {
         TlsProbe.Report report = new TlsProbe(dialer, client, startTls).probe(target);
         TlsScanner.Result result = new TlsScanner(dialer, target,
                 new TlsScanner.Options(report.serverName(), timeoutMillis, CONCURRENCY, quiet(startTls)), CipherSuite.table()).scan();
-        Boolean resumption = result.speaks(0x0303) ? TlsProbe.resumesTls12(target, dialer, client, quiet(startTls)) : null;
+        TlsProbe.Resumption resumption = TlsProbe.resumption(target, dialer, client, quiet(startTls), result.speaks(0x0303), result.speaks(0x0304));
         long nanos = System.nanoTime() - start;
         Findings findings = Findings.of(result, report.certificates().isEmpty() ? result.features().certificates() : report.certificates());
         NkException failure = failure(report, result, findings, target);

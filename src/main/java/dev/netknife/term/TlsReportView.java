@@ -43,7 +43,7 @@ public final class TlsReportView {
         if (r.repeat() != null) {
             row(s, "repeat", String.format(Locale.ROOT, "%d handshakes in %.2f s: %.1f/s, %d resumed%s",
                     r.repeat().handshakes(), r.repeat().nanos() / 1e9, r.repeat().perSecond(), r.repeat().resumed(),
-                    "TLSv1.3".equals(r.protocol()) ? " (BCJSSE does not resume TLS 1.3 sessions; --tls-max 1.2 measures resumption)" : ""));
+                    r.repeat().note() == null ? "" : " (" + r.repeat().note() + ")"));
         }
         s.append(style.bold("chain")).append(" (").append(r.chain().size()).append(r.chain().size() == 1 ? " certificate" : " certificates")
                 .append(", as sent)\n");
@@ -125,7 +125,8 @@ public final class TlsReportView {
                                 .put("handshakes", r.repeat().handshakes())
                                 .putMillis("seconds", Math.round(r.repeat().nanos() / 1e6) / 1e3)
                                 .putMillis("per_second", Math.round(r.repeat().perSecond() * 10) / 10.0)
-                                .put("resumed", r.repeat().resumed()))
+                                .put("resumed", r.repeat().resumed())
+                                .put("note", r.repeat().note()))
                         .put("starttls", r.startTls()));
     }
 

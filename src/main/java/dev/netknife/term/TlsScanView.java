@@ -16,8 +16,8 @@ public final class TlsScanView {
     private TlsScanView() {
     }
 
-    /** {@code resumption}: whether TLS 1.2 sessions resume (null: not asked or not known). */
-    public static String table(TlsProbe.Report probe, TlsScanner.Result r, Boolean resumption, Findings findings, Style style, long nanos) {
+    /** {@code resumption}: whether TLS 1.2 and TLS 1.3 sessions resume. */
+    public static String table(TlsProbe.Report probe, TlsScanner.Result r, TlsProbe.Resumption resumption, Findings findings, Style style, long nanos) {
         StringBuilder s = new StringBuilder();
         s.append(style.bold(probe.target().toString())).append(probe.serverName() == null ? "" : "  (SNI " + Sanitizer.clean(probe.serverName()) + ")")
                 .append(probe.startTls() == null ? "" : "  (STARTTLS " + probe.startTls() + ")").append('\n');
@@ -59,8 +59,7 @@ public final class TlsScanView {
         feature(s, "compression", yesNo(f.compression(), "no TLSv1.2 or older to ask"));
         feature(s, "OCSP stapling", yesNo(f.ocspStapling(), "not testable over TLSv1.3 alone"));
         feature(s, "session tickets", yesNo(f.sessionTickets(), "not testable over TLSv1.3 alone"));
-        feature(s, "resumption", resumption == null ? "not known (no TLSv1.2 handshake; BCJSSE does not resume TLSv1.3)"
-                : resumption ? "yes (TLSv1.2)" : "no (TLSv1.2)");
+        feature(s, "resumption", resumptionText(resumption));
         feature(s, "ALPN", r.alpn() == null ? "not testable over TLSv1.3 alone" : r.alpn().isEmpty() ? "none" : String.join(", ", r.alpn()));
         s.append("certificate\n");
         if (!probe.chain().isEmpty()) {
@@ -84,7 +83,28 @@ public final class TlsScanView {
         return s.toString();
     }
 
-    public static Json json(TlsProbe.Report probe, TlsScanner.Result r, Boolean resumption, Findings findings, ExitCode code, NkException failure,
+
+    /** "yes (TLSv1.2, TLSv1.3)", "yes (TLSv1.3); no (TLSv1.2)"...: what each version asked answered. */
+    private static String resumptionText(TlsProbe.Resumption resumption) {
+        List<String> yes = new ArrayList<>();
+        List<String> no = new ArrayList<>();
+        for (String version : List.of("TLSv1.2", "TLSv1.3")) {
+            Boolean resumed = version.equals("TLSv1.2") ? resumption.tls12() : resumption.tls13();
+            if (resumed != null) {
+                (resumed ? yes : no).add(version);
+            }
+        }
+        List<String> said = new ArrayList<>();
+        if (!yes.isEmpty()) {
+            said.add("yes (" + String.join(", ", yes) + ")");
+        }
+        if (!no.isEmpty()) {
+            said.add("no (" + String.join(", ", no) + ")");
+        }
+        return said.isEmpty() ? "not known (no TLSv1.2 or TLSv1.3 handshake)" : String.join("; ", said);
+    }
+
+    public static Json json(TlsProbe.Report probe, TlsScanner.Result r, TlsProbe.Resumption resumption, Findings findings, ExitCode code, NkException failure,
             long nanos) {
         List<Json> versions = new ArrayList<>();
         for (TlsScanner.VersionScan v : r.versions()) {
@@ -107,7 +127,8 @@ public final class TlsScanView {
                 .put("compression", f.compression())
                 .put("ocsp_stapling", f.ocspStapling())
                 .put("session_tickets", f.sessionTickets())
-                .put("resumption_tls12", resumption)
+                .put("resumption_tls12", resumption.tls12())
+                .put("resumption_tls13", resumption.tls13())
                 .put("alpn", r.alpn() == null ? null : Json.object().put("protocols", r.alpn()))
                 .put("weak", findings.weak())
                 .put("notes", findings.notes())

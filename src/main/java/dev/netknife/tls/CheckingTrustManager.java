@@ -42,6 +42,10 @@ final class CheckingTrustManager extends X509ExtendedTrustManager {
         this.stapledOcsp = stapledOcsp;
     }
 
+    TrustStore store() {
+        return trust;
+    }
+
     /** The verdict for this engine's handshake, removed; null when no certificate was checked (a resumed session). */
     Verdict take(SSLEngine engine) {
         return verdicts.remove(engine);

@@ -23,10 +23,13 @@ final class JdkTlsCrypto extends JcaTlsCrypto {
 
     private final boolean onlySunEc = onlyProvider("KeyPairGenerator", "EC", "SunEC");
     private final SecureRandom nonceRandom;
+    private final boolean resumingClient;
 
-    JdkTlsCrypto(JcaJceHelper helper, JcaJceHelper altHelper, SecureRandom keyRandom, SecureRandom nonceRandom) {
+    /** {@code resumingClient}: for {@link TicketResumingClient}, whose key schedules may start from a ticket's PSK. */
+    JdkTlsCrypto(JcaJceHelper helper, JcaJceHelper altHelper, SecureRandom keyRandom, SecureRandom nonceRandom, boolean resumingClient) {
         super(helper, altHelper, keyRandom, nonceRandom);
         this.nonceRandom = nonceRandom;
+        this.resumingClient = resumingClient;
     }
 
     /**
@@ -50,6 +53,9 @@ final class JdkTlsCrypto extends JcaTlsCrypto {
 
     @Override
     public org.bouncycastle.tls.crypto.TlsSecret hkdfInit(int cryptoHashAlgorithm) {
+        if (resumingClient) {
+            return ResumptionSecrets.Salt.of(this, super.hkdfInit(cryptoHashAlgorithm));
+        }
         return KeyLogSecret.plant(this, super.hkdfInit(cryptoHashAlgorithm));
     }
 

@@ -13,6 +13,11 @@ final class JdkTlsCryptoProvider extends JcaTlsCryptoProvider {
 
     @Override
     public JcaTlsCrypto create(SecureRandom keyRandom, SecureRandom nonceRandom) {
-        return new JdkTlsCrypto(new FastEc.Helper(fastEc), getAltHelper(), keyRandom, nonceRandom);
+        return new JdkTlsCrypto(new FastEc.Helper(fastEc), getAltHelper(), keyRandom, nonceRandom, false);
+    }
+
+    /** The crypto of a {@link TicketResumingClient}. */
+    JdkTlsCrypto createResuming() {
+        return new JdkTlsCrypto(new FastEc.Helper(fastEc), getAltHelper(), new SecureRandom(), new SecureRandom(), true);
     }
 }

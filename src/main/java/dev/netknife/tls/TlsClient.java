@@ -193,6 +193,25 @@ public final class TlsClient {
                 CertCheck.isIpLiteral(serverName) ? null : serverName, resumed, verdict == null ? StapledOcsp.NONE : verdict.ocsp());
     }
 
+    /**
+     * A client for TLS 1.3 handshakes that resume with the server's session tickets, which BCJSSE cannot;
+     * null with --cert (it presents no client certificate).
+     */
+    TicketResumingClient ticketResuming() {
+        return config.cert() != null ? null : new TicketResumingClient(config, setup().trust().store());
+    }
+
+    /** As {@link #handshake(Conn, Endpoint, long, StartTls)} on {@code tickets}, then closed: whether the session resumed. */
+    boolean resumingHandshake(TicketResumingClient tickets, Conn raw, Endpoint target, StartTls startTls) {
+        String serverName = config.serverName() != null ? config.serverName() : target.host();
+        if (startTls != null) {
+            Deadline deadline = new Deadline(raw, config.handshakeTimeoutMillis());
+            startTls(raw, target, serverName, startTls, deadline);
+            deadline.close();
+        }
+        return tickets.handshake(raw, target, serverName, config.handshakeTimeoutMillis());
+    }
+
     private static void startTls(Conn raw, Endpoint target, String serverName, StartTls startTls, Deadline deadline) {
         try {
             startTls.negotiate(raw, serverName);

@@ -26,8 +26,11 @@ public final class TlsProbe {
         }
     }
 
-    /** {@code --repeat N}: N more handshakes on the same client context, so sessions may resume. */
-    public record Repeat(int handshakes, long nanos, int resumed) {
+    /**
+     * {@code --repeat N}: N more handshakes on the same client context, so sessions may resume; {@code note}
+     * says why none did, when nk knows (else null).
+     */
+    public record Repeat(int handshakes, long nanos, int resumed, String note) {
         public double perSecond() {
             return nanos <= 0 ? 0 : handshakes * 1e9 / nanos;
         }
@@ -54,15 +57,29 @@ public final class TlsProbe {
 
     /** Throws only when no TLS conversation happened at all (DNS, connect); TLS failures come back in the report. */
     public Report probe(Endpoint target) {
-        return probe(target, 0);
+        return probe(target, 0, true);
     }
 
     /** As {@link #probe(Endpoint)}, then {@code repeat} more handshakes (timed, resumption counted) when the first one worked. */
     public Report probe(Endpoint target, int repeat) {
-        Report first = once(target);
+        return probe(target, repeat, true);
+    }
+
+    /** As above; without {@code resume}, every handshake is a full one (openssl s_time -new). */
+    public Report probe(Endpoint target, int repeat, boolean resume) {
+        Report first = once(target, resume);
         if (repeat <= 0 || first.failure() != null) {
             return first;
         }
+        Repeat stats = !resume ? repeat(target, repeat, false, null)
+                : "TLSv1.3".equals(first.protocol()) ? repeatTls13(target, repeat) : repeat(target, repeat, true, null);
+        return new Report(first.target(), first.serverName(), first.protocol(), first.cipher(), first.alpn(), first.resumed(),
+                first.chain(), first.certificates(), first.path(), first.verified(), first.verifyKind(), first.verifyProblem(), first.ocsp(),
+                first.timings(), null, stats, first.startTls());
+    }
+
+    /** {@code repeat} handshakes on BCJSSE, whose session cache resumes TLS 1.2 sessions when {@code resume} lets it. */
+    private Repeat repeat(Endpoint target, int repeat, boolean resume, String note) {
         int resumed = 0;
         long start = System.nanoTime();
         for (int i = 0; i < repeat; i++) {
@@ -70,31 +87,64 @@ public final class TlsProbe {
             if (session.resumed()) {
                 resumed++;
             }
-            goodbye(session.conn());
+            goodbye(session.conn(), resume);
         }
-        Repeat stats = new Repeat(repeat, System.nanoTime() - start, resumed);
-        return new Report(first.target(), first.serverName(), first.protocol(), first.cipher(), first.alpn(), first.resumed(),
-                first.chain(), first.certificates(), first.path(), first.verified(), first.verifyKind(), first.verifyProblem(), first.ocsp(),
-                first.timings(), null, stats, first.startTls());
+        return new Repeat(repeat, System.nanoTime() - start, resumed, note);
     }
 
     /**
-     * Whether the server resumes TLS 1.2 sessions (by ticket or session id): three handshakes of BCJSSE's
-     * own, limited to TLS 1.2 (BCJSSE does not resume TLS 1.3 sessions); null when they fail.
+     * {@code repeat} TLS 1.3 handshakes resuming with session tickets, after one more full handshake that
+     * gets the first ticket (untimed, as the first handshake fills the session cache over TLS 1.2).
      */
-    public static Boolean resumesTls12(Endpoint target, Dialer dialer, TlsClient client, StartTls startTls) {
+    private Repeat repeatTls13(Endpoint target, int repeat) {
+        TicketResumingClient tickets = client.ticketResuming();
+        if (tickets == null) {
+            return repeat(target, repeat, true, "TLS 1.3 sessions are resumed only without --cert");
+        }
+        client.resumingHandshake(tickets, dialer.dial(target), target, startTls);
+        int resumed = 0;
+        long start = System.nanoTime();
+        for (int i = 0; i < repeat; i++) {
+            if (client.resumingHandshake(tickets, dialer.dial(target), target, startTls)) {
+                resumed++;
+            }
+        }
+        long nanos = System.nanoTime() - start;
+        String note = resumed > 0 ? null
+                : tickets.ticketsReceived() == 0 ? "the server sent no TLS 1.3 session ticket" : "the server did not accept its own session tickets";
+        return new Repeat(repeat, nanos, resumed, note);
+    }
+
+    /** Whether the server resumes sessions over TLS 1.2 and over TLS 1.3 (null: not asked, or the handshakes failed). */
+    public record Resumption(Boolean tls12, Boolean tls13) {
+    }
+
+    /**
+     * {@link Resumption} by a few handshakes per version asked ({@code tls12}, {@code tls13}): BCJSSE's own
+     * session cache over TLS 1.2, session tickets over TLS 1.3. Certificates are not checked here (the scan shows them).
+     */
+    public static Resumption resumption(Endpoint target, Dialer dialer, TlsClient client, StartTls startTls, boolean tls12, boolean tls13) {
+        return new Resumption(tls12 ? resumes(target, dialer, client, startTls, "1.2") : null,
+                tls13 ? resumes(target, dialer, client, startTls, "1.3") : null);
+    }
+
+    private static Boolean resumes(Endpoint target, Dialer dialer, TlsClient client, StartTls startTls, String version) {
         TlsClient.Config c = client.config();
-        TlsClient tls12 = new TlsClient(new TlsClient.Config(c.serverName(), java.util.List.of(), c.caCert(), true, "1.2", "1.2", null, null,
+        TlsClient only = new TlsClient(new TlsClient.Config(c.serverName(), List.of(), c.caCert(), true, version, version, null, null,
                 c.handshakeTimeoutMillis(), TlsOffer.DEFAULTS, warning -> { }, null, false));
         try {
-            TlsProbe.Report again = new TlsProbe(dialer, tls12, startTls).probe(target, 2);
+            TlsProbe.Report again = new TlsProbe(dialer, only, startTls).probe(target, 2);
             return again.failure() != null || again.repeat() == null ? null : again.repeat().resumed() > 0;
         } catch (NkException e) {
             return null;
         }
     }
 
-    private static void goodbye(TlsConn conn) {
+    /** Closes politely; without {@code resume} the session is forgotten, so the next handshake is a full one. */
+    private static void goodbye(TlsConn conn, boolean resume) {
+        if (!resume) {
+            conn.session().invalidate();
+        }
         try {
             conn.closeWrite();
         } catch (java.io.IOException e) {
@@ -103,7 +153,7 @@ public final class TlsProbe {
         conn.close();
     }
 
-    private Report once(Endpoint target) {
+    private Report once(Endpoint target, boolean resume) {
         long start = System.nanoTime();
         Conn raw = dialer.dial(target);
         Timings connected = raw.timings();
@@ -111,7 +161,7 @@ public final class TlsProbe {
         try {
             TlsClient.Session session = handshake(raw, target);
             TlsConn conn = session.conn();
-            goodbye(conn);
+            goodbye(conn, resume);
             return new Report(target, session.serverName(), conn.protocol(), conn.cipherSuite(), conn.applicationProtocol(),
                     session.resumed(), infos(session.chain()), session.chain(), session.path(), session.verified(), session.verifyKind(),
                     session.verifyProblem(), session.ocsp(), conn.timings().withTotal(System.nanoTime() - start), null, null,

@@ -113,7 +113,7 @@ class TlsScanTest {
             assertTrue(r.out().contains("\"groups_tls13\":[\"x25519\",\"secp256r1\",\"x448\",\"secp521r1\",\"secp384r1\",\"ffdhe2048\""), r.out());
             assertTrue(r.out().contains("\"groups_ecdhe\":[\"x25519\",\"secp256r1\",\"secp384r1\",\"secp521r1\",\"x448\"]"), r.out());
             assertTrue(r.out().contains("\"secure_renegotiation\":true,\"compression\":false"), r.out());
-            assertTrue(r.out().contains("\"session_tickets\":true,\"resumption_tls12\":true"), r.out());
+            assertTrue(r.out().contains("\"session_tickets\":true,\"resumption_tls12\":true,\"resumption_tls13\":true"), r.out());
             assertTrue(r.out().contains("\"weak\":[],"), r.out());
             assertTrue(r.out().contains("\"verdict\":\"good: TLSv1.2, TLSv1.3, 10 suites, nothing weak\""), r.out());
             assertTrue(r.out().contains("\"verified\":true"), r.out());
@@ -145,7 +145,7 @@ class TlsScanTest {
             assertTrue(r.out().contains("\"groups_tls13\":[\"x25519\",\"secp384r1\"]") || r.out().contains("\"groups_tls13\":[\"secp384r1\",\"x25519\"]"),
                     r.out());
             assertTrue(r.out().contains("\"alpn\":null"), r.out());
-            assertTrue(r.out().contains("\"resumption_tls12\":null"), r.out());
+            assertTrue(r.out().contains("\"resumption_tls12\":null,\"resumption_tls13\":true"), r.out());
         }
     }
 
