@@ -38,7 +38,7 @@ final class ChatJoin {
         Endpoint target = Endpoint.of(args.positional(0), args.positional(1));
         inv.target(target.toString());
         String nick = ChatClient.nick(args.string("--nick"), inv.env().get("USER"));
-        DialOptions dial = DialArgs.options(args);
+        DialOptions dial = DialArgs.options(args, inv);
         TlsClient tls = TlsOptions.clientIfAsked(args, inv, dial.connectTimeoutMillis());
         Conn conn = TlsClient.dial(new Dialer(dial), target, tls);
         try {

@@ -68,13 +68,16 @@ final class ConnectCommand implements NkCommand {
         if (args.flag("--starttls") && (args.flag("-l") || args.flag("-z"))) {
             throw NkException.usage("--starttls is for a client session: nk connect --starttls PROTO HOST [PORT]");
         }
+        if (args.string("--proxy") != null && !args.string("--proxy").isBlank() && (args.flag("-l") || args.flag("-z"))) {
+            throw NkException.usage("--proxy is for a client session: -l listens here, and -z checks ports directly");
+        }
         if (args.flag("-l")) {
             return new ConnectListen(inv).run(args);
         }
         if (args.flag("-k")) {
             throw NkException.usage("-k only makes sense with -l");
         }
-        DialOptions dial = DialArgs.options(args, ncWaitMillis(args, DialOptions.DEFAULT_CONNECT_TIMEOUT_MILLIS));
+        DialOptions dial = DialArgs.options(args, inv, false, ncWaitMillis(args, DialOptions.DEFAULT_CONNECT_TIMEOUT_MILLIS));
         if (args.flag("-z")) {
             return new PortCheck(inv).run(args.positional(0), args.positional(1), new Dialer(dial),
                     args.integer("--concurrency", 100, 1, 10_000), args.flag("--any"));

@@ -3,29 +3,67 @@ package dev.netknife.cli;
 import dev.netknife.NkException;
 import dev.netknife.io.DialOptions;
 import dev.netknife.io.IpVersion;
+import dev.netknife.io.Proxies;
+import dev.netknife.io.ProxyTls;
+import dev.netknife.tls.TlsClient;
+import dev.netknife.tls.TlsOffer;
+import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** The dialing options every client command shares: --connect-timeout, -4, -6. */
+/** The dialing options every client command shares: --connect-timeout, -4, -6, and the proxy options. */
 final class DialArgs {
     private DialArgs() {
     }
 
     static void add(CommandSpec spec) {
-        spec.addOption(Specs.option("DUR", "Give up connecting after DUR, DNS included (default 10s; TLS handshakes and WebSocket upgrades too).", "--connect-timeout"));
+        spec.addOption(Specs.option("DUR", "Give up connecting after DUR, DNS and the proxy included (default 10s; TLS handshakes and WebSocket"
+                + " upgrades too).", "--connect-timeout"));
         spec.addOption(Specs.flag("IPv4 only.", "-4"));
         spec.addOption(Specs.flag("IPv6 only.", "-6"));
+        spec.addOption(Specs.option("URL", "Go through this proxy: socks5://HOST[:PORT] (nk resolves the target), socks5h:// (the proxy does),"
+                + " socks4://, socks4a://, http:// (a CONNECT tunnel) or https:// (TLS to the proxy, then CONNECT); user:password@ for"
+                + " its authentication; the port defaults to 1080 (https: 443). '' turns every proxy off.", "--proxy", "-x"));
+        spec.addOption(Specs.option("LIST", "Hosts to reach without the proxy, as curl's no_proxy: names (with every name under them), IP"
+                + " addresses, ADDR/BITS ranges, or * for all.", "--noproxy"));
+        spec.addOption(Specs.option("FILE", "Trust the CA certificates in FILE (PEM) for an https:// proxy's certificate.", "--proxy-cacert"));
+        spec.addOption(Specs.flag("Do not verify an https:// proxy's certificate.", "--proxy-insecure"));
     }
 
-    static DialOptions options(Args args) {
-        return options(args, DialOptions.DEFAULT_CONNECT_TIMEOUT_MILLIS);
+    /** The options without the proxy variables (connect, tls-get and chat read only --proxy, as ncat does). */
+    static DialOptions options(Args args, Invocation inv) {
+        return options(args, inv, false, DialOptions.DEFAULT_CONNECT_TIMEOUT_MILLIS);
     }
 
-    /** As above, with {@code defaultTimeoutMillis} when --connect-timeout is not given. */
-    static DialOptions options(Args args, long defaultTimeoutMillis) {
+    /**
+     * {@code proxyEnvironment}: also curl's http_proxy, https_proxy, all_proxy and no_proxy (http-get, ws);
+     * {@code defaultTimeoutMillis} when --connect-timeout is not given.
+     */
+    static DialOptions options(Args args, Invocation inv, boolean proxyEnvironment, long defaultTimeoutMillis) {
         if (args.flag("-4") && args.flag("-6")) {
             throw NkException.usage("-4 and -6 exclude each other");
         }
-        return new DialOptions(args.positiveMillis("--connect-timeout", defaultTimeoutMillis),
-                args.flag("-4") ? IpVersion.V4 : args.flag("-6") ? IpVersion.V6 : IpVersion.ANY);
+        long timeout = args.positiveMillis("--connect-timeout", defaultTimeoutMillis);
+        Proxies proxies = Proxies.of(args.string("--proxy"), args.string("--noproxy"), inv.env(), proxyEnvironment);
+        return new DialOptions(timeout, args.flag("-4") ? IpVersion.V4 : args.flag("-6") ? IpVersion.V6 : IpVersion.ANY, proxies,
+                proxies.anyHttps() ? proxyTls(args, inv, timeout) : null);
+    }
+
+    /** TLS to an https:// proxy: the JDK's CAs (or --proxy-cacert), the proxy's name checked, as curl does. */
+    private static ProxyTls proxyTls(Args args, Invocation inv, long timeoutMillis) {
+        String cacert = args.string("--proxy-cacert");
+        boolean insecure = args.flag("--proxy-insecure");
+        if (insecure) {
+            inv.info("warning: --proxy-insecure: the proxy's certificate is not verified");
+        }
+        TlsClient client = new TlsClient(new TlsClient.Config(null, List.of(), cacert == null ? null : Path.of(cacert), insecure, null, null,
+                null, null, timeoutMillis, TlsOffer.DEFAULTS, warning -> inv.info("warning: --proxy-cacert: skipped " + warning), null, false));
+        return (raw, proxy, millis) -> {
+            try {
+                return client.handshake(raw, proxy, millis).conn();
+            } catch (NkException e) {
+                throw new NkException(e.exitCode(), e.phase(), e.kind(), "TLS to the proxy: " + e.getMessage(), e);
+            }
+        };
     }
 }

@@ -69,7 +69,7 @@ final class HttpGetCommand implements NkCommand {
         if (args.outputFile("-o") != null) {
             checkWritable(java.nio.file.Path.of(args.outputFile("-o")));
         }
-        DialOptions dial = DialArgs.options(args);
+        DialOptions dial = DialArgs.options(args, inv, true, DialOptions.DEFAULT_CONNECT_TIMEOUT_MILLIS);
         long connectTimeout = dial.connectTimeoutMillis();
         Dialer dialer = new Dialer(dial);
         HttpClient.Config config = new HttpClient.Config(

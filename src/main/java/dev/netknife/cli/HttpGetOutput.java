@@ -192,11 +192,14 @@ final class HttpGetOutput {
      */
     static String timingLine(Timings t, long exchangeNanos) {
         long transfer = exchangeNanos < 0 || t.firstByteNanos() < 0 ? -1 : exchangeNanos - t.firstByteNanos();
-        long phases = Math.max(0, t.dnsNanos()) + Math.max(0, t.connectNanos()) + Math.max(0, t.tlsNanos())
+        long phases = Math.max(0, t.dnsNanos()) + Math.max(0, t.connectNanos()) + Math.max(0, t.proxyNanos()) + Math.max(0, t.tlsNanos())
                 + Math.max(0, t.firstByteNanos()) + Math.max(0, transfer);
         List<String> parts = new ArrayList<>();
         parts.add("dns " + ms(t.dnsNanos()));
         parts.add("connect " + ms(t.connectNanos()));
+        if (t.proxyNanos() >= 0) {
+            parts.add("proxy " + ms(t.proxyNanos()));
+        }
         parts.add("tls " + ms(t.tlsNanos()));
         parts.add("first-byte " + ms(t.firstByteNanos()));
         parts.add("transfer " + ms(transfer));

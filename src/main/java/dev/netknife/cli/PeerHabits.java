@@ -23,8 +23,6 @@ final class PeerHabits {
                     Map.entry("-w", "nk http-get has no -w: --json gives status, headers and timings (| jq), --timing the phases"),
                     Map.entry("--write-out", "nk http-get has no --write-out: --json gives status, headers and timings (| jq), --timing the phases"),
                     Map.entry("--retry", "nk http-get has no --retry: wait for a service with nk monitor --wait, or loop in the shell"),
-                    Map.entry("-x", "nk http-get has no proxy support (yet)"),
-                    Map.entry("--proxy", "nk http-get has no proxy support (yet)"),
                     Map.entry("-b", "nk http-get keeps no cookies: send one with -H 'Cookie: NAME=VALUE'"),
                     Map.entry("--cookie", "nk http-get keeps no cookies: send one with -H 'Cookie: NAME=VALUE'"),
                     Map.entry("-c", "nk http-get keeps no cookies: the response's Set-Cookie shows with -i"),

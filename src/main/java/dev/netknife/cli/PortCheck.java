@@ -59,7 +59,7 @@ final class PortCheck {
             if (inv.json()) {
                 NkException error = port.open() ? null : new NkException(port.code(), "connect", port.reason(), null);
                 inv.result(JsonResult.of(ConnectCommand.NAME, target, port.open() ? ExitCode.OK : port.code(), error,
-                        new Timings(result.dnsNanos(), port.connectNanos(), -1, -1, -1))
+                        Timings.connected(result.dnsNanos(), port.connectNanos()))
                         .put("port_check", Json.object().put("address", Endpoint.text(result.address())).put("port", port.port())
                                 .put("open", port.open()).put("reason", port.reason())));
             } else if (!inv.quiet() && (port.open() || list.length == 1 || inv.verbose())) {

@@ -58,7 +58,7 @@ final class TlsGetCommand implements NkCommand {
         Endpoint target = tlsTarget.endpoint();
         StartTls startTls = tlsTarget.startTls() == null ? null : new StartTls(tlsTarget.startTls(), inv::verboseInfo);
         int minDays = args.integer("--min-days", -1, 0, 100_000);
-        DialOptions dial = DialArgs.options(args);
+        DialOptions dial = DialArgs.options(args, inv);
         long timeout = dial.connectTimeoutMillis();
         Dialer dialer = new Dialer(dial);
         int repeat = args.integer("--repeat", 0, 0, 1_000_000);

@@ -91,7 +91,7 @@ final class UdpCommand implements NkCommand {
         long start = System.nanoTime();
         Dialer dialer = new Dialer(new DialOptions(DialOptions.DEFAULT_CONNECT_TIMEOUT_MILLIS, version));
         List<InetAddress> addresses = dialer.resolve(target, start + TimeUnit.MILLISECONDS.toNanos(DialOptions.DEFAULT_CONNECT_TIMEOUT_MILLIS));
-        Timings timings = new Timings(System.nanoTime() - start, -1, -1, -1, -1);
+        Timings timings = Timings.connected(System.nanoTime() - start, -1);
         inv.timings(timings);
         InetSocketAddress server = new InetSocketAddress(addresses.getFirst(), target.port());
         try (UdpClient client = UdpClient.connect(server)) {

@@ -61,7 +61,7 @@ final class WsClientRun {
             throw NkException.usage("--ping-timeout needs --ping");
         }
         long pongTimeout = args.millis("--ping-timeout", PONG_TIMEOUT_MILLIS);
-        DialOptions dial = DialArgs.options(args);
+        DialOptions dial = DialArgs.options(args, inv, true, DialOptions.DEFAULT_CONNECT_TIMEOUT_MILLIS);
         TlsClient tls = url.https() ? TlsOptions.client(args, inv, dial.connectTimeoutMillis()) : null;
         if (!url.https() && (args.flag("--cacert") || args.flag("--insecure") || args.flag("--servername"))) {
             throw NkException.usage("TLS options need a wss:// URL");

@@ -154,7 +154,7 @@ public final class HttpClient implements AutoCloseable {
         boolean maxTimeFirst = left < dialer.connectTimeoutMillis();
         Conn conn;
         try {
-            conn = (maxTimeFirst ? dialer.withConnectTimeout(left) : dialer).dial(url.endpoint());
+            conn = (maxTimeFirst ? dialer.withConnectTimeout(left) : dialer).dial(url.endpoint(), url.https());
         } catch (NkException e) {
             throw maxTimeFirst && e.exitCode() == ExitCode.TIMEOUT ? maxTimeRanOut(url, "while connecting") : e;
         }

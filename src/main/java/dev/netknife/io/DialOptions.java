@@ -1,11 +1,24 @@
 package dev.netknife.io;
 
-/** How to dial: the connect timeout (DNS included, as curl does) and the address family. */
-public record DialOptions(long connectTimeoutMillis, IpVersion ipVersion) {
+/**
+ * How to dial: the connect timeout (DNS, the proxy's handshake and, for the commands that say so, TLS
+ * included, as curl does), the address family, the proxies, and TLS to an https:// proxy (null when none
+ * is needed).
+ */
+public record DialOptions(long connectTimeoutMillis, IpVersion ipVersion, Proxies proxies, ProxyTls proxyTls) {
 
     public static final long DEFAULT_CONNECT_TIMEOUT_MILLIS = 10_000;
 
+    /** Direct connections only. */
+    public DialOptions(long connectTimeoutMillis, IpVersion ipVersion) {
+        this(connectTimeoutMillis, ipVersion, Proxies.NONE, null);
+    }
+
     public static DialOptions defaults() {
         return new DialOptions(DEFAULT_CONNECT_TIMEOUT_MILLIS, IpVersion.ANY);
+    }
+
+    public DialOptions withConnectTimeout(long millis) {
+        return new DialOptions(millis, ipVersion, proxies, proxyTls);
     }
 }

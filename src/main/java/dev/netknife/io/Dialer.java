@@ -40,15 +40,81 @@ public final class Dialer {
 
     /** This dialer with a shorter connect timeout (an overall deadline that leaves less time). */
     public Dialer withConnectTimeout(long millis) {
-        return new Dialer(new DialOptions(millis, options.ipVersion()));
+        return new Dialer(options.withConnectTimeout(millis));
     }
 
+    /** A connection to {@code endpoint}, through the proxy the options choose for a target reached without TLS. */
     public Conn dial(Endpoint endpoint) {
+        return dial(endpoint, false);
+    }
+
+    /** A connection to {@code endpoint}; {@code tlsScheme} (https, wss) picks https_proxy over http_proxy. */
+    public Conn dial(Endpoint endpoint, boolean tlsScheme) {
+        Proxy proxy = options.proxies().select(endpoint, tlsScheme);
+        if (proxy != null) {
+            return dialThrough(proxy, endpoint);
+        }
         long start = System.nanoTime();
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(options.connectTimeoutMillis());
         List<InetAddress> addresses = resolve(endpoint, deadline);
         long dns = literal(endpoint.host()) != null ? -1 : System.nanoTime() - start; // an address literal asks no resolver: no dns phase
         return connect(addresses, endpoint, dns, deadline);
+    }
+
+    /**
+     * Connects to the proxy (its DNS and connect are the dns and connect phases; with socks4 and socks5
+     * the target's name is resolved here too), then has it open a tunnel to {@code target}: the proxy
+     * phase, TLS to an https:// proxy included. All within the connect timeout.
+     */
+    private Conn dialThrough(Proxy proxy, Endpoint target) {
+        long start = System.nanoTime();
+        long deadline = start + TimeUnit.MILLISECONDS.toNanos(options.connectTimeoutMillis());
+        List<InetAddress> proxyAddresses = resolve(proxy.endpoint(), deadline);
+        InetAddress targetAddress = proxy.kind().remoteDns() ? null : targetAddress(proxy, target, deadline);
+        boolean looked = literal(proxy.endpoint().host()) == null || (targetAddress != null && literal(target.host()) == null);
+        long dns = looked ? System.nanoTime() - start : -1;
+        Conn conn;
+        try {
+            conn = connect(proxyAddresses, proxy.endpoint(), dns, deadline);
+        } catch (NkException e) {
+            throw new NkException(e.exitCode(), e.phase(), "cannot reach the proxy: " + e.getMessage(), e.getCause());
+        }
+        Timings connected = conn.timings();
+        long tunnelStart = System.nanoTime();
+        long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - tunnelStart));
+        if (proxy.kind() == Proxy.Kind.HTTPS) {
+            conn = options.proxyTls().handshake(conn, proxy.endpoint(), left);
+        }
+        Deadline tunnelDeadline = new Deadline(conn, Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        try {
+            new ProxyTunnel(conn, proxy, target).open(targetAddress);
+        } catch (IOException e) {
+            conn.close();
+            if (tunnelDeadline.expired()) {
+                throw NkException.timeout("proxy", "the proxy " + proxy + " did not open the tunnel in time (" + target + ")");
+            }
+            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            throw new NkException(ExitCode.PROTOCOL, "proxy", "the proxy " + proxy + " failed: " + message + " (" + target + ")", e);
+        } catch (RuntimeException e) {
+            conn.close();
+            throw e;
+        } finally {
+            tunnelDeadline.close();
+        }
+        return new TunnelConn(conn, connected.withProxy(System.nanoTime() - tunnelStart));
+    }
+
+    /** The target's address for a proxy that is given addresses (socks4 takes IPv4 only). */
+    private InetAddress targetAddress(Proxy proxy, Endpoint target, long deadline) {
+        List<InetAddress> addresses = resolve(target, deadline);
+        if (proxy.kind() == Proxy.Kind.SOCKS4) {
+            for (InetAddress address : addresses) {
+                if (address instanceof java.net.Inet4Address) {
+                    return address;
+                }
+            }
+        }
+        return addresses.getFirst();
     }
 
     /** Connects to the first of {@code addresses} that answers before the deadline. */
@@ -64,7 +130,7 @@ public final class Dialer {
             try {
                 channel = SocketChannel.open();
                 channel.socket().connect(new InetSocketAddress(address, endpoint.port()), (int) Math.min(left, Integer.MAX_VALUE));
-                return new TcpConn(channel, new Timings(dnsNanos, System.nanoTime() - connectStart, -1, -1, -1));
+                return new TcpConn(channel, Timings.connected(dnsNanos, System.nanoTime() - connectStart));
             } catch (IOException e) {
                 closeQuietly(channel);
                 last = e;

@@ -26,6 +26,9 @@ public final class Metrics {
             Timings t = r.timings();
             phase(s, st, "dns", t.dnsNanos());
             phase(s, st, "connect", t.connectNanos());
+            if (t.proxyNanos() >= 0) {
+                phase(s, st, "proxy", t.proxyNanos());
+            }
             phase(s, st, "tls", t.tlsNanos());
             phase(s, st, "first_byte", t.firstByteNanos());
             phase(s, st, "total", t.totalNanos());

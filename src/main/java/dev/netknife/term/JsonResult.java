@@ -38,10 +38,15 @@ public final class JsonResult {
                 .put("message", error.getMessage());
     }
 
+    /** The phases; {@code proxy} only when a proxy was used (it is not a phase of a direct connection). */
     public static Json timings(Timings t) {
-        return Json.object()
+        Json json = Json.object()
                 .putMillis("dns", Timings.millis(t.dnsNanos()))
-                .putMillis("connect", Timings.millis(t.connectNanos()))
+                .putMillis("connect", Timings.millis(t.connectNanos()));
+        if (t.proxyNanos() >= 0) {
+            json.putMillis("proxy", Timings.millis(t.proxyNanos()));
+        }
+        return json
                 .putMillis("tls", Timings.millis(t.tlsNanos()))
                 .putMillis("first_byte", Timings.millis(t.firstByteNanos()))
                 .putMillis("total", Timings.millis(t.totalNanos()));

@@ -84,6 +84,7 @@ public final class TlsReportView {
         List<String> parts = new ArrayList<>();
         add(parts, "dns", t.dnsNanos());
         add(parts, "connect", t.connectNanos());
+        add(parts, "proxy", t.proxyNanos());
         add(parts, "tls", t.tlsNanos());
         add(parts, "total", t.totalNanos());
         return String.join("  ", parts);

@@ -144,7 +144,7 @@ public final class TlsClient {
 
     /** As above, with the plaintext part of {@code startTls} (null: none) before the handshake. */
     public static Conn dial(Dialer dialer, Endpoint target, TlsClient tls, StartTls startTls) {
-        Conn conn = dialer.dial(target);
+        Conn conn = dialer.dial(target, tls != null);
         return tls == null ? conn : tls.handshake(conn, target, tls.config().handshakeTimeoutMillis(), startTls).conn();
     }
 

@@ -34,7 +34,7 @@ class LiveTableTest {
         long nanos = (long) (Math.max(0, millis) * 1e6);
         for (int i = 0; i < 40; i++) {
             st.record(new ProbeResult(st.target(), error == null, error, error == null ? null : "connect",
-                    new Timings(-1, nanos, -1, -1, nanos), 0, 0, i));
+                    Timings.connected(-1, nanos).withTotal(nanos), 0, 0, i));
         }
         return st;
     }
