@@ -275,7 +275,7 @@ function _picocli_nk_connect() {
 
   local commands=""
   local flag_opts="'-z' '-l' '--listen' '-k' '--keep-open' '--hex' '--any' '--tls' '--insecure' '-4' '-6' '--proxy-insecure' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
-  local arg_opts="'--bind' '--idle-timeout' '--send' '--expect' '--concurrency' '-w' '--starttls' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--ciphers' '--groups' '--cert' '--key' '--keylog' '--connect-timeout' '--proxy' '-x' '--noproxy' '--proxy-cacert' '--color'"
+  local arg_opts="'--bind' '--idle-timeout' '--send' '--expect' '--concurrency' '-w' '--starttls' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--ciphers' '--groups' '--cert' '--key' '--keylog' '--connect-timeout' '--proxy' '-x' '--noproxy' '--proxy-cacert' '--resolve' '--connect-to' '--color'"
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-min values
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-max values
   local WHEN_option_args=("auto" "always" "never") # --color values
@@ -348,6 +348,12 @@ function _picocli_nk_connect() {
       return
       ;;
     '--proxy-cacert')
+      return
+      ;;
+    '--resolve')
+      return
+      ;;
+    '--connect-to')
       return
       ;;
     '--color')
@@ -428,7 +434,7 @@ function _picocli_nk_ws() {
 
   local commands=""
   local flag_opts="'--binary' '--hex' '-l' '--listen' '--tls' '--insecure' '-4' '-6' '--proxy-insecure' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
-  local arg_opts="'-H' '--header' '--subprotocol' '--origin' '--send' '--count' '--expect' '--idle-timeout' '--ping' '--ping-timeout' '--close-code' '--max-message' '--max-frame' '--bind' '--max-conns' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--ciphers' '--groups' '--cert' '--key' '--keylog' '--connect-timeout' '--proxy' '-x' '--noproxy' '--proxy-cacert' '--color'"
+  local arg_opts="'-H' '--header' '--subprotocol' '--origin' '--send' '--count' '--expect' '--idle-timeout' '--ping' '--ping-timeout' '--close-code' '--max-message' '--max-frame' '--bind' '--max-conns' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--ciphers' '--groups' '--cert' '--key' '--keylog' '--connect-timeout' '--proxy' '-x' '--noproxy' '--proxy-cacert' '--resolve' '--connect-to' '--color'"
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-min values
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-max values
   local WHEN_option_args=("auto" "always" "never") # --color values
@@ -524,6 +530,12 @@ function _picocli_nk_ws() {
     '--proxy-cacert')
       return
       ;;
+    '--resolve')
+      return
+      ;;
+    '--connect-to')
+      return
+      ;;
     '--color')
       local IFS=$'\n'
       COMPREPLY=( $( compReplyArray "${WHEN_option_args[@]}" ) )
@@ -548,7 +560,7 @@ function _picocli_nk_chat() {
 
   local commands=""
   local flag_opts="'--tls' '--timestamps' '--insecure' '-4' '-6' '--proxy-insecure' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
-  local arg_opts="'--bind' '--rate' '--history' '--max-clients' '--max-line' '--idle-timeout' '--nick' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--ciphers' '--groups' '--cert' '--key' '--keylog' '--connect-timeout' '--proxy' '-x' '--noproxy' '--proxy-cacert' '--color'"
+  local arg_opts="'--bind' '--rate' '--history' '--max-clients' '--max-line' '--idle-timeout' '--nick' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--ciphers' '--groups' '--cert' '--key' '--keylog' '--connect-timeout' '--proxy' '-x' '--noproxy' '--proxy-cacert' '--resolve' '--connect-to' '--color'"
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-min values
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-max values
   local WHEN_option_args=("auto" "always" "never") # --color values
@@ -621,6 +633,12 @@ function _picocli_nk_chat() {
       return
       ;;
     '--proxy-cacert')
+      return
+      ;;
+    '--resolve')
+      return
+      ;;
+    '--connect-to')
       return
       ;;
     '--color')
@@ -725,7 +743,7 @@ function _picocli_nk_monitor() {
 
   local commands=""
   local flag_opts="'--once' '--wait' '--any' '--insecure' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
-  local arg_opts="'--interval' '--timeout' '--max-wait' '--expect-status' '--expect-body' '--min-days' '--send' '--expect' '--metrics' '--bind' '--on-change' '--cacert' '--color'"
+  local arg_opts="'--interval' '--timeout' '--max-wait' '--expect-status' '--expect-body' '--min-days' '--send' '--expect' '--metrics' '--bind' '--on-change' '--cacert' '--proxy' '--noproxy' '--resolve' '--connect-to' '--color'"
   local WHEN_option_args=("auto" "always" "never") # --color values
 
   type compopt &>/dev/null && compopt +o default
@@ -767,6 +785,18 @@ function _picocli_nk_monitor() {
     '--cacert')
       return
       ;;
+    '--proxy')
+      return
+      ;;
+    '--noproxy')
+      return
+      ;;
+    '--resolve')
+      return
+      ;;
+    '--connect-to')
+      return
+      ;;
     '--color')
       local IFS=$'\n'
       COMPREPLY=( $( compReplyArray "${WHEN_option_args[@]}" ) )
@@ -791,7 +821,7 @@ function _picocli_nk_httpget() {
 
   local commands=""
   local flag_opts="'-O' '--remote-name' '-L' '--location' '-i' '--include' '-I' '--head' '-f' '--fail' '-s' '--silent' '-S' '--show-error' '--timing' '--compressed' '--allow-downgrade' '-k' '--insecure' '-4' '-6' '--proxy-insecure' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
-  local arg_opts="'-o' '--output' '--max-redirs' '-H' '--header' '-u' '--user' '-A' '--user-agent' '--parallel' '--max-time' '--idle-timeout' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--ciphers' '--groups' '--cert' '--key' '--keylog' '--connect-timeout' '--proxy' '-x' '--noproxy' '--proxy-cacert' '--color'"
+  local arg_opts="'-o' '--output' '--max-redirs' '-H' '--header' '-u' '--user' '-A' '--user-agent' '--parallel' '--max-time' '--idle-timeout' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--ciphers' '--groups' '--cert' '--key' '--keylog' '--connect-timeout' '--proxy' '-x' '--noproxy' '--proxy-cacert' '--resolve' '--connect-to' '--color'"
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-min values
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-max values
   local WHEN_option_args=("auto" "always" "never") # --color values
@@ -869,6 +899,12 @@ function _picocli_nk_httpget() {
     '--proxy-cacert')
       return
       ;;
+    '--resolve')
+      return
+      ;;
+    '--connect-to')
+      return
+      ;;
     '--color')
       local IFS=$'\n'
       COMPREPLY=( $( compReplyArray "${WHEN_option_args[@]}" ) )
@@ -893,7 +929,7 @@ function _picocli_nk_tlsget() {
 
   local commands=""
   local flag_opts="'--insecure' '--status' '--no-resume' '--scan' '-4' '-6' '--proxy-insecure' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
-  local arg_opts="'--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--ciphers' '--groups' '--cert' '--key' '--keylog' '--min-days' '--save-chain' '--repeat' '--starttls' '--connect-timeout' '--proxy' '-x' '--noproxy' '--proxy-cacert' '--color'"
+  local arg_opts="'--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--ciphers' '--groups' '--cert' '--key' '--keylog' '--min-days' '--save-chain' '--repeat' '--starttls' '--connect-timeout' '--proxy' '-x' '--noproxy' '--proxy-cacert' '--resolve' '--connect-to' '--color'"
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-min values
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-max values
   local WHEN_option_args=("auto" "always" "never") # --color values
@@ -957,6 +993,12 @@ function _picocli_nk_tlsget() {
       return
       ;;
     '--proxy-cacert')
+      return
+      ;;
+    '--resolve')
+      return
+      ;;
+    '--connect-to')
       return
       ;;
     '--color')

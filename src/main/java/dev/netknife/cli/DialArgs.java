@@ -3,6 +3,7 @@ package dev.netknife.cli;
 import dev.netknife.NkException;
 import dev.netknife.io.DialOptions;
 import dev.netknife.io.IpVersion;
+import dev.netknife.io.NamePins;
 import dev.netknife.io.Proxies;
 import dev.netknife.io.ProxyTls;
 import dev.netknife.tls.TlsClient;
@@ -28,6 +29,10 @@ final class DialArgs {
                 + " addresses, ADDR/BITS ranges, or * for all.", "--noproxy"));
         spec.addOption(Specs.option("FILE", "Trust the CA certificates in FILE (PEM) for an https:// proxy's certificate.", "--proxy-cacert"));
         spec.addOption(Specs.flag("Do not verify an https:// proxy's certificate.", "--proxy-insecure"));
+        spec.addOption(Specs.repeatable("HOST:PORT:ADDR[,ADDR]", "Connect to ADDR for HOST at PORT (* for any host), as curl: SNI, certificate"
+                + " checks and Host keep HOST (repeatable).", "--resolve"));
+        spec.addOption(Specs.repeatable("H1:P1:H2:P2", "Connect to H2:P2 instead of H1:P1, as curl (an empty part: any, or the same;"
+                + " repeatable); the names checked stay H1's.", "--connect-to"));
     }
 
     /** The options without the proxy variables (connect, tls-get and chat read only --proxy, as ncat does). */
@@ -46,16 +51,24 @@ final class DialArgs {
         long timeout = args.positiveMillis("--connect-timeout", defaultTimeoutMillis);
         Proxies proxies = Proxies.of(args.string("--proxy"), args.string("--noproxy"), inv.env(), proxyEnvironment);
         return new DialOptions(timeout, args.flag("-4") ? IpVersion.V4 : args.flag("-6") ? IpVersion.V6 : IpVersion.ANY, proxies,
-                proxies.anyHttps() ? proxyTls(args, inv, timeout) : null);
+                proxies.anyHttps() ? proxyTls(args, inv, timeout) : null, pins(args));
+    }
+
+    static NamePins pins(Args args) {
+        return NamePins.parse(List.of(args.strings("--resolve")), List.of(args.strings("--connect-to")));
     }
 
     /** TLS to an https:// proxy: the JDK's CAs (or --proxy-cacert), the proxy's name checked, as curl does. */
     private static ProxyTls proxyTls(Args args, Invocation inv, long timeoutMillis) {
-        String cacert = args.string("--proxy-cacert");
         boolean insecure = args.flag("--proxy-insecure");
         if (insecure) {
             inv.info("warning: --proxy-insecure: the proxy's certificate is not verified");
         }
+        return proxyTls(args.string("--proxy-cacert"), insecure, inv, timeoutMillis);
+    }
+
+    /** As above, trusting {@code cacert} (null: the JDK's CAs only) or, with {@code insecure}, anything. */
+    static ProxyTls proxyTls(String cacert, boolean insecure, Invocation inv, long timeoutMillis) {
         TlsClient client = new TlsClient(new TlsClient.Config(null, List.of(), cacert == null ? null : Path.of(cacert), insecure, null, null,
                 null, null, timeoutMillis, TlsOffer.DEFAULTS, warning -> inv.info("warning: --proxy-cacert: skipped " + warning), null, false));
         return (raw, proxy, millis) -> {

@@ -41,6 +41,11 @@ final class MonitorCommand implements NkCommand {
         spec.addOption(Specs.option("CMD", "Run CMD (sh -c) on every state change after the first probe (not for the state found at start), with NK_TARGET, NK_STATE (up|down), NK_ERROR set.", "--on-change"));
         spec.addOption(Specs.option("FILE|DIR", "Also trust these CA certificates for TLS and https:// targets.", "--cacert"));
         spec.addOption(Specs.flag("Do not verify certificates of TLS and https:// targets.", "--insecure"));
+        spec.addOption(Specs.option("URL", "Probe through this proxy (as http-get --proxy; an https:// proxy is checked with --cacert). http(s)"
+                + " targets also follow http_proxy, https_proxy, all_proxy and no_proxy, as curl.", "--proxy"));
+        spec.addOption(Specs.option("LIST", "Targets to probe without the proxy, as curl's no_proxy.", "--noproxy"));
+        spec.addOption(Specs.repeatable("HOST:PORT:ADDR[,ADDR]", "Probe ADDR for HOST at PORT, as curl --resolve (repeatable).", "--resolve"));
+        spec.addOption(Specs.repeatable("H1:P1:H2:P2", "Probe H2:P2 instead of H1:P1, as curl --connect-to (repeatable).", "--connect-to"));
         spec.addPositional(Specs.positionals("0..*", "1..*", "TARGET", "HOST:PORT, tcp://, http://, https://, tls://HOST[:PORT], udp://HOST:PORT, STARTTLS and TLS"
                 + " mail/database URLs (smtp://HOST, imap://, pop3://, postgres://, ldap://, smtps://, imaps:// ...); @FILE reads one per line."));
         spec.usageMessage().footer(

@@ -2,6 +2,7 @@ package dev.netknife.cli;
 
 import dev.netknife.NkException;
 import dev.netknife.io.Escapes;
+import dev.netknife.io.Proxies;
 import dev.netknife.monitor.Prober;
 import dev.netknife.tls.TlsClient;
 import java.util.List;
@@ -29,9 +30,13 @@ final class MonitorProbeOptions {
         TlsClient.Config tls = new TlsClient.Config(null, List.of(), TlsOptions.path(args, "--cacert"),
                 args.flag("--insecure"), null, null, null, null, timeout, dev.netknife.tls.TlsOffer.DEFAULTS, warning -> inv.info("warning: --cacert: skipped " + warning),
                 TlsOptions.keyLog(null, inv), false);
+        Proxies proxies = Proxies.of(args.string("--proxy"), args.string("--noproxy"), inv.env(), false);
+        Proxies httpProxies = Proxies.of(args.string("--proxy"), args.string("--noproxy"), inv.env(), true);
         return new Prober.Options(timeout,
                 args.string("--expect-status") == null ? null : Prober.IntRange.parse(args.string("--expect-status")),
                 body, args.integer("--min-days", 0, 0, 100_000), tls,
-                args.string("--send") == null ? null : Escapes.decode(args.string("--send")), args.string("--expect"));
+                args.string("--send") == null ? null : Escapes.decode(args.string("--send")), args.string("--expect"), proxies, httpProxies,
+                proxies.anyHttps() || httpProxies.anyHttps()
+                        ? DialArgs.proxyTls(args.string("--cacert"), args.flag("--insecure"), inv, timeout) : null, DialArgs.pins(args));
     }
 }

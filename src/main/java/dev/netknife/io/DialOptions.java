@@ -2,16 +2,16 @@ package dev.netknife.io;
 
 /**
  * How to dial: the connect timeout (DNS, the proxy's handshake and, for the commands that say so, TLS
- * included, as curl does), the address family, the proxies, and TLS to an https:// proxy (null when none
- * is needed).
+ * included, as curl does), the address family, the proxies, TLS to an https:// proxy (null when none
+ * is needed), and the names pinned to addresses (--resolve, --connect-to).
  */
-public record DialOptions(long connectTimeoutMillis, IpVersion ipVersion, Proxies proxies, ProxyTls proxyTls) {
+public record DialOptions(long connectTimeoutMillis, IpVersion ipVersion, Proxies proxies, ProxyTls proxyTls, NamePins pins) {
 
     public static final long DEFAULT_CONNECT_TIMEOUT_MILLIS = 10_000;
 
-    /** Direct connections only. */
+    /** Direct connections, names as DNS answers. */
     public DialOptions(long connectTimeoutMillis, IpVersion ipVersion) {
-        this(connectTimeoutMillis, ipVersion, Proxies.NONE, null);
+        this(connectTimeoutMillis, ipVersion, Proxies.NONE, null, NamePins.NONE);
     }
 
     public static DialOptions defaults() {
@@ -19,6 +19,6 @@ public record DialOptions(long connectTimeoutMillis, IpVersion ipVersion, Proxie
     }
 
     public DialOptions withConnectTimeout(long millis) {
-        return new DialOptions(millis, ipVersion, proxies, proxyTls);
+        return new DialOptions(millis, ipVersion, proxies, proxyTls, pins);
     }
 }

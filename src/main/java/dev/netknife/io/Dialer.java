@@ -50,15 +50,20 @@ public final class Dialer {
 
     /** A connection to {@code endpoint}; {@code tlsScheme} (https, wss) picks https_proxy over http_proxy. */
     public Conn dial(Endpoint endpoint, boolean tlsScheme) {
+        Endpoint via = options.pins().connectTarget(endpoint);
         Proxy proxy = options.proxies().select(endpoint, tlsScheme);
         if (proxy != null) {
-            return dialThrough(proxy, endpoint);
+            return dialThrough(proxy, via);
         }
         long start = System.nanoTime();
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(options.connectTimeoutMillis());
-        List<InetAddress> addresses = resolve(endpoint, deadline);
-        long dns = literal(endpoint.host()) != null ? -1 : System.nanoTime() - start; // an address literal asks no resolver: no dns phase
-        return connect(addresses, endpoint, dns, deadline);
+        List<InetAddress> addresses = resolve(via, deadline);
+        long dns = asksResolver(via) ? System.nanoTime() - start : -1; // an address literal or a pinned name: no dns phase
+        return connect(addresses, via, dns, deadline);
+    }
+
+    private boolean asksResolver(Endpoint endpoint) {
+        return literal(endpoint.host()) == null && options.pins().addresses(endpoint) == null && !isLocalhost(endpoint.host());
     }
 
     /**
@@ -71,7 +76,7 @@ public final class Dialer {
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(options.connectTimeoutMillis());
         List<InetAddress> proxyAddresses = resolve(proxy.endpoint(), deadline);
         InetAddress targetAddress = proxy.kind().remoteDns() ? null : targetAddress(proxy, target, deadline);
-        boolean looked = literal(proxy.endpoint().host()) == null || (targetAddress != null && literal(target.host()) == null);
+        boolean looked = asksResolver(proxy.endpoint()) || (targetAddress != null && asksResolver(target));
         long dns = looked ? System.nanoTime() - start : -1;
         Conn conn;
         try {
@@ -145,6 +150,15 @@ public final class Dialer {
 
     /** The addresses of the endpoint's host in the allowed family, IPv4 first unless the JDK prefers IPv6. */
     public List<InetAddress> resolve(Endpoint endpoint, long deadlineNanos) {
+        List<InetAddress> pinned = options.pins().addresses(endpoint);
+        if (pinned != null) {
+            List<InetAddress> allowed = pinned.stream().filter(options.ipVersion()::accepts).toList();
+            if (allowed.isEmpty()) {
+                throw new NkException(ExitCode.UNKNOWN_HOST, "dns", "--resolve gives " + endpoint + " no "
+                        + (options.ipVersion() == IpVersion.V4 ? "IPv4" : "IPv6") + " address", null);
+            }
+            return allowed;
+        }
         InetAddress literal = literal(endpoint.host());
         if (literal != null) {
             if (!options.ipVersion().accepts(literal)) {

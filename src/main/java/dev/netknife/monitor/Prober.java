@@ -6,6 +6,9 @@ import dev.netknife.http.RequestLog;
 import dev.netknife.io.Conn;
 import dev.netknife.io.DialOptions;
 import dev.netknife.io.Dialer;
+import dev.netknife.io.NamePins;
+import dev.netknife.io.Proxies;
+import dev.netknife.io.ProxyTls;
 import dev.netknife.io.ExpectMatcher;
 import dev.netknife.io.IpVersion;
 import dev.netknife.io.Timings;
@@ -28,8 +31,12 @@ public final class Prober {
      * {@code expectStatus} null = 2xx or 3xx; {@code expectBody} null = any; {@code minDays} 0 = no
      * expiry check; {@code udpSend}/{@code udpExpect} for udp:// targets.
      */
+    /**
+     * {@code proxies}: for tcp:// and TLS targets (--proxy only); {@code httpProxies}: for http(s) targets (--proxy, else the
+     * proxy variables); {@code proxyTls}: TLS to an https:// proxy, or null.
+     */
     public record Options(long timeoutMillis, IntRange expectStatus, Pattern expectBody, int minDays, TlsClient.Config tls,
-            byte[] udpSend, String udpExpect) {
+            byte[] udpSend, String udpExpect, Proxies proxies, Proxies httpProxies, ProxyTls proxyTls, NamePins pins) {
     }
 
     /** An inclusive range of HTTP status codes ({@code 200}, {@code 200-299}). */
@@ -86,7 +93,11 @@ public final class Prober {
     }
 
     private Dialer dialer() {
-        return new Dialer(new DialOptions(options.timeoutMillis(), IpVersion.ANY));
+        return new Dialer(new DialOptions(options.timeoutMillis(), IpVersion.ANY, options.proxies(), options.proxyTls(), options.pins()));
+    }
+
+    private Dialer httpDialer() {
+        return new Dialer(new DialOptions(options.timeoutMillis(), IpVersion.ANY, options.httpProxies(), options.proxyTls(), options.pins()));
     }
 
     private ProbeResult tcp(Target target, long start, long at) {
@@ -111,7 +122,7 @@ public final class Prober {
     private ProbeResult http(Target target, long start, long at) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         int[] status = new int[1];
-        try (HttpClient client = new HttpClient(new HttpClient.Config(dialer(), this::tls, List.of(), "nk-monitor", null, false, false, 0,
+        try (HttpClient client = new HttpClient(new HttpClient.Config(httpDialer(), this::tls, List.of(), "nk-monitor", null, false, false, 0,
                 false, options.timeoutMillis(), options.timeoutMillis(), false, "--timeout"))) {
             HttpClient.Result result = client.get(target.url(), (url, head) -> {
                 status[0] = head.status();

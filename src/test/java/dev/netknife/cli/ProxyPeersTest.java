@@ -175,6 +175,23 @@ class ProxyPeersTest {
         }
     }
 
+    @Test
+    void monitorProbesThroughTheProxy() throws Exception {
+        try (ProxyServer dante = ProxyServer.dante(dir, false)) {
+            String proxy = "socks5h://127.0.0.1:" + dante.port();
+            String dead = "socks5h://127.0.0.1:" + dev.netknife.support.Peers.closedPort();
+            Run up = run(Map.of(), "monitor", "--once", "--json", "--cacert", ca, "--proxy", proxy, "tcp://localhost:" + echo.port(), https());
+            assertEquals(0, up.code, up.out + up.err);
+            assertTrue(up.out.contains("\"proxy\":"), up.out);
+            Run viaEnv = run(Map.of("https_proxy", proxy), "monitor", "--once", "--cacert", ca, https());
+            assertEquals(0, viaEnv.code, viaEnv.out + viaEnv.err);
+            Run envIsForHttpOnly = run(Map.of("all_proxy", dead), "monitor", "--once", "tcp://localhost:" + echo.port());
+            assertEquals(0, envIsForHttpOnly.code, envIsForHttpOnly.out + envIsForHttpOnly.err);
+            Run down = run(Map.of("https_proxy", dead), "monitor", "--once", "--cacert", ca, https());
+            assertEquals(7, down.code, down.out + down.err);
+        }
+    }
+
     private record Run(int code, String out, String err) {
     }
 
