@@ -227,7 +227,7 @@ function _picocli_nk_echoserver() {
 
   local commands=""
   local flag_opts="'--tls' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
-  local arg_opts="'--bind' '--max-conns' '--idle-timeout' '--rate' '--cert' '--key' '--color'"
+  local arg_opts="'--bind' '--max-conns' '--idle-timeout' '--rate' '--cert' '--key' '--unix-socket' '-U' '--color'"
   local WHEN_option_args=("auto" "always" "never") # --color values
 
   type compopt &>/dev/null && compopt +o default
@@ -249,6 +249,9 @@ function _picocli_nk_echoserver() {
       return
       ;;
     '--key')
+      return
+      ;;
+    '--unix-socket'|'-U')
       return
       ;;
     '--color')
@@ -275,7 +278,7 @@ function _picocli_nk_connect() {
 
   local commands=""
   local flag_opts="'-z' '-l' '--listen' '-k' '--keep-open' '--hex' '--any' '--tls' '--insecure' '-4' '-6' '--proxy-insecure' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
-  local arg_opts="'--bind' '--idle-timeout' '--send' '--expect' '--concurrency' '-w' '--starttls' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--ciphers' '--groups' '--cert' '--key' '--keylog' '--connect-timeout' '--proxy' '-x' '--noproxy' '--proxy-cacert' '--resolve' '--connect-to' '--color'"
+  local arg_opts="'--bind' '--idle-timeout' '--send' '--expect' '--concurrency' '-w' '--starttls' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--ciphers' '--groups' '--cert' '--key' '--keylog' '--connect-timeout' '--proxy' '-x' '--noproxy' '--proxy-cacert' '--unix-socket' '-U' '--resolve' '--connect-to' '--color'"
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-min values
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-max values
   local WHEN_option_args=("auto" "always" "never") # --color values
@@ -348,6 +351,9 @@ function _picocli_nk_connect() {
       return
       ;;
     '--proxy-cacert')
+      return
+      ;;
+    '--unix-socket'|'-U')
       return
       ;;
     '--resolve')
@@ -434,7 +440,7 @@ function _picocli_nk_ws() {
 
   local commands=""
   local flag_opts="'--binary' '--hex' '-l' '--listen' '--tls' '--insecure' '-4' '-6' '--proxy-insecure' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
-  local arg_opts="'-H' '--header' '--subprotocol' '--origin' '--send' '--count' '--expect' '--idle-timeout' '--ping' '--ping-timeout' '--close-code' '--max-message' '--max-frame' '--bind' '--max-conns' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--ciphers' '--groups' '--cert' '--key' '--keylog' '--connect-timeout' '--proxy' '-x' '--noproxy' '--proxy-cacert' '--resolve' '--connect-to' '--color'"
+  local arg_opts="'-H' '--header' '--subprotocol' '--origin' '--send' '--count' '--expect' '--idle-timeout' '--ping' '--ping-timeout' '--close-code' '--max-message' '--max-frame' '--bind' '--max-conns' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--ciphers' '--groups' '--cert' '--key' '--keylog' '--connect-timeout' '--proxy' '-x' '--noproxy' '--proxy-cacert' '--unix-socket' '--resolve' '--connect-to' '--color'"
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-min values
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-max values
   local WHEN_option_args=("auto" "always" "never") # --color values
@@ -530,6 +536,9 @@ function _picocli_nk_ws() {
     '--proxy-cacert')
       return
       ;;
+    '--unix-socket')
+      return
+      ;;
     '--resolve')
       return
       ;;
@@ -560,7 +569,7 @@ function _picocli_nk_chat() {
 
   local commands=""
   local flag_opts="'--tls' '--timestamps' '--insecure' '-4' '-6' '--proxy-insecure' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
-  local arg_opts="'--bind' '--rate' '--history' '--max-clients' '--max-line' '--idle-timeout' '--nick' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--ciphers' '--groups' '--cert' '--key' '--keylog' '--connect-timeout' '--proxy' '-x' '--noproxy' '--proxy-cacert' '--resolve' '--connect-to' '--color'"
+  local arg_opts="'--bind' '--rate' '--history' '--max-clients' '--max-line' '--idle-timeout' '--nick' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--ciphers' '--groups' '--cert' '--key' '--keylog' '--connect-timeout' '--proxy' '-x' '--noproxy' '--proxy-cacert' '--unix-socket' '--resolve' '--connect-to' '--color'"
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-min values
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-max values
   local WHEN_option_args=("auto" "always" "never") # --color values
@@ -633,6 +642,9 @@ function _picocli_nk_chat() {
       return
       ;;
     '--proxy-cacert')
+      return
+      ;;
+    '--unix-socket')
       return
       ;;
     '--resolve')
@@ -821,7 +833,7 @@ function _picocli_nk_httpget() {
 
   local commands=""
   local flag_opts="'-O' '--remote-name' '-L' '--location' '-i' '--include' '-I' '--head' '-f' '--fail' '-s' '--silent' '-S' '--show-error' '--timing' '--compressed' '--allow-downgrade' '-k' '--insecure' '-4' '-6' '--proxy-insecure' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
-  local arg_opts="'-o' '--output' '--max-redirs' '-H' '--header' '-u' '--user' '-A' '--user-agent' '--parallel' '--max-time' '--idle-timeout' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--ciphers' '--groups' '--cert' '--key' '--keylog' '--connect-timeout' '--proxy' '-x' '--noproxy' '--proxy-cacert' '--resolve' '--connect-to' '--color'"
+  local arg_opts="'-o' '--output' '--max-redirs' '-H' '--header' '-u' '--user' '-A' '--user-agent' '--parallel' '--max-time' '--idle-timeout' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--ciphers' '--groups' '--cert' '--key' '--keylog' '--connect-timeout' '--proxy' '-x' '--noproxy' '--proxy-cacert' '--unix-socket' '--resolve' '--connect-to' '--color'"
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-min values
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-max values
   local WHEN_option_args=("auto" "always" "never") # --color values
@@ -899,6 +911,9 @@ function _picocli_nk_httpget() {
     '--proxy-cacert')
       return
       ;;
+    '--unix-socket')
+      return
+      ;;
     '--resolve')
       return
       ;;
@@ -929,7 +944,7 @@ function _picocli_nk_tlsget() {
 
   local commands=""
   local flag_opts="'--insecure' '--status' '--no-resume' '--scan' '-4' '-6' '--proxy-insecure' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
-  local arg_opts="'--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--ciphers' '--groups' '--cert' '--key' '--keylog' '--min-days' '--save-chain' '--repeat' '--starttls' '--connect-timeout' '--proxy' '-x' '--noproxy' '--proxy-cacert' '--resolve' '--connect-to' '--color'"
+  local arg_opts="'--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--ciphers' '--groups' '--cert' '--key' '--keylog' '--min-days' '--save-chain' '--repeat' '--starttls' '--connect-timeout' '--proxy' '-x' '--noproxy' '--proxy-cacert' '--unix-socket' '--resolve' '--connect-to' '--color'"
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-min values
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-max values
   local WHEN_option_args=("auto" "always" "never") # --color values
@@ -993,6 +1008,9 @@ function _picocli_nk_tlsget() {
       return
       ;;
     '--proxy-cacert')
+      return
+      ;;
+    '--unix-socket')
       return
       ;;
     '--resolve')

@@ -14,6 +14,7 @@ public final class Backend {
     }
 
     private final Endpoint endpoint;
+    private final java.nio.file.Path unixSocket;
     private final int weight;
     private final AtomicInteger active = new AtomicInteger();
     private final LongAdder total = new LongAdder();
@@ -30,11 +31,16 @@ public final class Backend {
     int current;
 
     Backend(Endpoint endpoint, int weight) {
+        this(endpoint, null, weight);
+    }
+
+    private Backend(Endpoint endpoint, java.nio.file.Path unixSocket, int weight) {
         this.endpoint = endpoint;
+        this.unixSocket = unixSocket;
         this.weight = weight;
     }
 
-    /** {@code HOST:PORT} or {@code HOST:PORT=WEIGHT} (weight 1 to 1000). */
+    /** {@code HOST:PORT}, or {@code unix:PATH} for a Unix domain socket; either with {@code =WEIGHT} (1 to 1000). */
     public static Backend parse(String text) {
         int eq = text.lastIndexOf('=');
         int weight = 1;
@@ -50,8 +56,20 @@ public final class Backend {
                 throw NkException.usage("bad weight in backend '" + text + "' (1 to 1000)");
             }
         }
+        if (where.startsWith(Endpoint.UNIX_PREFIX)) {
+            String path = where.substring(Endpoint.UNIX_PREFIX.length());
+            if (path.isEmpty() || path.startsWith("@")) {
+                throw NkException.usage("backend '" + text + "': give the socket file's path (unix:/run/app.sock; no abstract names)");
+            }
+            return new Backend(new Endpoint("localhost", 0), java.nio.file.Path.of(path), weight);
+        }
         Endpoint endpoint = Endpoint.parse(where);
         return new Backend(endpoint, weight);
+    }
+
+    /** A new connection to this backend. */
+    public dev.netknife.io.Conn dial(dev.netknife.io.Dialer dialer) {
+        return unixSocket != null ? dialer.dialUnix(unixSocket) : dialer.dial(endpoint);
     }
 
     public Endpoint endpoint() {
@@ -63,7 +81,7 @@ public final class Backend {
     }
 
     public String name() {
-        return endpoint.toString();
+        return unixSocket != null ? Endpoint.UNIX_PREFIX + unixSocket : endpoint.toString();
     }
 
     /** Up, or down but past its fail timeout (then one client may try it: passive recovery). */

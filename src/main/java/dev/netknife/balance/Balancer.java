@@ -87,7 +87,7 @@ public final class Balancer implements AutoCloseable {
             long start = System.nanoTime();
             Conn upstream;
             try {
-                upstream = dialer.dial(backend.endpoint());
+                upstream = backend.dial(dialer);
             } catch (NkException e) {
                 long retryAfter = config.healthIntervalMillis() > 0 ? 0 : TimeUnit.MILLISECONDS.toNanos(config.failTimeoutMillis());
                 if (backend.failed(e.getMessage(), retryAfter)) {
@@ -141,7 +141,7 @@ public final class Balancer implements AutoCloseable {
     /** One active check: null when it passed, else why not. */
     private String check(Backend backend) {
         long timeout = Math.min(config.connectTimeoutMillis(), Math.max(100, config.healthIntervalMillis()));
-        try (Conn conn = new Dialer(new DialOptions(timeout, IpVersion.ANY)).dial(backend.endpoint())) {
+        try (Conn conn = backend.dial(new Dialer(new DialOptions(timeout, IpVersion.ANY)))) {
             if (config.healthHttpPath() == null) {
                 return null;
             }

@@ -44,7 +44,7 @@ final class BalanceCommand implements NkCommand {
         spec.addOption(Specs.option("DUR", "Print the backend table on stderr every DUR.", "--stats-interval"));
         spec.addOption(Specs.option("PORT", "Serve stats over HTTP on PORT (same address): / as JSON, /metrics for Prometheus.", "--stats"));
         spec.addPositional(Specs.positional("0", "1", "[ADDR:]PORT", "Port to listen on, or ADDR:PORT ([v6addr]:PORT) to name the address too."));
-        spec.addPositional(Specs.positionals("1..*", "1..*", "BACKEND", "HOST:PORT, optionally =WEIGHT (1-1000)."));
+        spec.addPositional(Specs.positionals("1..*", "1..*", "BACKEND", "HOST:PORT or unix:PATH (a Unix domain socket), optionally =WEIGHT (1-1000)."));
         spec.usageMessage().footer(
                 "A failed connect marks the backend down and the client goes to the next one. Half-closes pass through both "
                         + "ways. The address goes to stdout when ready; backend state changes go to stderr (JSON lines with --json).");

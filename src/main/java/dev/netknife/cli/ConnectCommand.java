@@ -54,8 +54,9 @@ final class ConnectCommand implements NkCommand {
                 + "), as openssl s_client -starttls; then stdin and stdout carry the protected session. PORT defaults to the protocol's.",
                 "--starttls"));
         TlsOptions.addClient(spec);
-        DialArgs.add(spec);
-        spec.addPositional(Specs.positional("0", "1", "HOST", "Host name or address; HOST:PORT and [v6addr]:PORT work too. With -l: the port."));
+        DialArgs.add(spec, "--unix-socket", "-U");
+        spec.addPositional(Specs.positional("0", "0..1", "HOST", "Host name or address; HOST:PORT and [v6addr]:PORT work too. With -l: the port."
+                + " Not needed with -U PATH."));
         spec.addPositional(Specs.positional("1", "0..1", "PORT", "Port (or FROM-TO with -z)."));
         spec.usageMessage().footer(
                 "When stdin ends, nk half-closes the connection and keeps printing what the peer sends until it closes.",
@@ -86,7 +87,11 @@ final class ConnectCommand implements NkCommand {
             throw NkException.usage("--any needs -z");
         }
         StartTls startTls = args.flag("--starttls") ? new StartTls(StartTls.Protocol.parse(args.string("--starttls")), inv::verboseInfo) : null;
-        Endpoint target = startTls != null && args.positional(1) == null
+        if (args.positional(0) == null && dial.unixSocket() == null) {
+            throw NkException.usage("Missing required parameter: 'HOST' (see 'nk connect --help')");
+        }
+        Endpoint target = args.positional(0) == null ? new Endpoint("localhost", 0)
+                : startTls != null && args.positional(1) == null
                 ? TlsTarget.parse(args.positional(0), startTls.protocol().scheme()).endpoint()
                 : Endpoint.of(args.positional(0), args.positional(1));
         inv.target(target.toString());

@@ -32,9 +32,13 @@ final class ConnectListen {
             throw NkException.usage("-z and -l exclude each other");
         }
         inv.jsonToStderr(); // stdout is what clients send
+        java.nio.file.Path unix = DialArgs.unixSocket(args.string("--unix-socket"));
+        if (unix != null && args.positional(0) != null) {
+            throw NkException.usage("with -l give either a port or -U PATH");
+        }
         String host = args.positional(1) == null ? null : args.positional(0);
         String portText = args.positional(1) == null ? args.positional(0) : args.positional(1);
-        int port = Ports.parse(portText);
+        int port = unix != null ? 0 : Ports.parse(portText);
         InetAddress bind = host != null ? args.bindAddress("HOST", host) : args.bindAddress("--bind", args.flag("-6") ? "::1" : "127.0.0.1");
         BufferPool pool = new BufferPool();
         TlsServer tls = TlsOptions.serverIfAsked(args, inv);
@@ -42,16 +46,19 @@ final class ConnectListen {
         if (args.flag("-k")) {
             Broadcast broadcast = new Broadcast(local, pool, args.flag("--hex") ? new HexDump(inv.err(), '<') : null);
             Server.Handler handler = tls == null ? broadcast.handler() : raw -> broadcast.handler().handle(tls.accept(raw));
-            Server server = Server.bind(new Server.Config(bind, port, 0, args.millis("--idle-timeout", 0), null), handler,
-                    new EchoServerCommand.Log(inv, false));
+            Server.Config config = new Server.Config(bind, port, 0, args.millis("--idle-timeout", 0), null);
+            Server server = unix == null ? Server.bind(config, handler, new EchoServerCommand.Log(inv, false))
+                    : Server.bindUnix(unix, config, handler, new EchoServerCommand.Log(inv, false));
             inv.info("listening on " + ServerLifecycle.address(server.address()));
             Thread.ofVirtual().name("nk-stdin").start(broadcast::pumpLocalInput);
             return ServerLifecycle.serveWithoutAddress(server, inv); // stdout carries what clients send
         }
-        Conn accepted = SingleAccept.accept(bind, port, address -> inv.info("listening on " + ServerLifecycle.address(address)));
+        java.util.function.Consumer<java.net.InetSocketAddress> listening = address -> inv.info("listening on " + ServerLifecycle.address(address));
+        Conn accepted = unix == null ? SingleAccept.accept(bind, port, listening) : SingleAccept.acceptUnix(unix, listening);
         Conn conn = tls == null ? accepted : tls.accept(accepted);
         inv.verboseInfo("connection from " + ServerLifecycle.address(conn.remoteAddress()));
-        Endpoint peer = new Endpoint(Endpoint.text(conn.remoteAddress().getAddress()), conn.remoteAddress().getPort());
+        Endpoint peer = conn.remoteAddress().isUnresolved() ? new Endpoint("localhost", 0)
+                : new Endpoint(Endpoint.text(conn.remoteAddress().getAddress()), conn.remoteAddress().getPort());
         Relay.Options options = ConnectCommand.relayOptions(args, inv);
         Relay.Result result = new Relay(pool).run(conn, local, options, peer);
         ExitCode code = ConnectCommand.exitCode(result, options);

@@ -18,6 +18,11 @@ final class DialArgs {
     }
 
     static void add(CommandSpec spec) {
+        add(spec, "--unix-socket");
+    }
+
+    /** As above, {@code unixSocketNames} naming the --unix-socket option (connect adds ncat's -U; curl's -U is another option). */
+    static void add(CommandSpec spec, String... unixSocketNames) {
         spec.addOption(Specs.option("DUR", "Give up connecting after DUR, DNS and the proxy included (default 10s; TLS handshakes and WebSocket"
                 + " upgrades too).", "--connect-timeout"));
         spec.addOption(Specs.flag("IPv4 only.", "-4"));
@@ -29,6 +34,8 @@ final class DialArgs {
                 + " addresses, ADDR/BITS ranges, or * for all.", "--noproxy"));
         spec.addOption(Specs.option("FILE", "Trust the CA certificates in FILE (PEM) for an https:// proxy's certificate.", "--proxy-cacert"));
         spec.addOption(Specs.flag("Do not verify an https:// proxy's certificate.", "--proxy-insecure"));
+        spec.addOption(Specs.option("PATH", "Connect to the Unix domain socket PATH instead of the network (curl --unix-socket, ncat -U);"
+                + " the target still names the host for Host, SNI and certificate checks.", unixSocketNames));
         spec.addOption(Specs.repeatable("HOST:PORT:ADDR[,ADDR]", "Connect to ADDR for HOST at PORT (* for any host), as curl: SNI, certificate"
                 + " checks and Host keep HOST (repeatable).", "--resolve"));
         spec.addOption(Specs.repeatable("H1:P1:H2:P2", "Connect to H2:P2 instead of H1:P1, as curl (an empty part: any, or the same;"
@@ -50,8 +57,27 @@ final class DialArgs {
         }
         long timeout = args.positiveMillis("--connect-timeout", defaultTimeoutMillis);
         Proxies proxies = Proxies.of(args.string("--proxy"), args.string("--noproxy"), inv.env(), proxyEnvironment);
+        java.nio.file.Path unixSocket = unixSocket(args.string("--unix-socket"));
+        if (unixSocket != null && args.string("--proxy") != null && !args.string("--proxy").isBlank()) {
+            throw NkException.usage("--unix-socket and --proxy exclude each other");
+        }
         return new DialOptions(timeout, args.flag("-4") ? IpVersion.V4 : args.flag("-6") ? IpVersion.V6 : IpVersion.ANY, proxies,
-                proxies.anyHttps() ? proxyTls(args, inv, timeout) : null, pins(args));
+                proxies.anyHttps() ? proxyTls(args, inv, timeout) : null, pins(args), unixSocket);
+    }
+
+    /** The socket's path; null for none. Linux's abstract names (@name) are a usage error: the JDK cannot address them. */
+    static java.nio.file.Path unixSocket(String path) {
+        if (path == null) {
+            return null;
+        }
+        if (path.isEmpty()) {
+            throw NkException.usage("--unix-socket needs a path");
+        }
+        if (path.startsWith("@") || path.startsWith("\0")) {
+            throw NkException.usage("--unix-socket " + path + ": abstract socket names are not supported (the JDK has no address for them);"
+                    + " give a socket file's path");
+        }
+        return java.nio.file.Path.of(path);
     }
 
     static NamePins pins(Args args) {

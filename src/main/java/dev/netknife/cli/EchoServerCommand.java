@@ -1,5 +1,6 @@
 package dev.netknife.cli;
 
+import dev.netknife.NkException;
 import dev.netknife.io.BufferPool;
 import dev.netknife.io.Conn;
 import dev.netknife.io.Endpoint;
@@ -28,7 +29,10 @@ final class EchoServerCommand implements NkCommand {
         spec.addOption(Specs.option("R", "New connections per client IP: N, N/s or N/m, a burst of N allowed; over it a client is closed at once.", "--rate"));
         spec.addOption(Specs.flag("Speak TLS (BCJSSE): with --cert/--key, or a self-signed certificate made at start (its SHA-256 on stderr).", "--tls"));
         TlsOptions.addServer(spec, "With --tls: server certificate chain (PEM), with --key.");
-        spec.addPositional(Specs.positional("0", "1", "PORT", "Port to listen on; 0 picks a free one. The bound HOST:PORT is printed on stdout when ready."));
+        spec.addOption(Specs.option("PATH", "Listen on a Unix domain socket at PATH instead of a port (a stale socket file there is replaced;"
+                + " removed on exit).", "--unix-socket", "-U"));
+        spec.addPositional(Specs.positional("0", "0..1", "PORT", "Port to listen on; 0 picks a free one. The bound HOST:PORT (or unix:PATH) is"
+                + " printed on stdout when ready."));
         spec.usageMessage().footer(
                 "When a client half-closes, the server finishes echoing, then closes its side.",
                 "Ctrl-C stops the server and prints a summary (connections, bytes) on stderr.",
@@ -38,19 +42,25 @@ final class EchoServerCommand implements NkCommand {
 
     @Override
     public int run(Args args, Invocation inv) {
+        java.nio.file.Path unix = DialArgs.unixSocket(args.string("--unix-socket"));
+        if ((unix == null) == (args.positional(0) == null)) {
+            throw NkException.usage(unix == null ? "Missing required parameter: 'PORT' (see 'nk echo-server --help')"
+                    : "give either PORT or --unix-socket PATH");
+        }
         Server.Config config = new Server.Config(
                 args.bindAddress("--bind", "127.0.0.1"),
-                Ports.parse(args.positional(0)),
+                unix == null ? Ports.parse(args.positional(0)) : 0,
                 args.integer("--max-conns", 0, 1, 10_000_000),
                 args.millis("--idle-timeout", 0),
                 args.rate("--rate"));
         BufferPool pool = new BufferPool();
         TlsServer tls = TlsOptions.serverIfAsked(args, inv);
-        Server server = Server.bind(config, raw -> {
+        Server.Handler echo = raw -> {
             Conn conn = tls == null ? raw : tls.accept(raw);
             Mover.copy(conn, conn, pool, null);
             conn.closeWrite();
-        }, new Log(inv, true));
+        };
+        Server server = unix == null ? Server.bind(config, echo, new Log(inv, true)) : Server.bindUnix(unix, config, echo, new Log(inv, true));
         return ServerLifecycle.serve(server, inv);
     }
 

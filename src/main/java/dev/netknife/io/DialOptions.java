@@ -3,15 +3,17 @@ package dev.netknife.io;
 /**
  * How to dial: the connect timeout (DNS, the proxy's handshake and, for the commands that say so, TLS
  * included, as curl does), the address family, the proxies, TLS to an https:// proxy (null when none
- * is needed), and the names pinned to addresses (--resolve, --connect-to).
+ * is needed), the names pinned to addresses (--resolve, --connect-to), and a Unix domain socket every
+ * connection goes to instead of the network (--unix-socket; null: the network).
  */
-public record DialOptions(long connectTimeoutMillis, IpVersion ipVersion, Proxies proxies, ProxyTls proxyTls, NamePins pins) {
+public record DialOptions(long connectTimeoutMillis, IpVersion ipVersion, Proxies proxies, ProxyTls proxyTls, NamePins pins,
+        java.nio.file.Path unixSocket) {
 
     public static final long DEFAULT_CONNECT_TIMEOUT_MILLIS = 10_000;
 
     /** Direct connections, names as DNS answers. */
     public DialOptions(long connectTimeoutMillis, IpVersion ipVersion) {
-        this(connectTimeoutMillis, ipVersion, Proxies.NONE, null, NamePins.NONE);
+        this(connectTimeoutMillis, ipVersion, Proxies.NONE, null, NamePins.NONE, null);
     }
 
     public static DialOptions defaults() {
@@ -19,6 +21,6 @@ public record DialOptions(long connectTimeoutMillis, IpVersion ipVersion, Proxie
     }
 
     public DialOptions withConnectTimeout(long millis) {
-        return new DialOptions(millis, ipVersion, proxies, proxyTls, pins);
+        return new DialOptions(millis, ipVersion, proxies, proxyTls, pins, unixSocket);
     }
 }

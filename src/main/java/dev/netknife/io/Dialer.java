@@ -50,6 +50,9 @@ public final class Dialer {
 
     /** A connection to {@code endpoint}; {@code tlsScheme} (https, wss) picks https_proxy over http_proxy. */
     public Conn dial(Endpoint endpoint, boolean tlsScheme) {
+        if (options.unixSocket() != null) {
+            return dialUnix(options.unixSocket());
+        }
         Endpoint via = options.pins().connectTarget(endpoint);
         Proxy proxy = options.proxies().select(endpoint, tlsScheme);
         if (proxy != null) {
@@ -63,7 +66,7 @@ public final class Dialer {
     }
 
     private boolean asksResolver(Endpoint endpoint) {
-        return literal(endpoint.host()) == null && options.pins().addresses(endpoint) == null && !isLocalhost(endpoint.host());
+        return literal(endpoint.host()) == null && options.pins().addresses(endpoint) == null;
     }
 
     /**
@@ -107,6 +110,30 @@ public final class Dialer {
             tunnelDeadline.close();
         }
         return new TunnelConn(conn, connected.withProxy(System.nanoTime() - tunnelStart));
+    }
+
+    /**
+     * A connection to the Unix domain socket at {@code path} (curl --unix-socket, ncat -U). The host and port of the target still name it (Host, SNI, certificate checks).
+     */
+    public Conn dialUnix(java.nio.file.Path path) {
+        long start = System.nanoTime();
+        SocketChannel channel = null;
+        try {
+            channel = SocketChannel.open(java.net.StandardProtocolFamily.UNIX);
+            channel.connect(java.net.UnixDomainSocketAddress.of(path)); // local: it connects or fails at once, no timeout needed
+            return new TcpConn(channel, Timings.connected(-1, System.nanoTime() - start));
+        } catch (IOException e) {
+            closeQuietly(channel);
+            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            String where = Endpoint.UNIX_PREFIX + path;
+            if (message.contains("No such file") || e instanceof java.nio.file.NoSuchFileException) {
+                throw new NkException(ExitCode.REFUSED, "connect", "no Unix socket at " + path + " (" + where + ")", e);
+            }
+            if (e instanceof ConnectException || message.contains("refused")) {
+                throw new NkException(ExitCode.REFUSED, "connect", "connection refused (" + where + ")", e);
+            }
+            throw new NkException(ExitCode.FAILURE, "connect", "connect failed: " + message + " (" + where + ")", e);
+        }
     }
 
     /** The target's address for a proxy that is given addresses (socks4 takes IPv4 only). */

@@ -76,8 +76,14 @@ public record Endpoint(String host, int port) {
         return format(host, port);
     }
 
-    /** {@code address:port} of a socket address, IPv6 in its short form ({@code [::1]:80}). */
+    /** How a Unix domain socket's address shows: {@code unix:PATH}. */
+    public static final String UNIX_PREFIX = "unix:";
+
+    /** {@code address:port} of a socket address, IPv6 in its short form ({@code [::1]:80}); a Unix domain socket's as {@code unix:PATH}. */
     public static String format(java.net.InetSocketAddress address) {
+        if (address.isUnresolved()) {
+            return address.getHostString().startsWith(UNIX_PREFIX) ? address.getHostString() : format(address.getHostString(), address.getPort());
+        }
         return format(text(address.getAddress()), address.getPort());
     }
 

@@ -60,6 +60,7 @@ public final class Server implements AutoCloseable {
     private final Handler handler;
     private final Events events;
     private final InetSocketAddress address;
+    private final java.nio.file.Path unixPath;
     private final Semaphore slots;
     private final RateLimiter<InetAddress> rateLimiter;
     private final IdleWatch idleWatch;
@@ -71,12 +72,13 @@ public final class Server implements AutoCloseable {
     private final AtomicInteger active = new AtomicInteger();
     private volatile boolean closing;
 
-    private Server(ServerSocketChannel listener, Config config, Handler handler, Events events) throws IOException {
+    private Server(ServerSocketChannel listener, Config config, Handler handler, Events events, java.nio.file.Path unixPath) throws IOException {
         this.listener = listener;
         this.config = config;
         this.handler = handler;
         this.events = events;
-        this.address = (InetSocketAddress) listener.getLocalAddress();
+        this.address = TcpConn.inet(listener.getLocalAddress());
+        this.unixPath = unixPath;
         this.slots = config.maxConns() > 0 ? new Semaphore(config.maxConns()) : null;
         this.rateLimiter = config.ratePerClient() != null ? new RateLimiter<>(config.ratePerClient()) : null;
         this.idleWatch = config.idleTimeoutMillis() > 0 ? new IdleWatch(config.idleTimeoutMillis()) : null;
@@ -90,7 +92,7 @@ public final class Server implements AutoCloseable {
             listener = ServerSocketChannel.open();
             listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             listener.bind(at, BACKLOG);
-            return new Server(listener, config, handler, events);
+            return new Server(listener, config, handler, events, null);
         } catch (IOException e) {
             if (listener != null) {
                 try {
@@ -101,6 +103,46 @@ public final class Server implements AutoCloseable {
             }
             throw new NkException(ExitCode.FAILURE, null, "cannot listen on "
                     + Endpoint.format(Endpoint.text(config.bind()), config.port()) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Binds a Unix domain socket at {@code path} ({@code config}'s address and port unused). A socket file
+     * left there by a server that is gone is replaced; one something still listens on, or a file that is
+     * not a socket, is an error. The socket file is removed on {@link #close}.
+     */
+    public static Server bindUnix(java.nio.file.Path path, Config config, Handler handler, Events events) {
+        ServerSocketChannel listener = null;
+        try {
+            removeStaleSocket(path);
+            listener = ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX);
+            listener.bind(java.net.UnixDomainSocketAddress.of(path), BACKLOG);
+            return new Server(listener, config, handler, events, path);
+        } catch (IOException e) {
+            if (listener != null) {
+                try {
+                    listener.close();
+                } catch (IOException ignored) {
+                    // already failing
+                }
+            }
+            throw new NkException(ExitCode.FAILURE, null, "cannot listen on " + Endpoint.UNIX_PREFIX + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    static void removeStaleSocket(java.nio.file.Path path) throws IOException {
+        if (!java.nio.file.Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        int mode = (Integer) java.nio.file.Files.getAttribute(path, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        if ((mode & 0170000) != 0140000) {
+            throw new IOException("it exists and is not a socket");
+        }
+        try (java.nio.channels.SocketChannel probe = java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            probe.connect(java.net.UnixDomainSocketAddress.of(path));
+            throw new IOException("a server already listens there");
+        } catch (java.net.ConnectException e) {
+            java.nio.file.Files.deleteIfExists(path); // nothing listens: a socket file left behind
         }
     }
 
@@ -141,8 +183,8 @@ public final class Server implements AutoCloseable {
     }
 
     private void start(SocketChannel channel) throws IOException {
-        InetSocketAddress client = (InetSocketAddress) channel.getRemoteAddress();
-        if (rateLimiter != null && client != null && !rateLimiter.tryAcquire(client.getAddress())) {
+        InetSocketAddress client = TcpConn.inet(channel.getRemoteAddress());
+        if (rateLimiter != null && client != null && !client.isUnresolved() && !rateLimiter.tryAcquire(client.getAddress())) {
             rejected.increment();
             channel.close();
             release();
@@ -233,6 +275,9 @@ public final class Server implements AutoCloseable {
         closing = true;
         try {
             listener.close();
+            if (unixPath != null) {
+                java.nio.file.Files.deleteIfExists(unixPath);
+            }
         } catch (IOException ignored) {
             // the listener is gone either way
         }

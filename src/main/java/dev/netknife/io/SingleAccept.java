@@ -30,4 +30,22 @@ public final class SingleAccept {
             return new TcpConn(channel, Timings.NONE);
         }
     }
+
+    /** As above on a Unix domain socket at {@code path} (a stale socket file is replaced); the file is removed once a client is in. */
+    public static Conn acceptUnix(java.nio.file.Path path, Consumer<InetSocketAddress> ready) throws IOException {
+        try (ServerSocketChannel listener = ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            try {
+                Server.removeStaleSocket(path);
+                listener.bind(java.net.UnixDomainSocketAddress.of(path), 1);
+            } catch (IOException e) {
+                throw new NkException(ExitCode.FAILURE, null, "cannot listen on " + Endpoint.UNIX_PREFIX + path + ": " + e.getMessage(), e);
+            }
+            try {
+                ready.accept(TcpConn.inet(listener.getLocalAddress()));
+                return new TcpConn(listener.accept(), Timings.NONE);
+            } finally {
+                java.nio.file.Files.deleteIfExists(path);
+            }
+        }
+    }
 }

@@ -9,7 +9,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 
 /**
- * A plain TCP {@link Conn} over a blocking {@link SocketChannel}. Reads and writes go straight to
+ * A plain stream {@link Conn} over a blocking {@link SocketChannel}: TCP, or a Unix domain socket (whose
+ * addresses show as {@link #inet unresolved "unix:PATH" ones}). Reads and writes go straight to
  * the channel, so direct buffers move bytes without copies. Idle timeouts are enforced from
  * outside ({@link IdleWatch} closes the channel), which keeps this class free of timers.
  */
@@ -25,9 +26,23 @@ public final class TcpConn extends CountingConn {
     public TcpConn(SocketChannel channel, Timings timings) throws IOException {
         this.channel = channel;
         this.timings = timings;
-        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-        this.local = (InetSocketAddress) channel.getLocalAddress();
-        this.remote = (InetSocketAddress) channel.getRemoteAddress();
+        java.net.SocketAddress localAddress = channel.getLocalAddress();
+        if (localAddress instanceof InetSocketAddress) {
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        }
+        this.local = inet(localAddress);
+        this.remote = inet(channel.getRemoteAddress());
+    }
+
+    /**
+     * {@code address} as an InetSocketAddress: itself, or for a Unix domain socket an unresolved one
+     * named {@code unix:PATH} (port 0), which {@link Endpoint#format(InetSocketAddress)} shows as that.
+     */
+    public static InetSocketAddress inet(java.net.SocketAddress address) {
+        if (address instanceof java.net.UnixDomainSocketAddress unix) {
+            return InetSocketAddress.createUnresolved(Endpoint.UNIX_PREFIX + unix.getPath(), 0);
+        }
+        return (InetSocketAddress) address;
     }
 
     @Override
@@ -61,6 +76,9 @@ public final class TcpConn extends CountingConn {
     /** FIONREAD through the channel's socket adaptor (the channel itself has no public available()). */
     @Override
     public int available() throws IOException {
+        if (local != null && local.isUnresolved()) {
+            return 0; // a Unix domain socket channel has no socket adaptor to ask
+        }
         InputStream probe = availableProbe;
         if (probe == null) {
             probe = channel.socket().getInputStream();

@@ -32,6 +32,7 @@ class BenchSmokeIT {
         "chat-fanout, ncat, ncat",
         "proxy-throughput, wrk, wrk",
         "monitor-scale, prometheus-blackbox-exporter, prometheus-blackbox-exporter",
+        "proxy-dial, danted, dante-server",
     })
     void runsInSmokeMode(String scriptAndOptions, String peer, String debianPackage) throws Exception {
         String[] words = scriptAndOptions.split(" ");
