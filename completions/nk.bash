@@ -278,7 +278,7 @@ function _picocli_nk_connect() {
 
   local commands=""
   local flag_opts="'-z' '-l' '--listen' '-k' '--keep-open' '--hex' '--any' '--tls' '--insecure' '-4' '-6' '--proxy-insecure' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
-  local arg_opts="'--bind' '--idle-timeout' '--send' '--expect' '--concurrency' '-w' '--starttls' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--ciphers' '--groups' '--cert' '--key' '--keylog' '--connect-timeout' '--proxy' '-x' '--noproxy' '--proxy-cacert' '--unix-socket' '-U' '--resolve' '--connect-to' '--color'"
+  local arg_opts="'--bind' '-s' '--idle-timeout' '--send' '--expect' '--concurrency' '-w' '--starttls' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--ciphers' '--groups' '--cert' '--key' '--keylog' '--connect-timeout' '--proxy' '-x' '--noproxy' '--proxy-cacert' '--local-port' '-p' '--unix-socket' '-U' '--resolve' '--connect-to' '--color'"
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-min values
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-max values
   local WHEN_option_args=("auto" "always" "never") # --color values
@@ -286,7 +286,7 @@ function _picocli_nk_connect() {
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
-    '--bind')
+    '--bind'|'-s')
       return
       ;;
     '--idle-timeout')
@@ -351,6 +351,9 @@ function _picocli_nk_connect() {
       return
       ;;
     '--proxy-cacert')
+      return
+      ;;
+    '--local-port'|'-p')
       return
       ;;
     '--unix-socket'|'-U')
@@ -440,7 +443,7 @@ function _picocli_nk_ws() {
 
   local commands=""
   local flag_opts="'--binary' '--hex' '-l' '--listen' '--tls' '--insecure' '-4' '-6' '--proxy-insecure' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
-  local arg_opts="'-H' '--header' '--subprotocol' '--origin' '--send' '--count' '--expect' '--idle-timeout' '--ping' '--ping-timeout' '--close-code' '--max-message' '--max-frame' '--bind' '--max-conns' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--ciphers' '--groups' '--cert' '--key' '--keylog' '--connect-timeout' '--proxy' '-x' '--noproxy' '--proxy-cacert' '--unix-socket' '--resolve' '--connect-to' '--color'"
+  local arg_opts="'-H' '--header' '--subprotocol' '--origin' '--send' '--count' '--expect' '--idle-timeout' '--ping' '--ping-timeout' '--close-code' '--max-message' '--max-frame' '--bind' '--max-conns' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--ciphers' '--groups' '--cert' '--key' '--keylog' '--connect-timeout' '--proxy' '-x' '--noproxy' '--proxy-cacert' '--local-port' '--unix-socket' '--resolve' '--connect-to' '--color'"
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-min values
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-max values
   local WHEN_option_args=("auto" "always" "never") # --color values
@@ -536,6 +539,9 @@ function _picocli_nk_ws() {
     '--proxy-cacert')
       return
       ;;
+    '--local-port')
+      return
+      ;;
     '--unix-socket')
       return
       ;;
@@ -569,7 +575,7 @@ function _picocli_nk_chat() {
 
   local commands=""
   local flag_opts="'--tls' '--timestamps' '--insecure' '-4' '-6' '--proxy-insecure' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
-  local arg_opts="'--bind' '--rate' '--history' '--max-clients' '--max-line' '--idle-timeout' '--nick' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--ciphers' '--groups' '--cert' '--key' '--keylog' '--connect-timeout' '--proxy' '-x' '--noproxy' '--proxy-cacert' '--unix-socket' '--resolve' '--connect-to' '--color'"
+  local arg_opts="'--bind' '--rate' '--history' '--max-clients' '--max-line' '--idle-timeout' '--nick' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--ciphers' '--groups' '--cert' '--key' '--keylog' '--connect-timeout' '--proxy' '-x' '--noproxy' '--proxy-cacert' '--local-port' '--unix-socket' '--resolve' '--connect-to' '--color'"
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-min values
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-max values
   local WHEN_option_args=("auto" "always" "never") # --color values
@@ -642,6 +648,9 @@ function _picocli_nk_chat() {
       return
       ;;
     '--proxy-cacert')
+      return
+      ;;
+    '--local-port')
       return
       ;;
     '--unix-socket')
@@ -833,7 +842,7 @@ function _picocli_nk_httpget() {
 
   local commands=""
   local flag_opts="'-O' '--remote-name' '-L' '--location' '-i' '--include' '-I' '--head' '-f' '--fail' '-s' '--silent' '-S' '--show-error' '--timing' '--compressed' '--allow-downgrade' '-k' '--insecure' '-4' '-6' '--proxy-insecure' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
-  local arg_opts="'-o' '--output' '--max-redirs' '-H' '--header' '-u' '--user' '-A' '--user-agent' '--parallel' '--max-time' '--idle-timeout' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--ciphers' '--groups' '--cert' '--key' '--keylog' '--connect-timeout' '--proxy' '-x' '--noproxy' '--proxy-cacert' '--unix-socket' '--resolve' '--connect-to' '--color'"
+  local arg_opts="'-o' '--output' '--max-redirs' '-H' '--header' '-u' '--user' '-A' '--user-agent' '--parallel' '--max-time' '--idle-timeout' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--ciphers' '--groups' '--cert' '--key' '--keylog' '--connect-timeout' '--proxy' '-x' '--noproxy' '--proxy-cacert' '--bind' '--local-port' '--unix-socket' '--resolve' '--connect-to' '--color'"
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-min values
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-max values
   local WHEN_option_args=("auto" "always" "never") # --color values
@@ -911,6 +920,12 @@ function _picocli_nk_httpget() {
     '--proxy-cacert')
       return
       ;;
+    '--bind')
+      return
+      ;;
+    '--local-port')
+      return
+      ;;
     '--unix-socket')
       return
       ;;
@@ -944,7 +959,7 @@ function _picocli_nk_tlsget() {
 
   local commands=""
   local flag_opts="'--insecure' '--status' '--no-resume' '--scan' '-4' '-6' '--proxy-insecure' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
-  local arg_opts="'--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--ciphers' '--groups' '--cert' '--key' '--keylog' '--min-days' '--save-chain' '--repeat' '--starttls' '--connect-timeout' '--proxy' '-x' '--noproxy' '--proxy-cacert' '--unix-socket' '--resolve' '--connect-to' '--color'"
+  local arg_opts="'--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--ciphers' '--groups' '--cert' '--key' '--keylog' '--min-days' '--save-chain' '--repeat' '--starttls' '--connect-timeout' '--proxy' '-x' '--noproxy' '--proxy-cacert' '--bind' '--local-port' '--unix-socket' '--resolve' '--connect-to' '--color'"
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-min values
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-max values
   local WHEN_option_args=("auto" "always" "never") # --color values
@@ -1008,6 +1023,12 @@ function _picocli_nk_tlsget() {
       return
       ;;
     '--proxy-cacert')
+      return
+      ;;
+    '--bind')
+      return
+      ;;
+    '--local-port')
       return
       ;;
     '--unix-socket')

@@ -41,7 +41,8 @@ final class ConnectCommand implements NkCommand {
         spec.addOption(Specs.flag("Port check: connect and close at once; PORT may be a range FROM-TO or a list 22,80,8000-8100. Exit 0 when all are open (--any: one), 4 otherwise (one port: 124 when it timed out).", "-z"));
         spec.addOption(Specs.flag("Listen for one connection instead of connecting (address on stderr when ready).", "-l", "--listen"));
         spec.addOption(Specs.flag("With -l: keep listening and serve many clients; stdin goes to all of them.", "-k", "--keep-open"));
-        spec.addOption(Specs.option("ADDR", "With -l: address to listen on (default 127.0.0.1).", "--bind"));
+        spec.addOption(Specs.option("ADDR", "With -l: address to listen on (default 127.0.0.1); else the local address to connect from (ncat -s).",
+                "--bind", "-s"));
         spec.addOption(Specs.option("DUR", "Exit 124 when no byte moved either way for DUR (default: never; 10s with --expect).", "--idle-timeout"));
         spec.addOption(Specs.option("TEXT", "Send TEXT first (escapes \\n \\r \\t \\0 \\\\ \\xHH), then stdin.", "--send"));
         spec.addOption(Specs.option("REGEX", "Exit 0 as soon as the received bytes match REGEX; 7 if the peer closes or the idle timeout passes first.", "--expect"));

@@ -38,6 +38,12 @@ final class ConnectListen {
         }
         String host = args.positional(1) == null ? null : args.positional(0);
         String portText = args.positional(1) == null ? args.positional(0) : args.positional(1);
+        if (portText == null && unix == null) {
+            portText = args.string("--local-port"); // nc -l -p PORT
+        }
+        if (portText == null && unix == null) {
+            throw NkException.usage("connect -l needs the port to listen on: nk connect -l PORT");
+        }
         int port = unix != null ? 0 : Ports.parse(portText);
         InetAddress bind = host != null ? args.bindAddress("HOST", host) : args.bindAddress("--bind", args.flag("-6") ? "::1" : "127.0.0.1");
         BufferPool pool = new BufferPool();

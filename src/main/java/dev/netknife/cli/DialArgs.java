@@ -34,12 +34,21 @@ final class DialArgs {
                 + " addresses, ADDR/BITS ranges, or * for all.", "--noproxy"));
         spec.addOption(Specs.option("FILE", "Trust the CA certificates in FILE (PEM) for an https:// proxy's certificate.", "--proxy-cacert"));
         spec.addOption(Specs.flag("Do not verify an https:// proxy's certificate.", "--proxy-insecure"));
+        if (spec.findOption("--bind") == null) {
+            spec.addOption(Specs.option("ADDR", "Connect from this local address (ncat -s; it must be one of this host's).", "--bind"));
+        }
+        spec.addOption(Specs.option("PORT", "Connect from this local port (ncat -p, curl --local-port).", localPortNames(unixSocketNames)));
         spec.addOption(Specs.option("PATH", "Connect to the Unix domain socket PATH instead of the network (curl --unix-socket, ncat -U);"
                 + " the target still names the host for Host, SNI and certificate checks.", unixSocketNames));
         spec.addOption(Specs.repeatable("HOST:PORT:ADDR[,ADDR]", "Connect to ADDR for HOST at PORT (* for any host), as curl: SNI, certificate"
                 + " checks and Host keep HOST (repeatable).", "--resolve"));
         spec.addOption(Specs.repeatable("H1:P1:H2:P2", "Connect to H2:P2 instead of H1:P1, as curl (an empty part: any, or the same;"
                 + " repeatable); the names checked stay H1's.", "--connect-to"));
+    }
+
+    /** connect, named with ncat's -U, also takes ncat's -p (its -p is the port with -l). */
+    private static String[] localPortNames(String... unixSocketNames) {
+        return java.util.List.of(unixSocketNames).contains("-U") ? new String[] {"--local-port", "-p"} : new String[] {"--local-port"};
     }
 
     /** The options without the proxy variables (connect, tls-get and chat read only --proxy, as ncat does). */
@@ -62,7 +71,18 @@ final class DialArgs {
             throw NkException.usage("--unix-socket and --proxy exclude each other");
         }
         return new DialOptions(timeout, args.flag("-4") ? IpVersion.V4 : args.flag("-6") ? IpVersion.V6 : IpVersion.ANY, proxies,
-                proxies.anyHttps() ? proxyTls(args, inv, timeout) : null, pins(args), unixSocket);
+                proxies.anyHttps() ? proxyTls(args, inv, timeout) : null, pins(args), unixSocket, source(args));
+    }
+
+    /** The local end to connect from: --bind ADDR and --local-port PORT (ncat -s and -p, curl --local-port); null: any. */
+    private static java.net.InetSocketAddress source(Args args) {
+        String bind = args.string("--bind");
+        String port = args.string("--local-port");
+        if (bind == null && port == null) {
+            return null;
+        }
+        int local = port == null ? 0 : dev.netknife.io.Ports.parse(port);
+        return bind == null ? new java.net.InetSocketAddress(local) : new java.net.InetSocketAddress(args.bindAddress("--bind", bind), local);
     }
 
     /** The socket's path; null for none. Linux's abstract names (@name) are a usage error: the JDK cannot address them. */

@@ -31,7 +31,6 @@ final class PeerHabits {
             "connect", Map.of(
                     "-u", "nk connect is TCP: for UDP use nk udp HOST PORT (nk udp --listen PORT to listen)",
                     "--udp", "nk connect is TCP: for UDP use nk udp HOST PORT (nk udp --listen PORT to listen)",
-                    "-p", "nk connect has no -p (source port); with -l, give the port to listen on: nk connect -l PORT",
                     "-C", "nk connect sends what stdin has: for CRLF line ends convert them first (e.g. sed 's/$/\\r/')",
                     "--crlf", "nk connect sends what stdin has: for CRLF line ends convert them first (e.g. sed 's/$/\\r/')",
                     "-N", "nk connect always half-closes when stdin ends (nc -N's behaviour); drop -N",

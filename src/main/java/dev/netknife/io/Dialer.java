@@ -149,8 +149,32 @@ public final class Dialer {
         return addresses.getFirst();
     }
 
-    /** Connects to the first of {@code addresses} that answers before the deadline. */
-    public Conn connect(List<InetAddress> addresses, Endpoint endpoint, long dnsNanos, long deadlineNanos) {
+    /**
+     * Connects to the first of {@code addresses} that answers before the deadline: with both IPv6 and
+     * IPv4 among them by Happy Eyeballs ({@link HappyEyeballs}), else one after another.
+     */
+    public Conn connect(List<InetAddress> candidates, Endpoint endpoint, long dnsNanos, long deadlineNanos) {
+        List<InetAddress> addresses = fromSource(candidates, endpoint);
+        if (HappyEyeballs.applies(addresses) && (options.source() == null || options.source().getPort() == 0)) {
+            long connectStart = System.nanoTime();
+            IOException[] failure = new IOException[1];
+            SocketChannel winner;
+            try {
+                winner = HappyEyeballs.race(addresses, endpoint.port(), options.source(), deadlineNanos, failure);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new NkException(ExitCode.INTERRUPTED, "connect", "interrupted", e);
+            }
+            if (winner == null) {
+                throw connectFailure(endpoint, deadlineNanos - System.nanoTime() <= 0 ? null : failure[0]); // past the deadline: a timeout
+            }
+            try {
+                return new TcpConn(winner, Timings.connected(dnsNanos, System.nanoTime() - connectStart));
+            } catch (IOException e) {
+                closeQuietly(winner);
+                throw connectFailure(endpoint, e);
+            }
+        }
         IOException last = null;
         for (InetAddress address : addresses) {
             long left = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
@@ -161,6 +185,7 @@ public final class Dialer {
             SocketChannel channel = null;
             try {
                 channel = SocketChannel.open();
+                bindSource(channel, options.source());
                 channel.socket().connect(new InetSocketAddress(address, endpoint.port()), (int) Math.min(left, Integer.MAX_VALUE));
                 return new TcpConn(channel, Timings.connected(dnsNanos, System.nanoTime() - connectStart));
             } catch (IOException e) {
@@ -173,6 +198,36 @@ public final class Dialer {
 
     public DialOptions options() {
         return options;
+    }
+
+    /** With a source address, only the addresses of its family can be reached from it. */
+    private List<InetAddress> fromSource(List<InetAddress> addresses, Endpoint endpoint) {
+        InetSocketAddress source = options.source();
+        if (source == null || source.getAddress().isAnyLocalAddress()) {
+            return addresses;
+        }
+        boolean v6 = source.getAddress() instanceof java.net.Inet6Address;
+        List<InetAddress> same = addresses.stream().filter(a -> (a instanceof java.net.Inet6Address) == v6).toList();
+        if (same.isEmpty()) {
+            throw NkException.usage("--bind " + Endpoint.text(source.getAddress()) + " is " + (v6 ? "IPv6" : "IPv4") + ", and " + endpoint.host()
+                    + " has no " + (v6 ? "IPv6" : "IPv4") + " address");
+        }
+        return same;
+    }
+
+    /** Binds the local end before connecting (--bind, --local-port); a fixed port may be reused from TIME_WAIT. */
+    static void bindSource(SocketChannel channel, InetSocketAddress source) throws IOException {
+        if (source == null) {
+            return;
+        }
+        if (source.getPort() != 0) {
+            channel.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, true);
+        }
+        try {
+            channel.bind(source);
+        } catch (IOException e) {
+            throw new NkException(ExitCode.FAILURE, "connect", "cannot connect from " + Endpoint.format(source) + ": " + e.getMessage(), e);
+        }
     }
 
     /** The addresses of the endpoint's host in the allowed family, IPv4 first unless the JDK prefers IPv6. */

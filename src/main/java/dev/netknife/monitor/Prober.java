@@ -93,11 +93,11 @@ public final class Prober {
     }
 
     private Dialer dialer() {
-        return new Dialer(new DialOptions(options.timeoutMillis(), IpVersion.ANY, options.proxies(), options.proxyTls(), options.pins(), null));
+        return new Dialer(new DialOptions(options.timeoutMillis(), IpVersion.ANY, options.proxies(), options.proxyTls(), options.pins(), null, null));
     }
 
     private Dialer httpDialer() {
-        return new Dialer(new DialOptions(options.timeoutMillis(), IpVersion.ANY, options.httpProxies(), options.proxyTls(), options.pins(), null));
+        return new Dialer(new DialOptions(options.timeoutMillis(), IpVersion.ANY, options.httpProxies(), options.proxyTls(), options.pins(), null, null));
     }
 
     private ProbeResult tcp(Target target, long start, long at) {

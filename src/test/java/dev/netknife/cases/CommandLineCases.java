@@ -109,7 +109,7 @@ class CommandLineCases {
                 row(751, "nk: connect: bad port range '1-': expected FROM-TO", "connect", "-z", "h", "1-"),
                 // an unknown option: named alone (not with the arguments its value pushed out), with what it may have meant
                 row(752, "nk: udp: Unknown option: '--idle-timeout' (see 'nk udp --help')", "udp", "--idle-timeout", "1s", "127.0.0.1", "1"),
-                row(753, "nk: http-get: Unknown option: '--locaton'; did you mean --location? (see 'nk http-get --help')",
+                row(753, "nk: http-get: Unknown option: '--locaton'; did you mean --location or --local-port? (see 'nk http-get --help')",
                         "http-get", "--locaton", "http://127.0.0.1:1/"),
                 row(754, "nk: ws: --ping-timeout needs --ping", "ws", "--ping-timeout", "3s", "ws://127.0.0.1:1/"),
                 row(755, "nk: ws: --ping-timeout is for the client; drop --listen", "ws", "--listen", "--ping-timeout", "3s", "0"),
