@@ -389,7 +389,7 @@ function _picocli_nk_udp() {
 
   local commands=""
   local flag_opts="'--binary' '--hex' '-l' '--listen' '--echo' '-4' '-6' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
-  local arg_opts="'--send' '--count' '--timeout' '--expect' '--bind' '--prefix' '--rate' '--max-datagram' '--color'"
+  local arg_opts="'--send' '--count' '--timeout' '--expect' '--bind' '--prefix' '--rate' '--max-datagram' '--proxy' '-x' '--color'"
   local WHEN_option_args=("auto" "always" "never") # --color values
 
   type compopt &>/dev/null && compopt +o default
@@ -417,6 +417,9 @@ function _picocli_nk_udp() {
       return
       ;;
     '--max-datagram')
+      return
+      ;;
+    '--proxy'|'-x')
       return
       ;;
     '--color')

@@ -4,6 +4,9 @@ import dev.netknife.ExitCode;
 import dev.netknife.NkException;
 import dev.netknife.io.DialOptions;
 import dev.netknife.io.Dialer;
+import dev.netknife.io.NamePins;
+import dev.netknife.io.Proxies;
+import dev.netknife.io.SocksUdp;
 import dev.netknife.io.Endpoint;
 import dev.netknife.io.Escapes;
 import dev.netknife.io.ExpectMatcher;
@@ -28,7 +31,7 @@ final class UdpCommand implements NkCommand {
 
     static final long DEFAULT_TIMEOUT_MILLIS = 3_000;
 
-    private static final List<String> CLIENT_ONLY = List.of("--send", "--binary", "--count", "--timeout", "--expect");
+    private static final List<String> CLIENT_ONLY = List.of("--send", "--binary", "--count", "--timeout", "--expect", "--proxy");
     private static final List<String> SERVER_ONLY = List.of("--bind", "--echo", "--prefix", "--rate", "--max-datagram");
 
     @Override
@@ -48,6 +51,8 @@ final class UdpCommand implements NkCommand {
         spec.addOption(Specs.option("TEXT", "With --echo: put TEXT before each echoed payload (escapes as --send).", "--prefix"));
         spec.addOption(Specs.option("R", "With --listen: at most R datagrams per source address (N, N/s or N/m); the rest are dropped.", "--rate"));
         spec.addOption(Specs.option("BYTES", "With --listen: drop datagrams larger than BYTES (default 65507 on IPv4, 65527 on IPv6).", "--max-datagram"));
+        spec.addOption(Specs.option("URL", "Send through this SOCKS5 proxy (socks5:// or socks5h://, user:password@ as for connect) by its UDP"
+                + " ASSOCIATE relay.", "--proxy", "-x"));
         spec.addOption(Specs.flag("IPv4 only.", "-4"));
         spec.addOption(Specs.flag("IPv6 only.", "-6"));
         spec.addPositional(Specs.positional("0", "1", "HOST", "Host name or address; HOST:PORT and [v6addr]:PORT work too. With --listen: the port."));
@@ -89,12 +94,15 @@ final class UdpCommand implements NkCommand {
                 expect == null ? null : new ExpectMatcher(expect), args.millis("--timeout", DEFAULT_TIMEOUT_MILLIS));
         inv.target(target.toString());
         long start = System.nanoTime();
-        Dialer dialer = new Dialer(new DialOptions(DialOptions.DEFAULT_CONNECT_TIMEOUT_MILLIS, version));
-        List<InetAddress> addresses = dialer.resolve(target, start + TimeUnit.MILLISECONDS.toNanos(DialOptions.DEFAULT_CONNECT_TIMEOUT_MILLIS));
-        Timings timings = Timings.connected(System.nanoTime() - start, -1);
+        Proxies proxies = Proxies.of(args.string("--proxy"), null, inv.env(), false);
+        Dialer dialer = new Dialer(new DialOptions(DialOptions.DEFAULT_CONNECT_TIMEOUT_MILLIS, version, proxies, null, NamePins.NONE, null, null));
+        SocksUdp association = proxies == Proxies.NONE ? null : dialer.associateUdp(target);
+        InetSocketAddress server = association != null ? association.relay() : new InetSocketAddress(
+                dialer.resolve(target, start + TimeUnit.MILLISECONDS.toNanos(DialOptions.DEFAULT_CONNECT_TIMEOUT_MILLIS)).getFirst(), target.port());
+        Timings timings = association != null ? Timings.connected(-1, -1).withProxy(System.nanoTime() - start)
+                : Timings.connected(System.nanoTime() - start, -1);
         inv.timings(timings);
-        InetSocketAddress server = new InetSocketAddress(addresses.getFirst(), target.port());
-        try (UdpClient client = UdpClient.connect(server)) {
+        try (UdpClient client = association != null ? UdpClient.relayed(association) : UdpClient.connect(server)) {
             inv.verboseInfo("sending to " + ServerLifecycle.address(server) + " from " + ServerLifecycle.address(client.localAddress()));
             DatagramSource source = source(args, sends, inv, client.maxDatagram());
             UdpClient.Result result = client.run(source, options, UdpResults.replies(args, inv));

@@ -136,6 +136,62 @@ public final class Dialer {
         }
     }
 
+    /**
+     * A SOCKS5 UDP association through the proxy the options name, for datagrams to {@code target}
+     * (nk udp --proxy). Only SOCKS5 proxies relay UDP; socks5 resolves the target here, socks5h has the
+     * proxy do it.
+     */
+    public SocksUdp associateUdp(Endpoint target) {
+        Proxy proxy = options.proxies().select(target, false);
+        if (proxy == null) {
+            return null;
+        }
+        if (proxy.kind() != Proxy.Kind.SOCKS5 && proxy.kind() != Proxy.Kind.SOCKS5H) {
+            throw NkException.usage("udp goes through SOCKS5 proxies only (socks5:// or socks5h://, UDP ASSOCIATE), not " + proxy.kind().scheme() + "://");
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.connectTimeoutMillis());
+        InetAddress targetAddress = proxy.kind().remoteDns() ? null : targetAddress(proxy, target, deadline);
+        Conn control;
+        try {
+            control = connect(resolve(proxy.endpoint(), deadline), proxy.endpoint(), -1, deadline);
+        } catch (NkException e) {
+            throw new NkException(e.exitCode(), e.phase(), "cannot reach the proxy: " + e.getMessage(), e.getCause());
+        }
+        Deadline answer = new Deadline(control, Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        InetSocketAddress relay;
+        try {
+            relay = new ProxyTunnel(control, proxy, target).associateUdp();
+        } catch (IOException e) {
+            control.close();
+            if (answer.expired()) {
+                throw NkException.timeout("proxy", "the proxy " + proxy + " did not answer UDP ASSOCIATE in time (" + target + ")");
+            }
+            throw new NkException(ExitCode.PROTOCOL, "proxy", "the proxy " + proxy + " failed: " + e.getMessage() + " (" + target + ")", e);
+        } catch (RuntimeException e) {
+            control.close();
+            throw e;
+        } finally {
+            answer.close();
+        }
+        if (relay.isUnresolved() || relay.getAddress().isAnyLocalAddress()) {
+            relay = new InetSocketAddress(control.remoteAddress().getAddress(), relay.getPort()); // "send them to me"
+        }
+        java.io.ByteArrayOutputStream header = new java.io.ByteArrayOutputStream();
+        header.writeBytes(new byte[] {0, 0, 0});
+        if (targetAddress == null) {
+            byte[] name = target.host().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            header.write(3);
+            header.write(name.length);
+            header.writeBytes(name);
+        } else {
+            header.write(targetAddress instanceof java.net.Inet6Address ? 4 : 1);
+            header.writeBytes(targetAddress.getAddress());
+        }
+        header.write(target.port() >> 8);
+        header.write(target.port());
+        return new SocksUdp(control, relay, header.toByteArray());
+    }
+
     /** The target's address for a proxy that is given addresses (socks4 takes IPv4 only). */
     private InetAddress targetAddress(Proxy proxy, Endpoint target, long deadline) {
         List<InetAddress> addresses = resolve(target, deadline);

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -80,6 +81,65 @@ final class ProxyTunnel {
     }
 
     private void socks5(InetAddress address) throws IOException {
+        socks5(1, address, "CONNECT");
+    }
+
+    /**
+     * SOCKS5 UDP ASSOCIATE (RFC 1928 7): over this TCP connection, which must stay open while the
+     * association lasts; returns where to send the datagrams (the proxy's relay).
+     */
+    InetSocketAddress associateUdp() throws IOException {
+        InetSocketAddress relay = socks5(3, InetAddress.ofLiteral("0.0.0.0"), "UDP ASSOCIATE");
+        return relay;
+    }
+
+    /** Greets, authenticates, sends {@code command} for the target (by {@code address}, or by name when null); the bound address. */
+    private InetSocketAddress socks5(int command, InetAddress address, String name) throws IOException {
+        greet5();
+        ByteArrayOutputStream request = new ByteArrayOutputStream();
+        request.writeBytes(new byte[] {5, (byte) command, 0});
+        int port = command == 3 ? 0 : target.port();
+        if (address == null) {
+            byte[] host = ascii(target.host());
+            if (host.length > 255) {
+                throw refused(ExitCode.USAGE, "a SOCKS5 host name is at most 255 bytes");
+            }
+            request.write(3);
+            request.write(host.length);
+            request.writeBytes(host);
+        } else {
+            request.write(address instanceof Inet6Address ? 4 : 1);
+            request.writeBytes(address.getAddress());
+        }
+        request.write(port >> 8);
+        request.write(port);
+        send(request.toByteArray());
+        byte[] head = read(4, "SOCKS5"); // version, reply, reserved, address type; then the bound address and port
+        if (head[0] != 5) {
+            throw broken("its answer to " + name + " is not SOCKS5 (first byte " + describe(head[0] & 0xff) + ")");
+        }
+        int reply = head[1] & 0xff;
+        int type = head[3] & 0xff;
+        byte[] bound = switch (type) {
+            case 1 -> read(4 + 2, "SOCKS5");
+            case 4 -> read(16 + 2, "SOCKS5");
+            case 3 -> read((read(1, "SOCKS5")[0] & 0xff) + 2, "SOCKS5");
+            default -> throw broken("unknown address type " + type + " in its SOCKS5 reply");
+        };
+        if (reply != 0) {
+            if (command == 3 && reply == 7) {
+                throw refused(ExitCode.PROTOCOL, "it does not relay UDP (SOCKS5 reply 7: command not supported)");
+            }
+            throw socks5Refusal(reply);
+        }
+        int boundPort = ((bound[bound.length - 2] & 0xff) << 8) | (bound[bound.length - 1] & 0xff);
+        if (type == 3) {
+            return InetSocketAddress.createUnresolved(new String(bound, 0, bound.length - 2, StandardCharsets.US_ASCII), boundPort);
+        }
+        return new InetSocketAddress(InetAddress.getByAddress(java.util.Arrays.copyOf(bound, bound.length - 2)), boundPort);
+    }
+
+    private void greet5() throws IOException {
         boolean credentials = proxy.user() != null;
         send(credentials ? new byte[] {5, 2, 0, 2} : new byte[] {5, 1, 0});
         byte[] choice = read(2, "SOCKS5");
@@ -94,38 +154,6 @@ final class ProxyTunnel {
                     : "it wants authentication: give user:password@ in the proxy URL");
         } else if (method != 0) {
             throw broken("it chose authentication method " + method + ", which nk did not offer");
-        }
-        ByteArrayOutputStream request = new ByteArrayOutputStream();
-        request.writeBytes(new byte[] {5, 1, 0});
-        if (address == null) {
-            byte[] name = ascii(target.host());
-            if (name.length > 255) {
-                throw refused(ExitCode.USAGE, "a SOCKS5 host name is at most 255 bytes");
-            }
-            request.write(3);
-            request.write(name.length);
-            request.writeBytes(name);
-        } else {
-            request.write(address instanceof Inet6Address ? 4 : 1);
-            request.writeBytes(address.getAddress());
-        }
-        request.write(target.port() >> 8);
-        request.write(target.port());
-        send(request.toByteArray());
-        byte[] head = read(4, "SOCKS5"); // version, reply, reserved, address type; then the bound address and port
-        if (head[0] != 5) {
-            throw broken("its answer to CONNECT is not SOCKS5 (first byte " + describe(head[0] & 0xff) + ")");
-        }
-        int reply = head[1] & 0xff;
-        int type = head[3] & 0xff;
-        switch (type) {
-            case 1 -> read(4 + 2, "SOCKS5");
-            case 4 -> read(16 + 2, "SOCKS5");
-            case 3 -> read((read(1, "SOCKS5")[0] & 0xff) + 2, "SOCKS5");
-            default -> throw broken("unknown address type " + type + " in its SOCKS5 reply");
-        }
-        if (reply != 0) {
-            throw socks5Refusal(reply);
         }
     }
 

@@ -66,9 +66,19 @@ public final class UdpClient implements AutoCloseable {
     private volatile long received;
     private volatile long bytesReceived;
 
-    private UdpClient(DatagramChannel channel, InetSocketAddress remote) {
+    /** Through a SOCKS5 proxy: the association (its header goes before every datagram sent), else null. */
+    private final dev.netknife.io.SocksUdp relay;
+
+    private UdpClient(DatagramChannel channel, InetSocketAddress remote, dev.netknife.io.SocksUdp relay) {
         this.channel = channel;
         this.remote = remote;
+        this.relay = relay;
+    }
+
+    /** A socket connected to the proxy's relay of {@code association}: datagrams go to the target through it. */
+    public static UdpClient relayed(dev.netknife.io.SocksUdp association) {
+        UdpClient direct = connect(association.relay());
+        return new UdpClient(direct.channel, association.relay(), association);
     }
 
     /** A socket connected to {@code remote} (no packet is sent: connecting a UDP socket only fixes the peer). */
@@ -82,7 +92,7 @@ public final class UdpClient implements AutoCloseable {
                 channel.close();
                 throw e;
             }
-            return new UdpClient(channel, remote);
+            return new UdpClient(channel, remote, null);
         } catch (IOException e) {
             throw new NkException(ExitCode.REFUSED, "connect", "cannot send to " + remote + ": " + e.getMessage(), e);
         }
@@ -90,7 +100,7 @@ public final class UdpClient implements AutoCloseable {
 
     /** The largest payload one datagram to the server can carry. */
     public int maxDatagram() {
-        return Datagrams.max(remote.getAddress());
+        return Datagrams.max(remote.getAddress()) - (relay == null ? 0 : relay.header().length);
     }
 
     public InetSocketAddress localAddress() {
@@ -136,9 +146,13 @@ public final class UdpClient implements AutoCloseable {
                             + maxDatagram() + " bytes for UDP over " + (remote.getAddress() instanceof Inet6Address ? "IPv6" : "IPv4"), null);
                 }
                 unanswered.add(System.nanoTime());
-                channel.write(datagram);
-                sent++;
+                if (relay != null) {
+                    ByteBuffer framed = ByteBuffer.allocate(relay.header().length + size).put(relay.header()).put(datagram).flip();
+                    datagram = framed;
+                }
+                sent++; // counted first: the reply can overtake the statement after the write, and the run then ends
                 bytesSent += size;
+                channel.write(datagram);
             }
             inputEnded.complete(null);
         } catch (PortUnreachableException e) {
@@ -151,11 +165,19 @@ public final class UdpClient implements AutoCloseable {
     }
 
     private void receive(Options options, Replies replies) {
-        ByteBuffer buffer = ByteBuffer.allocate(maxDatagram());
+        ByteBuffer buffer = ByteBuffer.allocate(Datagrams.max(remote.getAddress()));
         try {
             while (true) {
                 buffer.clear();
                 channel.read(buffer);
+                if (relay != null) {
+                    buffer.flip();
+                    int header = dev.netknife.io.SocksUdp.headerLength(buffer);
+                    if (header < 0) {
+                        continue; // not a relayed datagram (or a fragment): dropped
+                    }
+                    buffer.position(header).compact();
+                }
                 long now = System.nanoTime();
                 Long sentAt = unanswered.poll();
                 received++;
@@ -192,6 +214,9 @@ public final class UdpClient implements AutoCloseable {
 
     @Override
     public void close() {
+        if (relay != null) {
+            relay.control().close(); // ends the association
+        }
         try {
             channel.close();
         } catch (IOException ignored) {

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Hostile and broken proxies, scripted byte by byte: garbage answers, a proxy that closes at each step or
  * hangs, oversized CONNECT answers, a CONNECT answer with bytes after it, and what goes where (credentials
- * to the proxy only). Real proxies are in ProxyPeersTest. Cases 0640–0652.
+ * to the proxy only). Real proxies are in ProxyPeersTest. Cases 0640–0653.
  */
 class ProxyCases {
 
@@ -283,6 +283,22 @@ class ProxyCases {
             NkRun.Result r = NkRun.run("connect", mode, "--proxy", "socks5://127.0.0.1:1", "127.0.0.1", "1");
             assertEquals(2, r.code(), r.toString());
             assertEquals("nk: connect: --proxy is for a client session: -l listens here, and -z checks ports directly\n", r.stderr());
+        }
+    }
+
+    @Test
+    void case0653Socks5ProxyThatDoesNotRelayUdp() throws Exception {
+        try (ServerSocket server = listen()) {
+            Accept.each(server, 5000, c -> {
+                read(c.getInputStream(), 3);
+                c.getOutputStream().write(new byte[] {5, 0});
+                read(c.getInputStream(), 10);
+                c.getOutputStream().write(new byte[] {5, 7, 0, 1, 0, 0, 0, 0, 0, 0});
+                Thread.sleep(200);
+            });
+            NkRun.Result r = NkRun.run("udp", "--proxy", proxy("socks5", server), "--send", "x", "127.0.0.1", "9");
+            assertEquals(6, r.code(), r.toString());
+            assertTrue(r.stderr().contains("refused: it does not relay UDP (SOCKS5 reply 7: command not supported)"), r.stderr());
         }
     }
 

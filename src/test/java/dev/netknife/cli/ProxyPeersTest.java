@@ -175,6 +175,32 @@ class ProxyPeersTest {
         }
     }
 
+    /** UDP through dante's UDP ASSOCIATE relay, to nk's own UDP echo server; a proxy that is not SOCKS5 is a usage error. */
+    @Test
+    void udpThroughDantesRelay() throws Exception {
+        try (ProxyServer dante = ProxyServer.dante(dir, false); Background udpEcho = Background.start("udp", "--listen", "--echo", "0")) {
+            for (String scheme : new String[] {"socks5", "socks5h"}) {
+                NkRun.Result r = NkRun.run("--json", "udp", "--proxy", scheme + "://127.0.0.1:" + dante.port(), "--send", "one", "--send", "two",
+                        "--count", "2", "localhost", String.valueOf(udpEcho.port()));
+                assertEquals(0, r.code(), scheme + ": " + r);
+                assertTrue(r.out().contains("\"received\":2"), r.out());
+                assertTrue(r.out().contains("\"proxy\":"), r.out());
+            }
+            NkRun.Result http = NkRun.run("udp", "--proxy", "http://127.0.0.1:1", "--send", "x", "127.0.0.1", "9");
+            assertEquals(2, http.code(), http.toString());
+        }
+    }
+
+    @Test
+    void wsThroughDante() throws Exception {
+        try (ProxyServer dante = ProxyServer.dante(dir, false); Background ws = Background.start("ws", "--listen", "0")) {
+            NkRun.Result r = NkRun.run("hello ws\n".getBytes(StandardCharsets.US_ASCII), "ws", "--proxy", "socks5h://127.0.0.1:" + dante.port(),
+                    "ws://localhost:" + ws.port() + "/");
+            assertEquals(0, r.code(), r.toString());
+            assertEquals("hello ws\n", r.out());
+        }
+    }
+
     @Test
     void monitorProbesThroughTheProxy() throws Exception {
         try (ProxyServer dante = ProxyServer.dante(dir, false)) {
