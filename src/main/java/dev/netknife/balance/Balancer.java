@@ -7,6 +7,7 @@ import dev.netknife.io.BufferPool;
 import dev.netknife.io.Conn;
 import dev.netknife.io.DialOptions;
 import dev.netknife.io.Dialer;
+import dev.netknife.io.Proxies;
 import dev.netknife.io.Durations;
 import dev.netknife.io.IpVersion;
 import dev.netknife.io.Pipe;
@@ -33,8 +34,9 @@ public final class Balancer implements AutoCloseable {
     private static final int PROBE_BYTES = 4096;
 
     /** What the balancer does; {@code healthIntervalMillis} 0 = passive checks only. */
+    /** {@code proxies}: the proxy backends are reached through (--proxy), or {@link Proxies#NONE}. */
     public record Config(List<Backend> backends, Strategy strategy, long connectTimeoutMillis, int retries, int proxyProtocol,
-            long healthIntervalMillis, String healthHttpPath, int rise, int fall, long failTimeoutMillis) {
+            long healthIntervalMillis, String healthHttpPath, int rise, int fall, long failTimeoutMillis, Proxies proxies) {
     }
 
     /** Log lines about backends and clients. */
@@ -54,7 +56,7 @@ public final class Balancer implements AutoCloseable {
     public Balancer(Config config, Log log) {
         this.config = config;
         this.log = log;
-        this.dialer = new Dialer(new DialOptions(config.connectTimeoutMillis(), IpVersion.ANY));
+        this.dialer = dialer(config.connectTimeoutMillis());
         this.checkers = config.healthIntervalMillis() > 0
                 ? config.backends().stream().map(b -> Thread.ofVirtual().name("nk-health").start(() -> healthLoop(b))).toList()
                 : List.of();
@@ -138,10 +140,14 @@ public final class Balancer implements AutoCloseable {
         }
     }
 
+    private Dialer dialer(long timeoutMillis) {
+        return new Dialer(new DialOptions(timeoutMillis, IpVersion.ANY, config.proxies(), null, dev.netknife.io.NamePins.NONE, null, null));
+    }
+
     /** One active check: null when it passed, else why not. */
     private String check(Backend backend) {
         long timeout = Math.min(config.connectTimeoutMillis(), Math.max(100, config.healthIntervalMillis()));
-        try (Conn conn = backend.dial(new Dialer(new DialOptions(timeout, IpVersion.ANY)))) {
+        try (Conn conn = backend.dial(dialer(timeout))) {
             if (config.healthHttpPath() == null) {
                 return null;
             }

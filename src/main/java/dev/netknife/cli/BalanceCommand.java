@@ -6,6 +6,7 @@ import dev.netknife.balance.Balancer;
 import dev.netknife.balance.StatsView;
 import dev.netknife.balance.Strategy;
 import dev.netknife.http.PageServer;
+import dev.netknife.io.Proxies;
 import dev.netknife.io.Durations;
 import dev.netknife.io.Endpoint;
 import dev.netknife.io.Ports;
@@ -43,6 +44,8 @@ final class BalanceCommand implements NkCommand {
         spec.addOption(Specs.option("DUR", "On SIGTERM or Ctrl-C, let open connections finish for up to DUR (default 10s).", "--drain-timeout"));
         spec.addOption(Specs.option("DUR", "Print the backend table on stderr every DUR.", "--stats-interval"));
         spec.addOption(Specs.option("PORT", "Serve stats over HTTP on PORT (same address): / as JSON, /metrics for Prometheus.", "--stats"));
+        spec.addOption(Specs.option("URL", "Reach the backends through this proxy (socks5://, socks5h://, socks4://, socks4a:// or http://"
+                + " CONNECT; as connect --proxy).", "--proxy"));
         spec.addPositional(Specs.positional("0", "1", "[ADDR:]PORT", "Port to listen on, or ADDR:PORT ([v6addr]:PORT) to name the address too."));
         spec.addPositional(Specs.positionals("1..*", "1..*", "BACKEND", "HOST:PORT or unix:PATH (a Unix domain socket), optionally =WEIGHT (1-1000)."));
         spec.usageMessage().footer(
@@ -87,7 +90,8 @@ final class BalanceCommand implements NkCommand {
                 args.positiveMillis("--connect-timeout", 5_000), args.integer("--retries", backends.size() - 1, 0, 1000),
                 args.flag("--send-proxy") ? 1 : args.flag("--send-proxy-v2") ? 2 : 0,
                 args.millis("--health-interval", 0), args.string("--health-http"),
-                args.integer("--rise", 2, 1, 1000), args.integer("--fall", 3, 1, 1000), args.millis("--fail-timeout", 10_000)),
+                args.integer("--rise", 2, 1, 1000), args.integer("--fall", 3, 1, 1000), args.millis("--fail-timeout", 10_000),
+                balanceProxies(args, inv)),
                 (event, backend, detail) -> BalanceOutput.log(inv, event, backend, detail));
         Server server = Server.bind(listen, balancer::handle, new Server.Events() {
         });
@@ -121,5 +125,14 @@ final class BalanceCommand implements NkCommand {
             }
             helpers.forEach(Thread::interrupt);
         }, () -> BalanceOutput.summary(inv, server.stats(), balancer), drainMillis + 2_000, inv);
+    }
+
+    /** --proxy for the backends; an https:// proxy (TLS per backend connection) is not offered here. */
+    private static Proxies balanceProxies(Args args, Invocation inv) {
+        Proxies proxies = Proxies.of(args.string("--proxy"), null, inv.env(), false);
+        if (proxies.anyHttps()) {
+            throw NkException.usage("balance --proxy takes socks4, socks4a, socks5, socks5h or http proxies, not https://");
+        }
+        return proxies;
     }
 }

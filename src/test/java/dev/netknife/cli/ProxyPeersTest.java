@@ -192,6 +192,16 @@ class ProxyPeersTest {
     }
 
     @Test
+    void balanceReachesItsBackendsThroughDante() throws Exception {
+        try (ProxyServer dante = ProxyServer.dante(dir, false);
+                Background balance = Background.start("balance", "--proxy", "socks5h://127.0.0.1:" + dante.port(), "0", "localhost:" + echo.port())) {
+            NkRun.Result r = NkRun.run("via balance and socks\n".getBytes(StandardCharsets.US_ASCII), "connect", "127.0.0.1", String.valueOf(balance.port()));
+            assertEquals(0, r.code(), r.toString());
+            assertEquals("via balance and socks\n", r.out());
+        }
+    }
+
+    @Test
     void wsThroughDante() throws Exception {
         try (ProxyServer dante = ProxyServer.dante(dir, false); Background ws = Background.start("ws", "--listen", "0")) {
             NkRun.Result r = NkRun.run("hello ws\n".getBytes(StandardCharsets.US_ASCII), "ws", "--proxy", "socks5h://127.0.0.1:" + dante.port(),
