@@ -689,7 +689,7 @@ function _picocli_nk_balance() {
 
   local commands=""
   local flag_opts="'--send-proxy' '--send-proxy-v2' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
-  local arg_opts="'--bind' '--strategy' '--connect-timeout' '--retries' '--idle-timeout' '--max-conns' '--rate' '--health-interval' '--health-http' '--rise' '--fall' '--fail-timeout' '--drain-timeout' '--stats-interval' '--stats' '--color'"
+  local arg_opts="'--bind' '--strategy' '--connect-timeout' '--retries' '--idle-timeout' '--max-conns' '--rate' '--health-interval' '--health-http' '--rise' '--fall' '--fail-timeout' '--drain-timeout' '--stats-interval' '--stats' '--proxy' '--color'"
   local NAME_option_args=("round-robin" "least-conn" "random") # --strategy values
   local WHEN_option_args=("auto" "always" "never") # --color values
 
@@ -741,6 +741,9 @@ function _picocli_nk_balance() {
       return
       ;;
     '--stats')
+      return
+      ;;
+    '--proxy')
       return
       ;;
     '--color')
@@ -844,7 +847,7 @@ function _picocli_nk_httpget() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-O' '--remote-name' '-L' '--location' '-i' '--include' '-I' '--head' '-f' '--fail' '-s' '--silent' '-S' '--show-error' '--timing' '--compressed' '--allow-downgrade' '-k' '--insecure' '-4' '-6' '--proxy-insecure' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
+  local flag_opts="'-O' '--remote-name' '-L' '--location' '-i' '--include' '-I' '--head' '-f' '--fail' '-s' '--silent' '-S' '--show-error' '--timing' '--compressed' '--allow-downgrade' '-k' '--insecure' '-4' '-6' '--proxy-insecure' '--proxytunnel' '-p' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
   local arg_opts="'-o' '--output' '--max-redirs' '-H' '--header' '-u' '--user' '-A' '--user-agent' '--parallel' '--max-time' '--idle-timeout' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--ciphers' '--groups' '--cert' '--key' '--keylog' '--connect-timeout' '--proxy' '-x' '--noproxy' '--proxy-cacert' '--bind' '--local-port' '--unix-socket' '--resolve' '--connect-to' '--color'"
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-min values
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-max values

@@ -46,6 +46,8 @@ final class HttpGetCommand implements NkCommand {
         spec.addOption(Specs.option("DUR", "Give up when no byte arrives for DUR (default 60s); exit 124, phase first-byte or idle.", "--idle-timeout"));
         TlsOptions.addClient(spec, true);
         DialArgs.add(spec);
+        spec.addOption(Specs.flag("http:// URLs through an HTTP proxy go in a CONNECT tunnel too (curl -p); by default the proxy takes the"
+                + " request itself, as curl sends it.", "--proxytunnel", "-p"));
         spec.addPositional(Specs.positionals("0..*", "1..*", "URL", "http:// or https:// URLs; several reuse connections per origin."));
         spec.usageMessage().footer(
                 "The body goes to stdout unchanged (binary safe; on a terminal control characters are shown escaped) unless -o/-O. With --json one result object per URL goes to stdout "
@@ -85,7 +87,8 @@ final class HttpGetCommand implements NkCommand {
                 args.millis("--max-time", 0),
                 args.millis("--idle-timeout", DEFAULT_IDLE_MILLIS),
                 args.flag("-I"),
-                "--max-time");
+                "--max-time",
+                args.flag("--proxytunnel"));
         HttpGetOutput output = new HttpGetOutput(inv, args.outputFile("-o"), args.flag("-O"), args.flag("-i") || args.flag("-I"),
                 args.flag("--fail"), args.flag("--timing"));
         int parallel = Math.min(args.integer("--parallel", 1, 1, 1000), urls.size());

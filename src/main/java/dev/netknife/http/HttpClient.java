@@ -37,7 +37,7 @@ public final class HttpClient implements AutoCloseable {
      */
     public record Config(Dialer dialer, Supplier<TlsClient> tls, List<HttpHeaders.Field> headers, String userAgent,
             String basicAuth, boolean compressed, boolean followRedirects, int maxRedirects, boolean allowDowngrade,
-            long maxTimeMillis, long idleTimeoutMillis, boolean head, String maxTimeOption) {
+            long maxTimeMillis, long idleTimeoutMillis, boolean head, String maxTimeOption, boolean proxyTunnel) {
     }
 
     /** Where a final response's body goes: called once with the head, before any body byte. */
@@ -58,7 +58,8 @@ public final class HttpClient implements AutoCloseable {
     }
 
     /** One connection and its buffered reader. */
-    private record Connection(Conn conn, HttpInput input) {
+    /** {@code forward}: the HTTP proxy this connection goes to, which takes absolute-form requests; null when it goes to the origin. */
+    private record Connection(Conn conn, HttpInput input, dev.netknife.io.Proxy forward) {
     }
 
     /** The user headers that go to every origin on a redirect; all others stay with the first URL's. */
@@ -153,8 +154,10 @@ public final class HttpClient implements AutoCloseable {
         long left = millisLeft(deadline, url, "while connecting");
         boolean maxTimeFirst = left < dialer.connectTimeoutMillis();
         Conn conn;
+        dev.netknife.io.Proxy forward = url.https() || config.proxyTunnel() ? null : dialer.forwardProxy(url.endpoint());
         try {
-            conn = (maxTimeFirst ? dialer.withConnectTimeout(left) : dialer).dial(url.endpoint(), url.https());
+            Dialer within = maxTimeFirst ? dialer.withConnectTimeout(left) : dialer;
+            conn = forward != null ? within.dialProxy(forward) : within.dial(url.endpoint(), url.https());
         } catch (NkException e) {
             throw maxTimeFirst && e.exitCode() == ExitCode.TIMEOUT ? maxTimeRanOut(url, "while connecting") : e;
         }
@@ -170,7 +173,7 @@ public final class HttpClient implements AutoCloseable {
             tlsConn.setReadAhead(true); // the response is read to its end before anything else is sent
             conn = tlsConn;
         }
-        return new Connection(conn, new HttpInput(conn));
+        return new Connection(conn, new HttpInput(conn), forward);
     }
 
     private long millisLeft(long deadline, HttpUrl url, String when) {
@@ -195,7 +198,7 @@ public final class HttpClient implements AutoCloseable {
         long start = System.nanoTime();
         ResponseHead head;
         try {
-            byte[] request = request(url, method, sameOrigin);
+            byte[] request = request(url, method, sameOrigin, c.forward());
             log.request(new String(request, StandardCharsets.ISO_8859_1));
             c.conn().write(ByteBuffer.wrap(request));
             head = ResponseHead.read(c.input());
@@ -260,7 +263,8 @@ public final class HttpClient implements AutoCloseable {
         return new Exchange(url, method, head, bytes, base.withFirstByte(firstByte).withTotal(System.nanoTime() - start), reused);
     }
 
-    private byte[] request(HttpUrl url, String method, boolean sameOrigin) {
+    /** {@code forward}: an HTTP proxy taking the request (absolute-form target, RFC 9112 3.2.2, and its own credentials), or null. */
+    private byte[] request(HttpUrl url, String method, boolean sameOrigin, dev.netknife.io.Proxy forward) {
         HttpHeaders h = new HttpHeaders();
         h.add("Host", url.hostHeader());
         h.add("User-Agent", config.userAgent());
@@ -281,7 +285,12 @@ public final class HttpClient implements AutoCloseable {
                 h.add(f.name(), f.value());
             }
         }
-        StringBuilder text = new StringBuilder(256).append(method).append(' ').append(url.target()).append(" HTTP/1.1\r\n");
+        if (forward != null && forward.user() != null) {
+            h.add("Proxy-Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                    (forward.user() + ":" + forward.password()).getBytes(StandardCharsets.UTF_8)));
+        }
+        String target = forward != null ? url.scheme() + "://" + url.hostHeader() + url.target() : url.target();
+        StringBuilder text = new StringBuilder(256).append(method).append(' ').append(target).append(" HTTP/1.1\r\n");
         for (HttpHeaders.Field f : h.fields()) {
             text.append(f.name()).append(": ").append(f.value()).append("\r\n");
         }

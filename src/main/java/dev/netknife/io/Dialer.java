@@ -113,6 +113,37 @@ public final class Dialer {
     }
 
     /**
+     * The HTTP proxy a plain http:// request to {@code target} is sent to as a forward proxy (curl's
+     * default: the request names the absolute URL, no tunnel), or null when it goes direct or through
+     * another kind of proxy.
+     */
+    public Proxy forwardProxy(Endpoint target) {
+        Proxy proxy = options.unixSocket() != null ? null : options.proxies().select(target, false);
+        return proxy != null && (proxy.kind() == Proxy.Kind.HTTP || proxy.kind() == Proxy.Kind.HTTPS) ? proxy : null;
+    }
+
+    /** A connection to {@code proxy} itself, for forwarded requests (TLS to an https:// one, as the proxy phase). */
+    public Conn dialProxy(Proxy proxy) {
+        long start = System.nanoTime();
+        long deadline = start + TimeUnit.MILLISECONDS.toNanos(options.connectTimeoutMillis());
+        List<InetAddress> addresses = resolve(proxy.endpoint(), deadline);
+        long dns = asksResolver(proxy.endpoint()) ? System.nanoTime() - start : -1;
+        Conn conn;
+        try {
+            conn = connect(addresses, proxy.endpoint(), dns, deadline);
+        } catch (NkException e) {
+            throw new NkException(e.exitCode(), e.phase(), "cannot reach the proxy: " + e.getMessage(), e.getCause());
+        }
+        if (proxy.kind() != Proxy.Kind.HTTPS) {
+            return conn;
+        }
+        Timings connected = conn.timings();
+        long tlsStart = System.nanoTime();
+        Conn tls = options.proxyTls().handshake(conn, proxy.endpoint(), Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - tlsStart)));
+        return new TunnelConn(tls, connected.withProxy(System.nanoTime() - tlsStart));
+    }
+
+    /**
      * A connection to the Unix domain socket at {@code path} (curl --unix-socket, ncat -U). The host and port of the target still name it (Host, SNI, certificate checks).
      */
     public Conn dialUnix(java.nio.file.Path path) {

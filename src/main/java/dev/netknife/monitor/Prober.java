@@ -123,7 +123,7 @@ public final class Prober {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         int[] status = new int[1];
         try (HttpClient client = new HttpClient(new HttpClient.Config(httpDialer(), this::tls, List.of(), "nk-monitor", null, false, false, 0,
-                false, options.timeoutMillis(), options.timeoutMillis(), false, "--timeout"))) {
+                false, options.timeoutMillis(), options.timeoutMillis(), false, "--timeout", false))) {
             HttpClient.Result result = client.get(target.url(), (url, head) -> {
                 status[0] = head.status();
                 return options.expectBody() == null ? OutputStream.nullOutputStream() : new Bounded(body, 1 << 20);

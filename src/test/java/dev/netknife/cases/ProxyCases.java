@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Hostile and broken proxies, scripted byte by byte: garbage answers, a proxy that closes at each step or
  * hangs, oversized CONNECT answers, a CONNECT answer with bytes after it, and what goes where (credentials
- * to the proxy only). Real proxies are in ProxyPeersTest. Cases 0640–0653.
+ * to the proxy only). Real proxies are in ProxyPeersTest. Cases 0640–0654.
  */
 class ProxyCases {
 
@@ -152,7 +152,7 @@ class ProxyCases {
                 seenByTarget.add(request);
                 c.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nok\n".getBytes(StandardCharsets.US_ASCII));
             });
-            NkRun.Result r = NkRun.run("http-get", "-s", "--proxy", "http://al%20ice:pa%3Ass@127.0.0.1:" + server.getLocalPort(),
+            NkRun.Result r = NkRun.run("http-get", "-s", "--proxytunnel", "--proxy", "http://al%20ice:pa%3Ass@127.0.0.1:" + server.getLocalPort(),
                     "http://target.test:8080/x");
             assertEquals(0, r.code(), r.toString());
             assertEquals("ok\n", r.out());
@@ -160,6 +160,26 @@ class ProxyCases {
             assertTrue(seenByProxy.getFirst().contains("Proxy-Authorization: Basic YWwgaWNlOnBhOnNz\r\n"), seenByProxy.getFirst()); // "al ice:pa:ss"
             assertTrue(seenByTarget.getFirst().startsWith("GET /x HTTP/1.1\r\n"), seenByTarget.getFirst());
             assertFalse(seenByTarget.getFirst().toLowerCase().contains("authorization"), seenByTarget.getFirst());
+        }
+    }
+
+    /** Without --proxytunnel an http:// URL goes to an HTTP proxy as curl sends it: absolute-form, the proxy's credentials, no tunnel. */
+    @Test
+    void case0654PlainHttpGoesToAnHttpProxyInAbsoluteForm() throws Exception {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        try (ServerSocket server = listen()) {
+            Accept.each(server, 5000, c -> {
+                seen.add(head(c.getInputStream()));
+                c.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nforwarded".getBytes(StandardCharsets.US_ASCII));
+            });
+            NkRun.Result r = NkRun.run("http-get", "-s", "-u", "site:pw", "--proxy", "http://px:secret@127.0.0.1:" + server.getLocalPort(),
+                    "http://origin.test:8080/a?b=1", "http://origin.test:8080/c");
+            assertEquals(0, r.code(), r.toString());
+            assertEquals("forwardedforwarded", r.out());
+            assertTrue(seen.getFirst().startsWith("GET http://origin.test:8080/a?b=1 HTTP/1.1\r\nHost: origin.test:8080\r\n"), seen.getFirst());
+            assertTrue(seen.getFirst().contains("Proxy-Authorization: Basic cHg6c2VjcmV0\r\n"), seen.getFirst()); // px:secret
+            assertTrue(seen.getFirst().contains("Authorization: Basic c2l0ZTpwdw==\r\n"), seen.getFirst()); // the site's own, for the origin
+            assertEquals(1, seen.size() == 2 && seen.get(1).startsWith("GET http://origin.test:8080/c HTTP/1.1") ? 1 : 0, "kept alive: " + seen);
         }
     }
 

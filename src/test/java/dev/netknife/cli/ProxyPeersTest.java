@@ -122,6 +122,11 @@ class ProxyPeersTest {
                 assertEquals(0, echoed.code(), echoed.toString());
                 assertEquals("ping\n", echoed.out());
             }
+            NkRun.Result forwarded = NkRun.run("http-get", "-s", "--proxy", proxy, "http://localhost:" + plainNginx.port() + "/");
+            assertEquals(0, forwarded.code(), "an http:// URL goes to tinyproxy as a forward proxy (no CONNECT to a port it refuses): " + forwarded);
+            assertEquals("plain\n", forwarded.out());
+            NkRun.Result tunnelled = NkRun.run("http-get", "--proxytunnel", "--proxy", proxy, "http://localhost:" + plainNginx.port() + "/");
+            assertEquals(6, tunnelled.code(), "with -p tinyproxy refuses CONNECT to a port it does not allow: " + tunnelled);
             NkRun.Result noCredentials = NkRun.run("http-get", "--cacert", ca, "--proxy", "http://127.0.0.1:" + tiny.port(), https());
             assertEquals(6, noCredentials.code(), noCredentials.toString());
             assertTrue(noCredentials.stderr().contains("it wants authentication (407"), noCredentials.stderr());
