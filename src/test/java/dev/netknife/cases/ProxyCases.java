@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.netknife.support.Accept;
 import dev.netknife.support.NkRun;
+import dev.netknife.support.RawWsPeer;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -40,17 +41,9 @@ class ProxyCases {
         return bytes;
     }
 
-    /** Reads a request head (up to the blank line). */
+    /** A request head, up to its blank line. */
     private static String head(InputStream in) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        while (!out.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                break;
-            }
-            out.write(b);
-        }
-        return out.toString(StandardCharsets.ISO_8859_1);
+        return RawWsPeer.readHead(in);
     }
 
     /** A SOCKS5 proxy (no authentication) that opens the tunnel and then runs {@code tunnel} as the target. */

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.netknife.support.Accept;
 import dev.netknife.support.NkRun;
+import dev.netknife.support.RawWsPeer;
 import dev.netknife.support.OpensslServer;
 import dev.netknife.support.TestCerts;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -23,16 +25,9 @@ class NamePinningTest {
     @TempDir
     static Path dir;
 
-    private static String head(InputStream in) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        while (!out.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                break;
-            }
-            out.write(b);
-        }
-        return out.toString(StandardCharsets.ISO_8859_1);
+    /** A request head, up to its blank line. */
+    private static String head(InputStream in) throws IOException {
+        return RawWsPeer.readHead(in);
     }
 
     @Test
@@ -72,6 +67,19 @@ class NamePinningTest {
             NkRun.Result same = NkRun.run("tls-get", "--cacert", ca, "--connect-to", "localhost:443:127.0.0.1:" + server.port(), "localhost");
             assertEquals(0, same.code(), same.toString());
             assertTrue(same.out().contains("verified   yes"), same.out());
+        }
+    }
+
+    /** A monitor targets file (@FILE) carries its pins beside its targets. */
+    @Test
+    void monitorTargetsFileWithPins() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Accept.each(server, 5000, c -> c.getOutputStream().write("hi".getBytes(StandardCharsets.US_ASCII)));
+            Path file = java.nio.file.Files.writeString(dir.resolve("targets.txt"),
+                    "--resolve db.internal.test:" + server.getLocalPort() + ":127.0.0.1\ntcp://db.internal.test:" + server.getLocalPort() + "\n");
+            NkRun.Result r = NkRun.run("monitor", "--once", "@" + file);
+            assertEquals(0, r.code(), r.toString());
+            assertTrue(r.out().contains("db.internal.test:" + server.getLocalPort()), r.out());
         }
     }
 
