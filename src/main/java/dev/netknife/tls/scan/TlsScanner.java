@@ -268,8 +268,23 @@ public final class TlsScanner {
         return ask(hello.encode(random));
     }
 
-    /** One connection: the hello out, the server's answer in, within the probe timeout. */
+    /**
+     * One connection: the hello out, the server's answer in, within the probe timeout. A probe that times
+     * out is asked once more on a new connection before the scan gives up: one stalled connection among a
+     * scan's hundred (a busy mail server, a rate limit) is not the server's answer.
+     */
     private ServerFlight ask(byte[] hello) throws IOException {
+        try {
+            return askOnce(hello);
+        } catch (NkException e) {
+            if (e.exitCode() != dev.netknife.ExitCode.TIMEOUT) {
+                throw e;
+            }
+            return askOnce(hello);
+        }
+    }
+
+    private ServerFlight askOnce(byte[] hello) throws IOException {
         slots.acquireUninterruptibly();
         probes.incrementAndGet();
         try (Conn conn = dialer.dial(target); Deadline deadline = new Deadline(conn, options.timeoutMillis())) {
