@@ -58,8 +58,8 @@ public final class Backend {
         }
         if (where.startsWith(Endpoint.UNIX_PREFIX)) {
             String path = where.substring(Endpoint.UNIX_PREFIX.length());
-            if (path.isEmpty() || path.startsWith("@")) {
-                throw NkException.usage("backend '" + text + "': give the socket file's path (unix:/run/app.sock; no abstract names)");
+            if (path.isEmpty() || path.equals("@")) {
+                throw NkException.usage("backend '" + text + "': give the socket's path (unix:/run/app.sock) or abstract name (unix:@name)");
             }
             return new Backend(new Endpoint("localhost", 0), java.nio.file.Path.of(path), weight);
         }

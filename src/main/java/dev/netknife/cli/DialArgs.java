@@ -38,7 +38,7 @@ final class DialArgs {
             spec.addOption(Specs.option("ADDR", "Connect from this local address (ncat -s; it must be one of this host's).", "--bind"));
         }
         spec.addOption(Specs.option("PORT", "Connect from this local port (ncat -p, curl --local-port).", localPortNames(unixSocketNames)));
-        spec.addOption(Specs.option("PATH", "Connect to the Unix domain socket PATH instead of the network (curl --unix-socket, ncat -U);"
+        spec.addOption(Specs.option("PATH", "Connect to the Unix domain socket PATH (@NAME: a Linux abstract name) instead of the network (curl --unix-socket, ncat -U);"
                 + " the target still names the host for Host, SNI and certificate checks.", unixSocketNames));
         spec.addOption(Specs.repeatable("HOST:PORT:ADDR[,ADDR]", "Connect to ADDR for HOST at PORT (* for any host), as curl: SNI, certificate"
                 + " checks and Host keep HOST (repeatable).", "--resolve"));
@@ -85,7 +85,7 @@ final class DialArgs {
         return bind == null ? new java.net.InetSocketAddress(local) : new java.net.InetSocketAddress(args.bindAddress("--bind", bind), local);
     }
 
-    /** The socket's path; null for none. Linux's abstract names (@name) are a usage error: the JDK cannot address them. */
+    /** The socket's path (@name: a Linux abstract name); null for none. */
     static java.nio.file.Path unixSocket(String path) {
         if (path == null) {
             return null;
@@ -93,9 +93,8 @@ final class DialArgs {
         if (path.isEmpty()) {
             throw NkException.usage("--unix-socket needs a path");
         }
-        if (path.startsWith("@") || path.startsWith("\0")) {
-            throw NkException.usage("--unix-socket " + path + ": abstract socket names are not supported (the JDK has no address for them);"
-                    + " give a socket file's path");
+        if (path.startsWith("@") && (path.length() == 1 || path.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 108)) {
+            throw NkException.usage("--unix-socket " + path + ": an abstract name (@name) has 1 to 107 bytes");
         }
         return java.nio.file.Path.of(path);
     }

@@ -147,6 +147,9 @@ public final class Dialer {
      * A connection to the Unix domain socket at {@code path} (curl --unix-socket, ncat -U). The host and port of the target still name it (Host, SNI, certificate checks).
      */
     public Conn dialUnix(java.nio.file.Path path) {
+        if (path.toString().startsWith("@")) {
+            return dialAbstract(path.toString().substring(1));
+        }
         long start = System.nanoTime();
         SocketChannel channel = null;
         try {
@@ -221,6 +224,27 @@ public final class Dialer {
         header.write(target.port() >> 8);
         header.write(target.port());
         return new SocksUdp(control, relay, header.toByteArray());
+    }
+
+    /** A connection to a Linux abstract Unix socket name (given without its @), which the JDK cannot address ({@link AbstractSockets}). */
+    private Conn dialAbstract(String name) {
+        long start = System.nanoTime();
+        String where = Endpoint.UNIX_PREFIX + "@" + name;
+        AbstractSockets sockets;
+        try {
+            sockets = AbstractSockets.load();
+        } catch (IOException e) {
+            throw new NkException(ExitCode.FAILURE, "connect", e.getMessage() + " (" + where + ")", e);
+        }
+        int fd = sockets.connect(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        if (fd < 0) {
+            throw switch (-fd) {
+                case 111 -> new NkException(ExitCode.REFUSED, "connect", "connection refused: nothing listens on " + where + " (" + where + ")", null);
+                case AbstractSockets.EAGAIN -> new NkException(ExitCode.REFUSED, "connect", "the listener's backlog is full (" + where + ")", null);
+                default -> new NkException(ExitCode.FAILURE, "connect", "connect failed (errno " + -fd + ") (" + where + ")", null);
+            };
+        }
+        return new FdConn(sockets, fd, name, Timings.connected(-1, System.nanoTime() - start));
     }
 
     /** The target's address for a proxy that is given addresses (socks4 takes IPv4 only). */

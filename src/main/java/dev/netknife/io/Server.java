@@ -112,6 +112,9 @@ public final class Server implements AutoCloseable {
      * not a socket, is an error. The socket file is removed on {@link #close}.
      */
     public static Server bindUnix(java.nio.file.Path path, Config config, Handler handler, Events events) {
+        if (path.toString().startsWith("@")) {
+            throw NkException.usage("servers listen on abstract names (" + path + ") with connect -l only; give a socket file's path");
+        }
         ServerSocketChannel listener = null;
         try {
             removeStaleSocket(path);

@@ -80,9 +80,6 @@ class UnixSocketTest {
         NkRun.Result missing = NkRun.run("connect", "-U", dir.resolve("none.sock").toString());
         assertEquals(4, missing.code(), missing.toString());
         assertTrue(missing.stderr().startsWith("nk: connect: no Unix socket at "), missing.stderr());
-        NkRun.Result abstractName = NkRun.run("connect", "-U", "@nk-test");
-        assertEquals(2, abstractName.code(), abstractName.toString());
-        assertTrue(abstractName.stderr().contains("abstract socket names are not supported"), abstractName.stderr());
         NkRun.Result both = NkRun.run("connect", "-U", socket.toString(), "--proxy", "socks5://127.0.0.1:1", "h", "1");
         assertEquals(2, both.code(), both.toString());
     }
@@ -96,8 +93,52 @@ class UnixSocketTest {
             assertEquals(0, r.code(), r.toString());
             assertEquals("through the balancer\n", r.out());
         }
-        NkRun.Result bad = NkRun.run("balance", "0", "unix:@abstract");
+        NkRun.Result bad = NkRun.run("balance", "0", "unix:");
         assertEquals(2, bad.code(), bad.toString());
+    }
+
+    /** Linux abstract names (@name), as socat's ABSTRACT-LISTEN and ABSTRACT-CONNECT have them. */
+    @Test
+    void abstractSocketNames() throws Exception {
+        String socat = Peers.require("socat", "socat");
+        String name = "nk-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        Process echo = new ProcessBuilder(socat, "ABSTRACT-LISTEN:" + name + ",fork", "EXEC:cat").redirectErrorStream(true).start();
+        try {
+            NkRun.Result r = null;
+            for (int i = 0; i < 100; i++) {
+                r = NkRun.run("hello abstract\n".getBytes(StandardCharsets.US_ASCII), "connect", "-U", "@" + name);
+                if (r.code() != 4) {
+                    break;
+                }
+                Thread.sleep(20); // socat is still starting
+            }
+            assertEquals(0, r.code(), r.toString());
+            assertEquals("hello abstract\n", r.out());
+        } finally {
+            echo.destroy();
+            echo.waitFor();
+        }
+        NkRun.Result nobody = NkRun.run("connect", "-U", "@" + name + "-nobody");
+        assertEquals(4, nobody.code(), nobody.toString());
+        assertTrue(nobody.stderr().startsWith("nk: connect: connection refused: nothing listens on unix:@" + name + "-nobody"), nobody.stderr());
+        java.util.concurrent.CompletableFuture<NkRun.Result> listening = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> NkRun.run(new byte[0], "connect", "-l", "-U", "@" + name + "-l"));
+        Process client = null;
+        for (int i = 0; i < 250; i++) {
+            Process attempt = new ProcessBuilder(socat, "-", "ABSTRACT-CONNECT:" + name + "-l").redirectErrorStream(true).start();
+            attempt.getOutputStream().write("from socat\n".getBytes(StandardCharsets.US_ASCII));
+            attempt.getOutputStream().close();
+            if (attempt.waitFor() == 0) {
+                client = attempt;
+                break;
+            }
+            Thread.sleep(20);
+        }
+        assertTrue(client != null, "socat reached nk's abstract listener");
+        NkRun.Result served = listening.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals("from socat\n", served.out(), served.toString());
+        NkRun.Result server = NkRun.run("echo-server", "-U", "@" + name);
+        assertEquals(2, server.code(), server.toString());
     }
 
     /** The classic: curl --unix-socket /var/run/docker.sock http://localhost/version, here against nginx on a socket. */
