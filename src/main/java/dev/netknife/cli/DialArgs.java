@@ -38,8 +38,8 @@ final class DialArgs {
             spec.addOption(Specs.option("ADDR", "Connect from this local address (ncat -s; it must be one of this host's).", "--bind"));
         }
         spec.addOption(Specs.option("PORT", "Connect from this local port (ncat -p, curl --local-port).", localPortNames(unixSocketNames)));
-        spec.addOption(Specs.option("PATH", "Connect to the Unix domain socket PATH (@NAME: a Linux abstract name) instead of the network (curl --unix-socket, ncat -U);"
-                + " the target still names the host for Host, SNI and certificate checks.", unixSocketNames));
+        spec.addOption(Specs.option("PATH", "Connect to the Unix domain socket PATH (@NAME: a Linux abstract name) instead of the network"
+                + " (curl --unix-socket, ncat -U); the target still names the host for Host, SNI and certificate checks.", unixSocketNames));
         spec.addOption(Specs.repeatable("HOST:PORT:ADDR[,ADDR]", "Connect to ADDR for HOST at PORT (* for any host), as curl: SNI, certificate"
                 + " checks and Host keep HOST (repeatable).", "--resolve"));
         spec.addOption(Specs.repeatable("H1:P1:H2:P2", "Connect to H2:P2 instead of H1:P1, as curl (an empty part: any, or the same;"

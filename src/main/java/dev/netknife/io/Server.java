@@ -55,7 +55,7 @@ public final class Server implements AutoCloseable {
 
     private static final int BACKLOG = 4096;
 
-    private final ServerSocketChannel listener;
+    private final Acceptor listener;
     private final Config config;
     private final Handler handler;
     private final Events events;
@@ -72,12 +72,83 @@ public final class Server implements AutoCloseable {
     private final AtomicInteger active = new AtomicInteger();
     private volatile boolean closing;
 
-    private Server(ServerSocketChannel listener, Config config, Handler handler, Events events, java.nio.file.Path unixPath) throws IOException {
+    /** Where clients come from: a listening channel, or a Linux abstract socket name. */
+    private interface Acceptor extends java.io.Closeable {
+        /** The next client (blocking); ClosedChannelException once closed. */
+        Conn accept() throws IOException;
+    }
+
+    private record ChannelAcceptor(ServerSocketChannel channel) implements Acceptor {
+        @Override
+        public Conn accept() throws IOException {
+            SocketChannel client = channel.accept();
+            try {
+                return new TcpConn(client, Timings.NONE);
+            } catch (IOException e) {
+                client.close(); // the client vanished between accept and set-up
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            channel.close();
+        }
+    }
+
+    /** An abstract name's listening socket: non-blocking, so accepting waits in Java (backing off to 20 ms), never in native code. */
+    private static final class AbstractAcceptor implements Acceptor {
+        private final AbstractSockets sockets;
+        private final int fd;
+        private final String name;
+        private boolean closed;
+
+        AbstractAcceptor(AbstractSockets sockets, int fd, String name) {
+            this.sockets = sockets;
+            this.fd = fd;
+            this.name = name;
+        }
+
+        @Override
+        public Conn accept() throws IOException {
+            long wait = 1_000_000;
+            while (true) {
+                int client;
+                synchronized (this) { // accept4 never waits here; close() cannot free the descriptor under it
+                    if (closed) {
+                        throw new ClosedChannelException();
+                    }
+                    client = sockets.accept(fd);
+                }
+                if (client >= 0) {
+                    return new FdConn(sockets, client, name, Timings.NONE);
+                }
+                if (client != -AbstractSockets.EAGAIN && client != -AbstractSockets.EINTR) {
+                    throw new IOException("accept failed (errno " + -client + ")");
+                }
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new ClosedChannelException();
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                wait = Math.min(20_000_000, wait * 2);
+            }
+        }
+
+        @Override
+        public synchronized void close() {
+            if (!closed) {
+                closed = true;
+                sockets.close(fd);
+            }
+        }
+    }
+
+    private Server(Acceptor listener, InetSocketAddress address, Config config, Handler handler, Events events, java.nio.file.Path unixPath) {
         this.listener = listener;
         this.config = config;
         this.handler = handler;
         this.events = events;
-        this.address = TcpConn.inet(listener.getLocalAddress());
+        this.address = address;
         this.unixPath = unixPath;
         this.slots = config.maxConns() > 0 ? new Semaphore(config.maxConns()) : null;
         this.rateLimiter = config.ratePerClient() != null ? new RateLimiter<>(config.ratePerClient()) : null;
@@ -92,7 +163,7 @@ public final class Server implements AutoCloseable {
             listener = ServerSocketChannel.open();
             listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             listener.bind(at, BACKLOG);
-            return new Server(listener, config, handler, events, null);
+            return new Server(new ChannelAcceptor(listener), TcpConn.inet(listener.getLocalAddress()), config, handler, events, null);
         } catch (IOException e) {
             if (listener != null) {
                 try {
@@ -113,14 +184,14 @@ public final class Server implements AutoCloseable {
      */
     public static Server bindUnix(java.nio.file.Path path, Config config, Handler handler, Events events) {
         if (path.toString().startsWith("@")) {
-            throw NkException.usage("servers listen on abstract names (" + path + ") with connect -l only; give a socket file's path");
+            return bindAbstract(path.toString().substring(1), config, handler, events);
         }
         ServerSocketChannel listener = null;
         try {
             removeStaleSocket(path);
             listener = ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX);
             listener.bind(java.net.UnixDomainSocketAddress.of(path), BACKLOG);
-            return new Server(listener, config, handler, events, path);
+            return new Server(new ChannelAcceptor(listener), TcpConn.inet(listener.getLocalAddress()), config, handler, events, path);
         } catch (IOException e) {
             if (listener != null) {
                 try {
@@ -130,6 +201,21 @@ public final class Server implements AutoCloseable {
                 }
             }
             throw new NkException(ExitCode.FAILURE, null, "cannot listen on " + Endpoint.UNIX_PREFIX + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Listens on a Linux abstract name ({@link AbstractSockets}); no file, so nothing to clean up. */
+    private static Server bindAbstract(String name, Config config, Handler handler, Events events) {
+        String where = Endpoint.UNIX_PREFIX + "@" + name;
+        try {
+            AbstractSockets sockets = AbstractSockets.load();
+            int fd = sockets.listen(name.getBytes(java.nio.charset.StandardCharsets.UTF_8), BACKLOG);
+            if (fd < 0) {
+                throw new IOException(fd == -98 ? "the name is in use" : "errno " + -fd);
+            }
+            return new Server(new AbstractAcceptor(sockets, fd, name), InetSocketAddress.createUnresolved(where, 0), config, handler, events, null);
+        } catch (IOException e) {
+            throw new NkException(ExitCode.FAILURE, null, "cannot listen on " + where + ": " + e.getMessage(), e);
         }
     }
 
@@ -160,14 +246,14 @@ public final class Server implements AutoCloseable {
                 if (slots != null) {
                     slots.acquire();
                 }
-                SocketChannel channel;
+                Conn conn;
                 try {
-                    channel = listener.accept();
+                    conn = listener.accept();
                 } catch (IOException | RuntimeException e) {
                     release();
                     throw e;
                 }
-                start(channel);
+                start(conn);
             } catch (ClosedChannelException e) {
                 return;
             } catch (InterruptedException e) {
@@ -185,22 +271,13 @@ public final class Server implements AutoCloseable {
         }
     }
 
-    private void start(SocketChannel channel) throws IOException {
-        InetSocketAddress client = TcpConn.inet(channel.getRemoteAddress());
+    private void start(Conn conn) {
+        InetSocketAddress client = conn.remoteAddress();
         if (rateLimiter != null && client != null && !client.isUnresolved() && !rateLimiter.tryAcquire(client.getAddress())) {
             rejected.increment();
-            channel.close();
+            conn.close();
             release();
             events.rejected(client, "over the connection rate " + rateLimiter.rate());
-            return;
-        }
-        Conn conn;
-        try {
-            conn = new TcpConn(channel, Timings.NONE);
-        } catch (IOException e) {
-            // the client vanished between accept and set-up
-            channel.close();
-            release();
             return;
         }
         accepted.increment();

@@ -137,8 +137,19 @@ class UnixSocketTest {
         assertTrue(client != null, "socat reached nk's abstract listener");
         NkRun.Result served = listening.get(10, java.util.concurrent.TimeUnit.SECONDS);
         assertEquals("from socat\n", served.out(), served.toString());
-        NkRun.Result server = NkRun.run("echo-server", "-U", "@" + name);
-        assertEquals(2, server.code(), server.toString());
+        try (Background server = Background.start("echo-server", "-U", "@" + name + "-echo")) {
+            assertEquals("unix:@" + name + "-echo", server.address());
+            for (int i = 0; i < 3; i++) { // one client after another, and each served whole
+                Process peer = new ProcessBuilder(socat, "-", "ABSTRACT-CONNECT:" + name + "-echo").start();
+                peer.getOutputStream().write(("echo " + i + "\n").getBytes(StandardCharsets.US_ASCII));
+                peer.getOutputStream().close();
+                assertEquals("echo " + i + "\n", new String(peer.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
+                assertEquals(0, peer.waitFor());
+            }
+            NkRun.Result busy = NkRun.run("echo-server", "-U", "@" + name + "-echo");
+            assertEquals(1, busy.code(), busy.toString());
+            assertEquals("nk: echo-server: cannot listen on unix:@" + name + "-echo: the name is in use\n", busy.stderr());
+        }
     }
 
     /** The classic: curl --unix-socket /var/run/docker.sock http://localhost/version, here against nginx on a socket. */
