@@ -1,8 +1,6 @@
 package dev.netknife.io;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.locks.LockSupport;
@@ -13,7 +11,7 @@ import java.util.concurrent.locks.LockSupport;
  * thread gives its carrier back; the cost is up to 20 ms of latency after a quiet spell. Its addresses show
  * as {@code unix:@name}.
  */
-final class FdConn extends CountingConn {
+final class FdConn extends SocketStreams {
     private static final long MAX_WAIT_NANOS = 20_000_000;
     private static final int CHUNK = 16 * 1024;
 
@@ -26,8 +24,6 @@ final class FdConn extends CountingConn {
     /** Every call on the descriptor holds the read lock (they never wait), close the write lock: no call reaches a closed, reused fd. */
     private final java.util.concurrent.locks.ReentrantReadWriteLock use = new java.util.concurrent.locks.ReentrantReadWriteLock();
     private volatile boolean closed;
-    private InputStream in;
-    private OutputStream out;
 
     FdConn(AbstractSockets sockets, int fd, String name, Timings timings) {
         this.sockets = sockets;
@@ -94,21 +90,7 @@ final class FdConn extends CountingConn {
         return 0;
     }
 
-    @Override
-    public synchronized InputStream in() {
-        if (in == null) {
-            in = new ConnStreams.In(this);
-        }
-        return in;
-    }
 
-    @Override
-    public synchronized OutputStream out() {
-        if (out == null) {
-            out = new ConnStreams.Out(this);
-        }
-        return out;
-    }
 
     @Override
     public void closeWrite() throws IOException {

@@ -72,8 +72,8 @@ public final class Server implements AutoCloseable {
     private final AtomicInteger active = new AtomicInteger();
     private volatile boolean closing;
 
-    /** Where clients come from: a listening channel, or a Linux abstract socket name. */
-    private interface Acceptor extends java.io.Closeable {
+    /** Where clients come from: a listening channel, or a Linux abstract socket name ({@link AbstractListener}). */
+    interface Acceptor extends java.io.Closeable {
         /** The next client (blocking); ClosedChannelException once closed. */
         Conn accept() throws IOException;
     }
@@ -93,53 +93,6 @@ public final class Server implements AutoCloseable {
         @Override
         public void close() throws IOException {
             channel.close();
-        }
-    }
-
-    /** An abstract name's listening socket: non-blocking, so accepting waits in Java (backing off to 20 ms), never in native code. */
-    private static final class AbstractAcceptor implements Acceptor {
-        private final AbstractSockets sockets;
-        private final int fd;
-        private final String name;
-        private boolean closed;
-
-        AbstractAcceptor(AbstractSockets sockets, int fd, String name) {
-            this.sockets = sockets;
-            this.fd = fd;
-            this.name = name;
-        }
-
-        @Override
-        public Conn accept() throws IOException {
-            long wait = 1_000_000;
-            while (true) {
-                int client;
-                synchronized (this) { // accept4 never waits here; close() cannot free the descriptor under it
-                    if (closed) {
-                        throw new ClosedChannelException();
-                    }
-                    client = sockets.accept(fd);
-                }
-                if (client >= 0) {
-                    return new FdConn(sockets, client, name, Timings.NONE);
-                }
-                if (client != -AbstractSockets.EAGAIN && client != -AbstractSockets.EINTR) {
-                    throw new IOException("accept failed (errno " + -client + ")");
-                }
-                if (Thread.currentThread().isInterrupted()) {
-                    throw new ClosedChannelException();
-                }
-                java.util.concurrent.locks.LockSupport.parkNanos(wait);
-                wait = Math.min(20_000_000, wait * 2);
-            }
-        }
-
-        @Override
-        public synchronized void close() {
-            if (!closed) {
-                closed = true;
-                sockets.close(fd);
-            }
         }
     }
 
@@ -208,12 +161,7 @@ public final class Server implements AutoCloseable {
     private static Server bindAbstract(String name, Config config, Handler handler, Events events) {
         String where = Endpoint.UNIX_PREFIX + "@" + name;
         try {
-            AbstractSockets sockets = AbstractSockets.load();
-            int fd = sockets.listen(name.getBytes(java.nio.charset.StandardCharsets.UTF_8), BACKLOG);
-            if (fd < 0) {
-                throw new IOException(fd == -98 ? "the name is in use" : "errno " + -fd);
-            }
-            return new Server(new AbstractAcceptor(sockets, fd, name), InetSocketAddress.createUnresolved(where, 0), config, handler, events, null);
+            return new Server(AbstractListener.listen(name, BACKLOG), InetSocketAddress.createUnresolved(where, 0), config, handler, events, null);
         } catch (IOException e) {
             throw new NkException(ExitCode.FAILURE, null, "cannot listen on " + where + ": " + e.getMessage(), e);
         }

@@ -33,32 +33,16 @@ public final class SingleAccept {
 
     /** As below on a Linux abstract name: the listener goes once a client is in. */
     private static Conn acceptAbstract(String name, Consumer<InetSocketAddress> ready) throws IOException {
-        AbstractSockets sockets = AbstractSockets.load();
         String where = Endpoint.UNIX_PREFIX + "@" + name;
-        int listener = sockets.listen(name.getBytes(java.nio.charset.StandardCharsets.UTF_8), 1);
-        if (listener < 0) {
-            throw new NkException(ExitCode.FAILURE, null, "cannot listen on " + where + ": "
-                    + (listener == -98 ? "the name is in use" : "errno " + -listener), null);
-        }
+        AbstractListener listener;
         try {
+            listener = AbstractListener.listen(name, 1);
+        } catch (IOException e) {
+            throw new NkException(ExitCode.FAILURE, null, "cannot listen on " + where + ": " + e.getMessage(), e);
+        }
+        try (listener) {
             ready.accept(InetSocketAddress.createUnresolved(where, 0));
-            long wait = 1_000_000;
-            while (true) {
-                int fd = sockets.accept(listener);
-                if (fd >= 0) {
-                    return new FdConn(sockets, fd, name, Timings.NONE);
-                }
-                if (fd != -AbstractSockets.EAGAIN && fd != -AbstractSockets.EINTR) {
-                    throw new IOException("accept failed (errno " + -fd + ")");
-                }
-                if (Thread.currentThread().isInterrupted()) {
-                    throw new java.io.InterruptedIOException("interrupted");
-                }
-                java.util.concurrent.locks.LockSupport.parkNanos(wait);
-                wait = Math.min(20_000_000, wait * 2);
-            }
-        } finally {
-            sockets.close(listener);
+            return listener.accept();
         }
     }
 

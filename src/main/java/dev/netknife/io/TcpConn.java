@@ -2,7 +2,6 @@ package dev.netknife.io;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -14,13 +13,11 @@ import java.nio.channels.SocketChannel;
  * the channel, so direct buffers move bytes without copies. Idle timeouts are enforced from
  * outside ({@link IdleWatch} closes the channel), which keeps this class free of timers.
  */
-public final class TcpConn extends CountingConn {
+public final class TcpConn extends SocketStreams {
     private final SocketChannel channel;
     private final Timings timings;
     private final InetSocketAddress local;
     private final InetSocketAddress remote;
-    private InputStream in;
-    private OutputStream out;
     private InputStream availableProbe;
 
     public TcpConn(SocketChannel channel, Timings timings) throws IOException {
@@ -87,21 +84,7 @@ public final class TcpConn extends CountingConn {
         return probe.available();
     }
 
-    @Override
-    public synchronized InputStream in() {
-        if (in == null) {
-            in = new ConnStreams.In(this);
-        }
-        return in;
-    }
 
-    @Override
-    public synchronized OutputStream out() {
-        if (out == null) {
-            out = new ConnStreams.Out(this);
-        }
-        return out;
-    }
 
     @Override
     public void closeWrite() throws IOException {

@@ -73,7 +73,7 @@ class UnixSocketTest {
                 // until nk closes (its stdin is empty)
             }
         }
-        NkRun.Result served = listening.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        NkRun.Result served = listening.get(30, java.util.concurrent.TimeUnit.SECONDS);
         assertEquals(0, served.code(), served.toString());
         assertEquals("from the client\n", served.out());
         assertFalse(Files.exists(socket), "the socket file goes once the client is in");
@@ -135,7 +135,7 @@ class UnixSocketTest {
             Thread.sleep(20);
         }
         assertTrue(client != null, "socat reached nk's abstract listener");
-        NkRun.Result served = listening.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        NkRun.Result served = listening.get(30, java.util.concurrent.TimeUnit.SECONDS);
         assertEquals("from socat\n", served.out(), served.toString());
         try (Background server = Background.start("echo-server", "-U", "@" + name + "-echo")) {
             assertEquals("unix:@" + name + "-echo", server.address());
