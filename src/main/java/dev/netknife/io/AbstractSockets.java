@@ -16,10 +16,17 @@ interface AbstractSockets {
     int EINPROGRESS = 115;
 
     /** A non-blocking stream socket connected to the abstract name (without its @), or minus errno. */
-    int connect(byte[] name);
+    default int connect(byte[] name) {
+        return open(name, false, 0);
+    }
 
     /** A non-blocking listening socket bound to the abstract name, or minus errno. */
-    int listen(byte[] name, int backlog);
+    default int listen(byte[] name, int backlog) {
+        return open(name, true, backlog);
+    }
+
+    /** A non-blocking stream socket on the abstract name: connected, or bound and listening; or minus errno. */
+    int open(byte[] name, boolean listening, int backlog);
 
     /** A non-blocking connection accepted on {@code fd}, or minus errno (-EAGAIN: none yet). */
     int accept(int fd);

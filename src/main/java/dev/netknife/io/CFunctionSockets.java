@@ -50,16 +50,7 @@ final class CFunctionSockets implements AbstractSockets {
     }
 
     @Override
-    public int connect(byte[] name) {
-        return open(name, false, 0);
-    }
-
-    @Override
-    public int listen(byte[] name, int backlog) {
-        return open(name, true, backlog);
-    }
-
-    private static int open(byte[] name, boolean listening, int backlog) {
+    public int open(byte[] name, boolean listening, int backlog) {
         int fd = (int) result(socket(1, SOCK_STREAM_NONBLOCK_CLOEXEC, 0));
         if (fd < 0) {
             return fd;

@@ -41,16 +41,7 @@ final class FfmSockets implements AbstractSockets {
     }
 
     @Override
-    public int connect(byte[] name) {
-        return open(name, false, 0);
-    }
-
-    @Override
-    public int listen(byte[] name, int backlog) {
-        return open(name, true, backlog);
-    }
-
-    private int open(byte[] name, boolean listening, int backlog) {
+    public int open(byte[] name, boolean listening, int backlog) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(capture);
             int fd = (int) result((int) socket.invokeExact(state, 1, SOCK_STREAM_NONBLOCK_CLOEXEC, 0), state);
