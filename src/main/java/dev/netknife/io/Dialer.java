@@ -65,51 +65,9 @@ public final class Dialer {
         return connect(addresses, via, dns, deadline);
     }
 
-    private boolean asksResolver(Endpoint endpoint) {
-        return literal(endpoint.host()) == null && options.pins().addresses(endpoint) == null;
-    }
-
-    /**
-     * Connects to the proxy (its DNS and connect are the dns and connect phases; with socks4 and socks5
-     * the target's name is resolved here too), then has it open a tunnel to {@code target}: the proxy
-     * phase, TLS to an https:// proxy included. All within the connect timeout.
-     */
+    /** The proxy part: tunnels, forward proxies, UDP associations. */
     private Conn dialThrough(Proxy proxy, Endpoint target) {
-        long start = System.nanoTime();
-        long deadline = start + TimeUnit.MILLISECONDS.toNanos(options.connectTimeoutMillis());
-        List<InetAddress> proxyAddresses = resolve(proxy.endpoint(), deadline);
-        InetAddress targetAddress = proxy.kind().remoteDns() ? null : targetAddress(proxy, target, deadline);
-        boolean looked = asksResolver(proxy.endpoint()) || (targetAddress != null && asksResolver(target));
-        long dns = looked ? System.nanoTime() - start : -1;
-        Conn conn;
-        try {
-            conn = connect(proxyAddresses, proxy.endpoint(), dns, deadline);
-        } catch (NkException e) {
-            throw new NkException(e.exitCode(), e.phase(), "cannot reach the proxy: " + e.getMessage(), e.getCause());
-        }
-        Timings connected = conn.timings();
-        long tunnelStart = System.nanoTime();
-        long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - tunnelStart));
-        if (proxy.kind() == Proxy.Kind.HTTPS) {
-            conn = options.proxyTls().handshake(conn, proxy.endpoint(), left);
-        }
-        Deadline tunnelDeadline = new Deadline(conn, Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-        try {
-            new ProxyTunnel(conn, proxy, target).open(targetAddress);
-        } catch (IOException e) {
-            conn.close();
-            if (tunnelDeadline.expired()) {
-                throw NkException.timeout("proxy", "the proxy " + proxy + " did not open the tunnel in time (" + target + ")");
-            }
-            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            throw new NkException(ExitCode.PROTOCOL, "proxy", "the proxy " + proxy + " failed: " + message + " (" + target + ")", e);
-        } catch (RuntimeException e) {
-            conn.close();
-            throw e;
-        } finally {
-            tunnelDeadline.close();
-        }
-        return new TunnelConn(conn, connected.withProxy(System.nanoTime() - tunnelStart));
+        return new ProxyDialer(this).dialThrough(proxy, target);
     }
 
     /**
@@ -124,140 +82,24 @@ public final class Dialer {
 
     /** A connection to {@code proxy} itself, for forwarded requests (TLS to an https:// one, as the proxy phase). */
     public Conn dialProxy(Proxy proxy) {
-        long start = System.nanoTime();
-        long deadline = start + TimeUnit.MILLISECONDS.toNanos(options.connectTimeoutMillis());
-        List<InetAddress> addresses = resolve(proxy.endpoint(), deadline);
-        long dns = asksResolver(proxy.endpoint()) ? System.nanoTime() - start : -1;
-        Conn conn;
-        try {
-            conn = connect(addresses, proxy.endpoint(), dns, deadline);
-        } catch (NkException e) {
-            throw new NkException(e.exitCode(), e.phase(), "cannot reach the proxy: " + e.getMessage(), e.getCause());
-        }
-        if (proxy.kind() != Proxy.Kind.HTTPS) {
-            return conn;
-        }
-        Timings connected = conn.timings();
-        long tlsStart = System.nanoTime();
-        Conn tls = options.proxyTls().handshake(conn, proxy.endpoint(), Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - tlsStart)));
-        return new TunnelConn(tls, connected.withProxy(System.nanoTime() - tlsStart));
+        return new ProxyDialer(this).dialProxy(proxy);
+    }
+
+    /** A SOCKS5 UDP association for datagrams to {@code target} (nk udp --proxy); null without a proxy. */
+    public SocksUdp associateUdp(Endpoint target) {
+        return new ProxyDialer(this).associateUdp(target);
     }
 
     /**
-     * A connection to the Unix domain socket at {@code path} (curl --unix-socket, ncat -U). The host and port of the target still name it (Host, SNI, certificate checks).
+     * A connection to the Unix domain socket at {@code path} (curl --unix-socket, ncat -U; {@code @name}: a
+     * Linux abstract name). The host and port of the target still name it (Host, SNI, certificate checks).
      */
     public Conn dialUnix(java.nio.file.Path path) {
-        if (path.toString().startsWith("@")) {
-            return dialAbstract(path.toString().substring(1));
-        }
-        long start = System.nanoTime();
-        SocketChannel channel = null;
-        try {
-            channel = SocketChannel.open(java.net.StandardProtocolFamily.UNIX);
-            channel.connect(java.net.UnixDomainSocketAddress.of(path)); // local: it connects or fails at once, no timeout needed
-            return new TcpConn(channel, Timings.connected(-1, System.nanoTime() - start));
-        } catch (IOException e) {
-            closeQuietly(channel);
-            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            String where = Endpoint.UNIX_PREFIX + path;
-            if (message.contains("No such file") || e instanceof java.nio.file.NoSuchFileException) {
-                throw new NkException(ExitCode.REFUSED, "connect", "no Unix socket at " + path + " (" + where + ")", e);
-            }
-            if (e instanceof ConnectException || message.contains("refused")) {
-                throw new NkException(ExitCode.REFUSED, "connect", "connection refused (" + where + ")", e);
-            }
-            throw new NkException(ExitCode.FAILURE, "connect", "connect failed: " + message + " (" + where + ")", e);
-        }
+        return UnixDialer.dial(path);
     }
 
-    /**
-     * A SOCKS5 UDP association through the proxy the options name, for datagrams to {@code target}
-     * (nk udp --proxy). Only SOCKS5 proxies relay UDP; socks5 resolves the target here, socks5h has the
-     * proxy do it.
-     */
-    public SocksUdp associateUdp(Endpoint target) {
-        Proxy proxy = options.proxies().select(target, false);
-        if (proxy == null) {
-            return null;
-        }
-        if (proxy.kind() != Proxy.Kind.SOCKS5 && proxy.kind() != Proxy.Kind.SOCKS5H) {
-            throw NkException.usage("udp goes through SOCKS5 proxies only (socks5:// or socks5h://, UDP ASSOCIATE), not " + proxy.kind().scheme() + "://");
-        }
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.connectTimeoutMillis());
-        InetAddress targetAddress = proxy.kind().remoteDns() ? null : targetAddress(proxy, target, deadline);
-        Conn control;
-        try {
-            control = connect(resolve(proxy.endpoint(), deadline), proxy.endpoint(), -1, deadline);
-        } catch (NkException e) {
-            throw new NkException(e.exitCode(), e.phase(), "cannot reach the proxy: " + e.getMessage(), e.getCause());
-        }
-        Deadline answer = new Deadline(control, Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-        InetSocketAddress relay;
-        try {
-            relay = new ProxyTunnel(control, proxy, target).associateUdp();
-        } catch (IOException e) {
-            control.close();
-            if (answer.expired()) {
-                throw NkException.timeout("proxy", "the proxy " + proxy + " did not answer UDP ASSOCIATE in time (" + target + ")");
-            }
-            throw new NkException(ExitCode.PROTOCOL, "proxy", "the proxy " + proxy + " failed: " + e.getMessage() + " (" + target + ")", e);
-        } catch (RuntimeException e) {
-            control.close();
-            throw e;
-        } finally {
-            answer.close();
-        }
-        if (relay.isUnresolved() || relay.getAddress().isAnyLocalAddress()) {
-            relay = new InetSocketAddress(control.remoteAddress().getAddress(), relay.getPort()); // "send them to me"
-        }
-        java.io.ByteArrayOutputStream header = new java.io.ByteArrayOutputStream();
-        header.writeBytes(new byte[] {0, 0, 0});
-        if (targetAddress == null) {
-            byte[] name = target.host().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-            header.write(3);
-            header.write(name.length);
-            header.writeBytes(name);
-        } else {
-            header.write(targetAddress instanceof java.net.Inet6Address ? 4 : 1);
-            header.writeBytes(targetAddress.getAddress());
-        }
-        header.write(target.port() >> 8);
-        header.write(target.port());
-        return new SocksUdp(control, relay, header.toByteArray());
-    }
-
-    /** A connection to a Linux abstract Unix socket name (given without its @), which the JDK cannot address ({@link AbstractSockets}). */
-    private Conn dialAbstract(String name) {
-        long start = System.nanoTime();
-        String where = Endpoint.UNIX_PREFIX + "@" + name;
-        AbstractSockets sockets;
-        try {
-            sockets = AbstractSockets.load();
-        } catch (IOException e) {
-            throw new NkException(ExitCode.FAILURE, "connect", e.getMessage() + " (" + where + ")", e);
-        }
-        int fd = sockets.connect(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        if (fd < 0) {
-            throw switch (-fd) {
-                case 111 -> new NkException(ExitCode.REFUSED, "connect", "connection refused: nothing listens on " + where + " (" + where + ")", null);
-                case AbstractSockets.EAGAIN -> new NkException(ExitCode.REFUSED, "connect", "the listener's backlog is full (" + where + ")", null);
-                default -> new NkException(ExitCode.FAILURE, "connect", "connect failed (errno " + -fd + ") (" + where + ")", null);
-            };
-        }
-        return new FdConn(sockets, fd, name, Timings.connected(-1, System.nanoTime() - start));
-    }
-
-    /** The target's address for a proxy that is given addresses (socks4 takes IPv4 only). */
-    private InetAddress targetAddress(Proxy proxy, Endpoint target, long deadline) {
-        List<InetAddress> addresses = resolve(target, deadline);
-        if (proxy.kind() == Proxy.Kind.SOCKS4) {
-            for (InetAddress address : addresses) {
-                if (address instanceof java.net.Inet4Address) {
-                    return address;
-                }
-            }
-        }
-        return addresses.getFirst();
+    boolean asksResolver(Endpoint endpoint) {
+        return literal(endpoint.host()) == null && options.pins().addresses(endpoint) == null;
     }
 
     /**
@@ -433,7 +275,7 @@ public final class Dialer {
         return new NkException(ExitCode.FAILURE, "connect", "connect failed: " + message + " (" + endpoint + ")", e);
     }
 
-    private static void closeQuietly(SocketChannel channel) {
+    static void closeQuietly(SocketChannel channel) {
         if (channel != null) {
             try {
                 channel.close();
