@@ -6,7 +6,6 @@ import dev.netknife.io.BufferPool;
 import dev.netknife.io.Conn;
 import dev.netknife.io.DialOptions;
 import dev.netknife.io.Dialer;
-import dev.netknife.io.Durations;
 import dev.netknife.io.Endpoint;
 import dev.netknife.io.Escapes;
 import dev.netknife.io.ExpectMatcher;
@@ -111,8 +110,8 @@ final class ConnectCommand implements NkCommand {
         inv.verboseInfo("connected to " + ServerLifecycle.address(conn.remoteAddress()) + " from "
                 + ServerLifecycle.address(conn.localAddress()));
         Relay.Result result = new Relay(new BufferPool()).run(conn, new StreamConn(inv.in(), inv.data()), options, target);
-        ExitCode code = exitCode(result, options);
-        NkException failure = failure(code, options, target);
+        ExitCode code = Relay.exitCode(result, options);
+        NkException failure = Relay.failure(code, options, target);
         if (inv.json()) {
             inv.result(JsonResult.of(NAME, target.toString(), code, failure, timings.withTotal(System.nanoTime() - start))
                     .put("connect", Json.object().put("outcome", result.outcome().name().toLowerCase(Locale.ROOT))
@@ -142,22 +141,5 @@ final class ConnectCommand implements NkCommand {
     /** nc's -w SECS (bare seconds, or a duration), or {@code otherwise}. */
     private static long ncWaitMillis(Args args, long otherwise) {
         return args.string("-w") == null ? otherwise : args.positiveMillis("-w", otherwise);
-    }
-
-    static ExitCode exitCode(Relay.Result result, Relay.Options options) {
-        return switch (result.outcome()) {
-            case MATCHED -> ExitCode.OK;
-            case PEER_CLOSED -> options.expect() == null ? ExitCode.OK : ExitCode.ASSERTION;
-            case IDLE_TIMEOUT -> options.expect() == null ? ExitCode.TIMEOUT : ExitCode.ASSERTION;
-        };
-    }
-
-    static NkException failure(ExitCode code, Relay.Options options, Endpoint target) {
-        return switch (code) {
-            case OK -> null;
-            case TIMEOUT -> NkException.timeout("idle", "idle for " + Durations.format(options.idleTimeoutMillis()) + " (" + target + ")");
-            default -> new NkException(ExitCode.ASSERTION, null, "no match for '" + options.expect().pattern()
-                    + "' before the peer closed or the idle timeout passed (" + target + ")", null);
-        };
     }
 }

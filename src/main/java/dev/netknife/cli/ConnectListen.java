@@ -67,9 +67,9 @@ final class ConnectListen {
                 : new Endpoint(Endpoint.text(conn.remoteAddress().getAddress()), conn.remoteAddress().getPort());
         Relay.Options options = ConnectCommand.relayOptions(args, inv);
         Relay.Result result = new Relay(pool).run(conn, local, options, peer);
-        ExitCode code = ConnectCommand.exitCode(result, options);
+        ExitCode code = Relay.exitCode(result, options);
         if (code != ExitCode.OK) {
-            throw ConnectCommand.failure(code, options, peer);
+            throw Relay.failure(code, options, peer);
         }
         return code.code();
     }

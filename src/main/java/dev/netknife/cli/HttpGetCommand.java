@@ -3,6 +3,7 @@ package dev.netknife.cli;
 import dev.netknife.ExitCode;
 import dev.netknife.NkException;
 import dev.netknife.http.HttpClient;
+import dev.netknife.http.ParallelFetch;
 import dev.netknife.http.HttpUrl;
 import dev.netknife.http.RequestHeaders;
 import dev.netknife.io.DialOptions;
@@ -10,7 +11,6 @@ import dev.netknife.io.Dialer;
 import dev.netknife.term.Sanitizer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Supplier;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -93,37 +93,23 @@ final class HttpGetCommand implements NkCommand {
                 args.flag("--fail"), args.flag("--timing"));
         int parallel = Math.min(args.integer("--parallel", 1, 1, 1000), urls.size());
         Outcome outcome = new Outcome(inv, urls.size() > 1);
-        if (parallel == 1) {
-            try (HttpClient client = new HttpClient(config)) {
-                for (HttpUrl url : urls) {
-                    outcome.fetch(output, client, url);
-                }
-            } catch (HttpGetOutput.StdoutClosed e) {
-                return ExitCode.OK.code();
-            }
-        } else {
-            ConcurrentLinkedQueue<HttpUrl> queue = new ConcurrentLinkedQueue<>(urls);
-            List<Thread> workers = new ArrayList<>();
-            for (int i = 0; i < parallel; i++) {
-                workers.add(Thread.ofVirtual().name("nk-http-" + i).start(() -> {
-                    try (HttpClient client = new HttpClient(config)) {
-                        HttpUrl url;
-                        while ((url = queue.poll()) != null) {
-                            outcome.fetch(output, client, url);
-                        }
-                    } catch (HttpGetOutput.StdoutClosed e) {
-                        queue.clear();
-                    }
-                }));
-            }
-            for (Thread worker : workers) {
+        java.util.concurrent.atomic.AtomicBoolean stdoutClosed = new java.util.concurrent.atomic.AtomicBoolean();
+        try {
+            ParallelFetch.run(config, urls, parallel, (client, url) -> {
                 try {
-                    worker.join();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return ExitCode.INTERRUPTED.code();
+                    outcome.fetch(output, client, url);
+                    return true;
+                } catch (HttpGetOutput.StdoutClosed e) {
+                    stdoutClosed.set(true);
+                    return false;
                 }
-            }
+            });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ExitCode.INTERRUPTED.code();
+        }
+        if (parallel == 1 && stdoutClosed.get()) {
+            return ExitCode.OK.code(); // | head: the reader had what it wanted
         }
         return outcome.code();
     }

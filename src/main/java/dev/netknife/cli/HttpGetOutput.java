@@ -10,17 +10,14 @@ import dev.netknife.http.SinkFailure;
 import dev.netknife.http.ResponseHead;
 import dev.netknife.io.AtomicFile;
 import dev.netknife.io.Timings;
-import dev.netknife.term.Json;
+import dev.netknife.term.HttpResultView;
 import dev.netknife.term.JsonResult;
 import dev.netknife.term.ProgressBar;
 import dev.netknife.term.Sanitizer;
-import dev.netknife.term.Units;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 /** Where http-get's bodies, heads, logs and results go for one run: stdout, files, stderr, JSON. */
 final class HttpGetOutput {
@@ -63,11 +60,11 @@ final class HttpGetOutput {
                     : null;
             Timings timings = last.timings().withTotal(System.nanoTime() - start);
             if (timing) {
-                inv.err().println("nk: http-get: " + timingLine(timings, last.timings().totalNanos()) + (last.reused() ? " (connection reused)" : ""));
+                inv.err().println("nk: http-get: " + HttpResultView.timingLine(timings, last.timings().totalNanos()) + (last.reused() ? " (connection reused)" : ""));
             }
             if (inv.json()) {
                 inv.result(JsonResult.of(HttpGetCommand.NAME, url.toString(), failure == null ? ExitCode.OK : ExitCode.ASSERTION, failure, timings)
-                        .put("http", http(result)));
+                        .put("http", HttpResultView.json(result)));
             }
             if (failure != null) {
                 throw failure;
@@ -183,59 +180,5 @@ final class HttpGetOutput {
                 inv.err().println("<");
             }
         };
-    }
-
-    /**
-     * The phases in the order they happen, adding up to the total: dns, connect, tls, first-byte (request sent
-     * to the response's first byte), transfer (the body), and other: what the rest was (TLS and CA set-up,
-     * earlier redirect hops). {@code exchangeNanos}: the last request's own time, request to the body's end.
-     */
-    static String timingLine(Timings t, long exchangeNanos) {
-        long transfer = exchangeNanos < 0 || t.firstByteNanos() < 0 ? -1 : exchangeNanos - t.firstByteNanos();
-        long phases = Math.max(0, t.dnsNanos()) + Math.max(0, t.connectNanos()) + Math.max(0, t.proxyNanos()) + Math.max(0, t.tlsNanos())
-                + Math.max(0, t.firstByteNanos()) + Math.max(0, transfer);
-        List<String> parts = new ArrayList<>();
-        parts.add("dns " + ms(t.dnsNanos()));
-        parts.add("connect " + ms(t.connectNanos()));
-        if (t.proxyNanos() >= 0) {
-            parts.add("proxy " + ms(t.proxyNanos()));
-        }
-        parts.add("tls " + ms(t.tlsNanos()));
-        parts.add("first-byte " + ms(t.firstByteNanos()));
-        parts.add("transfer " + ms(transfer));
-        parts.add("other " + ms(Math.max(0, t.totalNanos() - phases)));
-        parts.add("total " + ms(t.totalNanos()));
-        return String.join("  ", parts);
-    }
-
-    private static String ms(long nanos) {
-        return nanos < 0 ? "-" : Units.millis(nanos);
-    }
-
-    private static Json http(HttpClient.Result result) {
-        HttpClient.Exchange last = result.last();
-        Json headers = Json.object();
-        List<String> seen = new ArrayList<>();
-        for (HttpHeaders.Field f : last.head().headers().fields()) {
-            String key = f.name().toLowerCase(java.util.Locale.ROOT);
-            if (!seen.contains(key)) {
-                seen.add(key);
-                headers.put(key, String.join(", ", last.head().headers().all(f.name())));
-            }
-        }
-        List<String> redirects = new ArrayList<>();
-        for (int i = 0; i < result.hops().size() - 1; i++) {
-            redirects.add(result.hops().get(i).url().toString());
-        }
-        return Json.object()
-                .put("url", last.url().toString())
-                .put("method", last.method())
-                .put("status", last.head().status())
-                .put("reason", last.head().reason())
-                .put("version", last.head().version())
-                .put("headers", headers)
-                .put("bytes", last.bodyBytes())
-                .put("redirects", redirects)
-                .put("connection_reused", last.reused());
     }
 }

@@ -13,7 +13,6 @@ import java.io.IOException;
 interface AbstractSockets {
     int EAGAIN = 11;
     int EINTR = 4;
-    int EINPROGRESS = 115;
 
     /** A non-blocking stream socket connected to the abstract name (without its @), or minus errno. */
     default int connect(byte[] name) {

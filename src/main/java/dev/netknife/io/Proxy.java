@@ -43,6 +43,7 @@ public record Proxy(Kind kind, Endpoint endpoint, String user, String password) 
 
     /** The proxy {@code url} names; a malformed one is a usage error (exit 2) before any socket. */
     public static Proxy parse(String url, String option) {
+        String shown = redacted(url.strip()); // messages never show the password
         String rest = url.strip();
         Kind kind = Kind.HTTP;
         int schemeEnd = rest.indexOf("://");
@@ -56,14 +57,14 @@ public record Proxy(Kind kind, Endpoint endpoint, String user, String password) 
                 case "http" -> Kind.HTTP;
                 case "https" -> Kind.HTTPS;
                 default -> throw NkException.usage(option + ": unknown proxy scheme '" + scheme
-                        + "' in " + url + " (socks4, socks4a, socks5, socks5h, http, https)");
+                        + "' in " + shown + " (socks4, socks4a, socks5, socks5h, http, https)");
             };
             rest = rest.substring(schemeEnd + 3);
         }
         int slash = rest.indexOf('/');
         if (slash >= 0) {
             if (!rest.substring(slash).equals("/")) {
-                throw NkException.usage(option + ": a proxy URL has no path: " + url);
+                throw NkException.usage(option + ": a proxy URL has no path: " + shown);
             }
             rest = rest.substring(0, slash);
         }
@@ -78,14 +79,14 @@ public record Proxy(Kind kind, Endpoint endpoint, String user, String password) 
             password = colon < 0 ? "" : decode(userInfo.substring(colon + 1), url, option);
         }
         if (rest.isEmpty()) {
-            throw NkException.usage(option + ": no proxy host in " + url);
+            throw NkException.usage(option + ": no proxy host in " + shown);
         }
         Endpoint endpoint;
         try {
             boolean hasPort = rest.startsWith("[") ? rest.indexOf("]:") > 0 : rest.indexOf(':') > 0 && rest.indexOf(':') == rest.lastIndexOf(':');
             endpoint = hasPort ? Endpoint.parse(rest) : Endpoint.parse(Endpoint.format(stripBrackets(rest), kind.defaultPort));
         } catch (NkException e) {
-            throw NkException.usage(option + ": bad proxy address in " + url + ": " + e.getMessage());
+            throw NkException.usage(option + ": bad proxy address in " + shown + ": " + e.getMessage());
         }
         if (kind.socks() && user != null && (user.length() > 255 || password.length() > 255)) {
             throw NkException.usage(option + ": a SOCKS user name or password is at most 255 bytes");
@@ -101,7 +102,7 @@ public record Proxy(Kind kind, Endpoint endpoint, String user, String password) 
         try {
             return URLDecoder.decode(part.replace("+", "%2B"), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw NkException.usage(option + ": bad percent-encoding in the proxy's user or password: " + redacted(url));
+            throw NkException.usage(option + ": bad percent-encoding in the proxy's user or password: " + redacted(url.strip()));
         }
     }
 

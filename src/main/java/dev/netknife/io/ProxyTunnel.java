@@ -89,8 +89,7 @@ final class ProxyTunnel {
      * association lasts; returns where to send the datagrams (the proxy's relay).
      */
     InetSocketAddress associateUdp() throws IOException {
-        InetSocketAddress relay = socks5(3, InetAddress.ofLiteral("0.0.0.0"), "UDP ASSOCIATE");
-        return relay;
+        return socks5(3, InetAddress.ofLiteral("0.0.0.0"), "UDP ASSOCIATE");
     }
 
     /** Greets, authenticates, sends {@code command} for the target (by {@code address}, or by name when null); the bound address. */

@@ -145,4 +145,23 @@ public final class Relay {
         }
         return new NkException(ExitCode.FAILURE, null, message + " (" + peer + ")", e);
     }
+
+    /** What a finished relay means: 0, 7 when --expect saw no match, 124 when the idle timeout passed. */
+    public static ExitCode exitCode(Relay.Result result, Options options) {
+        return switch (result.outcome()) {
+            case MATCHED -> ExitCode.OK;
+            case PEER_CLOSED -> options.expect() == null ? ExitCode.OK : ExitCode.ASSERTION;
+            case IDLE_TIMEOUT -> options.expect() == null ? ExitCode.TIMEOUT : ExitCode.ASSERTION;
+        };
+    }
+
+    /** The failure {@code code} stands for (null for OK), naming the target. */
+    public static NkException failure(ExitCode code, Relay.Options options, Endpoint target) {
+        return switch (code) {
+            case OK -> null;
+            case TIMEOUT -> NkException.timeout("idle", "idle for " + Durations.format(options.idleTimeoutMillis()) + " (" + target + ")");
+            default -> new NkException(ExitCode.ASSERTION, null, "no match for '" + options.expect().pattern()
+                    + "' before the peer closed or the idle timeout passed (" + target + ")", null);
+        };
+    }
 }

@@ -28,9 +28,12 @@ public final class TlsServer {
     private final X509Certificate certificate;
     private final boolean selfSigned;
     private final dev.netknife.io.BufferPool buffers = TlsBuffers.pool();
+    /** The suites every accepted connection offers, in the server's order (worked out once, not per connection). */
+    private final String[] suites;
 
     private TlsServer(SSLContext context, Config config, X509Certificate certificate, boolean selfSigned) {
         this.context = context;
+        this.suites = serverOrder(context.getDefaultSSLParameters().getCipherSuites());
         this.config = config;
         this.certificate = certificate;
         this.selfSigned = selfSigned;
@@ -90,7 +93,7 @@ public final class TlsServer {
         engine.setUseClientMode(false);
         SSLParameters parameters = engine.getSSLParameters();
         parameters.setProtocols(TlsVersions.between(null, null));
-        parameters.setCipherSuites(serverOrder(parameters.getCipherSuites()));
+        parameters.setCipherSuites(suites);
         parameters.setUseCipherSuitesOrder(true);
         if (config.alpn() != null && !config.alpn().isEmpty()) {
             parameters.setApplicationProtocols(config.alpn().toArray(String[]::new));
