@@ -227,7 +227,7 @@ function _picocli_nk_echoserver() {
 
   local commands=""
   local flag_opts="'--tls' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
-  local arg_opts="'--bind' '--max-conns' '--idle-timeout' '--rate' '--cert' '--key' '--unix-socket' '-U' '--color'"
+  local arg_opts="'--bind' '--max-conns' '--idle-timeout' '--rate' '--cert' '--key' '--unix-socket' '-U' '--pcap' '--pcap-max' '--pcap-rotate' '--color'"
   local WHEN_option_args=("auto" "always" "never") # --color values
 
   type compopt &>/dev/null && compopt +o default
@@ -254,6 +254,15 @@ function _picocli_nk_echoserver() {
     '--unix-socket'|'-U')
       return
       ;;
+    '--pcap')
+      return
+      ;;
+    '--pcap-max')
+      return
+      ;;
+    '--pcap-rotate')
+      return
+      ;;
     '--color')
       local IFS=$'\n'
       COMPREPLY=( $( compReplyArray "${WHEN_option_args[@]}" ) )
@@ -278,7 +287,7 @@ function _picocli_nk_connect() {
 
   local commands=""
   local flag_opts="'-z' '-l' '--listen' '-k' '--keep-open' '--hex' '--any' '--tls' '--insecure' '-4' '-6' '--proxy-insecure' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
-  local arg_opts="'--bind' '-s' '--idle-timeout' '--send' '--expect' '--concurrency' '-w' '--starttls' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--ciphers' '--groups' '--cert' '--key' '--keylog' '--connect-timeout' '--proxy' '-x' '--noproxy' '--proxy-cacert' '--local-port' '-p' '--unix-socket' '-U' '--resolve' '--connect-to' '--color'"
+  local arg_opts="'--bind' '-s' '--idle-timeout' '--send' '--expect' '--concurrency' '-w' '--starttls' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--ciphers' '--groups' '--cert' '--key' '--keylog' '--connect-timeout' '--proxy' '-x' '--noproxy' '--proxy-cacert' '--local-port' '-p' '--unix-socket' '-U' '--resolve' '--connect-to' '--pcap' '--pcap-max' '--pcap-rotate' '--color'"
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-min values
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-max values
   local WHEN_option_args=("auto" "always" "never") # --color values
@@ -365,6 +374,15 @@ function _picocli_nk_connect() {
     '--connect-to')
       return
       ;;
+    '--pcap')
+      return
+      ;;
+    '--pcap-max')
+      return
+      ;;
+    '--pcap-rotate')
+      return
+      ;;
     '--color')
       local IFS=$'\n'
       COMPREPLY=( $( compReplyArray "${WHEN_option_args[@]}" ) )
@@ -389,7 +407,7 @@ function _picocli_nk_udp() {
 
   local commands=""
   local flag_opts="'--binary' '--hex' '-l' '--listen' '--echo' '-4' '-6' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
-  local arg_opts="'--send' '--count' '--timeout' '--expect' '--bind' '--prefix' '--rate' '--max-datagram' '--proxy' '-x' '--color'"
+  local arg_opts="'--send' '--count' '--timeout' '--expect' '--bind' '--prefix' '--rate' '--max-datagram' '--proxy' '-x' '--pcap' '--pcap-max' '--pcap-rotate' '--color'"
   local WHEN_option_args=("auto" "always" "never") # --color values
 
   type compopt &>/dev/null && compopt +o default
@@ -422,6 +440,15 @@ function _picocli_nk_udp() {
     '--proxy'|'-x')
       return
       ;;
+    '--pcap')
+      return
+      ;;
+    '--pcap-max')
+      return
+      ;;
+    '--pcap-rotate')
+      return
+      ;;
     '--color')
       local IFS=$'\n'
       COMPREPLY=( $( compReplyArray "${WHEN_option_args[@]}" ) )
@@ -446,7 +473,7 @@ function _picocli_nk_ws() {
 
   local commands=""
   local flag_opts="'--binary' '--hex' '-l' '--listen' '--tls' '--insecure' '-4' '-6' '--proxy-insecure' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
-  local arg_opts="'-H' '--header' '--subprotocol' '--origin' '--send' '--count' '--expect' '--idle-timeout' '--ping' '--ping-timeout' '--close-code' '--max-message' '--max-frame' '--bind' '--max-conns' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--ciphers' '--groups' '--cert' '--key' '--keylog' '--connect-timeout' '--proxy' '-x' '--noproxy' '--proxy-cacert' '--local-port' '--unix-socket' '--resolve' '--connect-to' '--color'"
+  local arg_opts="'-H' '--header' '--subprotocol' '--origin' '--send' '--count' '--expect' '--idle-timeout' '--ping' '--ping-timeout' '--close-code' '--max-message' '--max-frame' '--bind' '--max-conns' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--ciphers' '--groups' '--cert' '--key' '--keylog' '--connect-timeout' '--proxy' '-x' '--noproxy' '--proxy-cacert' '--local-port' '--unix-socket' '--resolve' '--connect-to' '--pcap' '--pcap-max' '--pcap-rotate' '--color'"
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-min values
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-max values
   local WHEN_option_args=("auto" "always" "never") # --color values
@@ -554,6 +581,15 @@ function _picocli_nk_ws() {
     '--connect-to')
       return
       ;;
+    '--pcap')
+      return
+      ;;
+    '--pcap-max')
+      return
+      ;;
+    '--pcap-rotate')
+      return
+      ;;
     '--color')
       local IFS=$'\n'
       COMPREPLY=( $( compReplyArray "${WHEN_option_args[@]}" ) )
@@ -578,7 +614,7 @@ function _picocli_nk_chat() {
 
   local commands=""
   local flag_opts="'--tls' '--timestamps' '--insecure' '-4' '-6' '--proxy-insecure' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
-  local arg_opts="'--bind' '--rate' '--history' '--max-clients' '--max-line' '--idle-timeout' '--nick' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--ciphers' '--groups' '--cert' '--key' '--keylog' '--connect-timeout' '--proxy' '-x' '--noproxy' '--proxy-cacert' '--local-port' '--unix-socket' '--resolve' '--connect-to' '--color'"
+  local arg_opts="'--bind' '--rate' '--history' '--max-clients' '--max-line' '--idle-timeout' '--nick' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--ciphers' '--groups' '--cert' '--key' '--keylog' '--connect-timeout' '--proxy' '-x' '--noproxy' '--proxy-cacert' '--local-port' '--unix-socket' '--resolve' '--connect-to' '--pcap' '--pcap-max' '--pcap-rotate' '--color'"
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-min values
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-max values
   local WHEN_option_args=("auto" "always" "never") # --color values
@@ -665,6 +701,15 @@ function _picocli_nk_chat() {
     '--connect-to')
       return
       ;;
+    '--pcap')
+      return
+      ;;
+    '--pcap-max')
+      return
+      ;;
+    '--pcap-rotate')
+      return
+      ;;
     '--color')
       local IFS=$'\n'
       COMPREPLY=( $( compReplyArray "${WHEN_option_args[@]}" ) )
@@ -689,7 +734,7 @@ function _picocli_nk_balance() {
 
   local commands=""
   local flag_opts="'--send-proxy' '--send-proxy-v2' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
-  local arg_opts="'--bind' '--strategy' '--connect-timeout' '--retries' '--idle-timeout' '--max-conns' '--rate' '--health-interval' '--health-http' '--rise' '--fall' '--fail-timeout' '--drain-timeout' '--stats-interval' '--stats' '--proxy' '--color'"
+  local arg_opts="'--bind' '--strategy' '--connect-timeout' '--retries' '--idle-timeout' '--max-conns' '--rate' '--health-interval' '--health-http' '--rise' '--fall' '--fail-timeout' '--drain-timeout' '--stats-interval' '--stats' '--proxy' '--pcap' '--pcap-max' '--pcap-rotate' '--color'"
   local NAME_option_args=("round-robin" "least-conn" "random") # --strategy values
   local WHEN_option_args=("auto" "always" "never") # --color values
 
@@ -744,6 +789,15 @@ function _picocli_nk_balance() {
       return
       ;;
     '--proxy')
+      return
+      ;;
+    '--pcap')
+      return
+      ;;
+    '--pcap-max')
+      return
+      ;;
+    '--pcap-rotate')
       return
       ;;
     '--color')
@@ -848,7 +902,7 @@ function _picocli_nk_httpget() {
 
   local commands=""
   local flag_opts="'-O' '--remote-name' '-L' '--location' '-i' '--include' '-I' '--head' '-f' '--fail' '-s' '--silent' '-S' '--show-error' '--timing' '--compressed' '--allow-downgrade' '-k' '--insecure' '-4' '-6' '--proxy-insecure' '--proxytunnel' '-p' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
-  local arg_opts="'-o' '--output' '--max-redirs' '-H' '--header' '-u' '--user' '-A' '--user-agent' '--parallel' '--max-time' '--idle-timeout' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--ciphers' '--groups' '--cert' '--key' '--keylog' '--connect-timeout' '--proxy' '-x' '--noproxy' '--proxy-cacert' '--bind' '--local-port' '--unix-socket' '--resolve' '--connect-to' '--color'"
+  local arg_opts="'-o' '--output' '--max-redirs' '-H' '--header' '-u' '--user' '-A' '--user-agent' '--parallel' '--max-time' '--idle-timeout' '--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--ciphers' '--groups' '--cert' '--key' '--keylog' '--connect-timeout' '--proxy' '-x' '--noproxy' '--proxy-cacert' '--bind' '--local-port' '--unix-socket' '--resolve' '--connect-to' '--pcap' '--pcap-max' '--pcap-rotate' '--color'"
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-min values
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-max values
   local WHEN_option_args=("auto" "always" "never") # --color values
@@ -941,6 +995,15 @@ function _picocli_nk_httpget() {
     '--connect-to')
       return
       ;;
+    '--pcap')
+      return
+      ;;
+    '--pcap-max')
+      return
+      ;;
+    '--pcap-rotate')
+      return
+      ;;
     '--color')
       local IFS=$'\n'
       COMPREPLY=( $( compReplyArray "${WHEN_option_args[@]}" ) )
@@ -965,7 +1028,7 @@ function _picocli_nk_tlsget() {
 
   local commands=""
   local flag_opts="'--insecure' '--status' '--no-resume' '--scan' '-4' '-6' '--proxy-insecure' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
-  local arg_opts="'--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--ciphers' '--groups' '--cert' '--key' '--keylog' '--min-days' '--save-chain' '--repeat' '--starttls' '--connect-timeout' '--proxy' '-x' '--noproxy' '--proxy-cacert' '--bind' '--local-port' '--unix-socket' '--resolve' '--connect-to' '--color'"
+  local arg_opts="'--servername' '--alpn' '--cacert' '--tls-min' '--tls-max' '--ciphers' '--groups' '--cert' '--key' '--keylog' '--min-days' '--save-chain' '--repeat' '--starttls' '--connect-timeout' '--proxy' '-x' '--noproxy' '--proxy-cacert' '--bind' '--local-port' '--unix-socket' '--resolve' '--connect-to' '--pcap' '--pcap-max' '--pcap-rotate' '--color'"
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-min values
   local VERSION_option_args=("1.0" "1.1" "1.2" "1.3") # --tls-max values
   local WHEN_option_args=("auto" "always" "never") # --color values
@@ -1044,6 +1107,15 @@ function _picocli_nk_tlsget() {
       return
       ;;
     '--connect-to')
+      return
+      ;;
+    '--pcap')
+      return
+      ;;
+    '--pcap-max')
+      return
+      ;;
+    '--pcap-rotate')
       return
       ;;
     '--color')

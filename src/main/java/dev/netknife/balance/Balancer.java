@@ -10,9 +10,11 @@ import dev.netknife.io.Dialer;
 import dev.netknife.io.Proxies;
 import dev.netknife.io.Durations;
 import dev.netknife.io.IpVersion;
+import dev.netknife.io.NamePins;
 import dev.netknife.io.Pipe;
 import dev.netknife.io.SelectorRelay;
 import dev.netknife.io.TcpConn;
+import dev.netknife.io.Wiretap;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -34,9 +36,12 @@ public final class Balancer implements AutoCloseable {
     private static final int PROBE_BYTES = 4096;
 
     /** What the balancer does; {@code healthIntervalMillis} 0 = passive checks only. */
-    /** {@code proxies}: the proxy backends are reached through (--proxy), or {@link Proxies#NONE}. */
+    /**
+     * {@code proxies}: the proxy backends are reached through (--proxy), or {@link Proxies#NONE};
+     * {@code backendTap}: where connections to backends are captured (health checks are not).
+     */
     public record Config(List<Backend> backends, Strategy strategy, long connectTimeoutMillis, int retries, int proxyProtocol,
-            long healthIntervalMillis, String healthHttpPath, int rise, int fall, long failTimeoutMillis, Proxies proxies) {
+            long healthIntervalMillis, String healthHttpPath, int rise, int fall, long failTimeoutMillis, Proxies proxies, Wiretap backendTap) {
     }
 
     /** Log lines about backends and clients. */
@@ -56,7 +61,7 @@ public final class Balancer implements AutoCloseable {
     public Balancer(Config config, Log log) {
         this.config = config;
         this.log = log;
-        this.dialer = dialer(config.connectTimeoutMillis());
+        this.dialer = new Dialer(dialOptions(config.connectTimeoutMillis()).withWiretap(config.backendTap()));
         this.checkers = config.healthIntervalMillis() > 0
                 ? config.backends().stream().map(b -> Thread.ofVirtual().name("nk-health").start(() -> healthLoop(b))).toList()
                 : List.of();
@@ -140,14 +145,14 @@ public final class Balancer implements AutoCloseable {
         }
     }
 
-    private Dialer dialer(long timeoutMillis) {
-        return new Dialer(new DialOptions(timeoutMillis, IpVersion.ANY, config.proxies(), null, dev.netknife.io.NamePins.NONE, null, null));
+    private DialOptions dialOptions(long timeoutMillis) {
+        return new DialOptions(timeoutMillis, IpVersion.ANY, config.proxies(), null, NamePins.NONE, null, null, Wiretap.NONE);
     }
 
     /** One active check: null when it passed, else why not. */
     private String check(Backend backend) {
         long timeout = Math.min(config.connectTimeoutMillis(), Math.max(100, config.healthIntervalMillis()));
-        try (Conn conn = backend.dial(dialer(timeout))) {
+        try (Conn conn = backend.dial(new Dialer(dialOptions(timeout)))) {
             if (config.healthHttpPath() == null) {
                 return null;
             }

@@ -109,29 +109,21 @@ public final class Args {
      * "GiB" and a trailing "B" are taken too): 4096, 64K, 16MiB.
      */
     public int bytes(String name, int defaultValue, int min, int max) {
+        return (int) bytes(name, (long) defaultValue, min, max);
+    }
+
+    /** As above, for sizes past 2 GiB. */
+    public long bytes(String name, long defaultValue, long min, long max) {
         String text = string(name);
         if (text == null) {
             return defaultValue;
         }
-        java.util.regex.Matcher m = BYTES.matcher(text.strip());
-        long value = -1;
-        if (m.matches() && m.group(1).length() <= 12) {
-            int shift = m.group(2) == null ? 0 : switch (Character.toUpperCase(m.group(2).charAt(0))) {
-                case 'K' -> 10;
-                case 'M' -> 20;
-                default -> 30;
-            };
-            value = Long.parseLong(m.group(1)) << shift; // at most 12 digits: < 2^40, shifted < 2^70 ...
-            value = (value >>> shift) == Long.parseLong(m.group(1)) ? value : -1; // ... so check it did not overflow
-        }
+        long value = dev.netknife.io.Sizes.parse(text);
         if (value < min || value > max) {
             throw NkException.usage(name + ": bad size '" + text + "': expected " + min + " to " + max + " bytes (or with K, M, G)");
         }
-        return (int) value;
+        return value;
     }
-
-    private static final java.util.regex.Pattern BYTES = java.util.regex.Pattern.compile("(\\d+)\\s*(?:([kmg])(?:i?b)?|b)?",
-            java.util.regex.Pattern.CASE_INSENSITIVE);
 
     public Rate rate(String name) {
         String text = string(name);

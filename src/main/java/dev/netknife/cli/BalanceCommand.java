@@ -46,6 +46,7 @@ final class BalanceCommand implements NkCommand {
         spec.addOption(Specs.option("PORT", "Serve stats over HTTP on PORT (same address): / as JSON, /metrics for Prometheus.", "--stats"));
         spec.addOption(Specs.option("URL", "Reach the backends through this proxy (socks5://, socks5h://, socks4://, socks4a:// or http://"
                 + " CONNECT; as connect --proxy).", "--proxy"));
+        CaptureArgs.add(spec);
         spec.addPositional(Specs.positional("0", "1", "[ADDR:]PORT", "Port to listen on, or ADDR:PORT ([v6addr]:PORT) to name the address too."));
         spec.addPositional(Specs.positionals("1..*", "1..*", "BACKEND", "HOST:PORT or unix:PATH (a Unix domain socket), optionally =WEIGHT (1-1000)."));
         spec.usageMessage().footer(
@@ -91,9 +92,9 @@ final class BalanceCommand implements NkCommand {
                 args.flag("--send-proxy") ? 1 : args.flag("--send-proxy-v2") ? 2 : 0,
                 args.millis("--health-interval", 0), args.string("--health-http"),
                 args.integer("--rise", 2, 1, 1000), args.integer("--fall", 3, 1, 1000), args.millis("--fail-timeout", 10_000),
-                balanceProxies(args, inv)),
+                balanceProxies(args, inv), inv.wiretap("backend", "nk balance to its backends")),
                 (event, backend, detail) -> BalanceOutput.log(inv, event, backend, detail));
-        Server server = Server.bind(listen, balancer::handle, new Server.Events() {
+        Server server = Server.bind(listen, inv.wiretap("client", "clients of nk balance").tap(balancer::handle), new Server.Events() {
         });
         PageServer stats = statsPort < 0 ? null : PageServer.start(bind, statsPort, BalanceOutput.statsPages(balancer));
         List<Thread> helpers = new ArrayList<>();

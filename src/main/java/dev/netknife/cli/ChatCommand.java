@@ -35,6 +35,7 @@ final class ChatCommand implements NkCommand {
         spec.addOption(Specs.flag("client: show the time of each incoming line.", "--timestamps"));
         TlsOptions.addClient(spec);
         DialArgs.add(spec);
+        CaptureArgs.add(spec);
         spec.addPositional(Specs.positional("0", "1", "HOST|serve", "'serve' to run the server, else the server's host."));
         spec.addPositional(Specs.positional("1", "1", "PORT", "Port."));
         spec.usageMessage().footer(
@@ -67,7 +68,7 @@ final class ChatCommand implements NkCommand {
         TlsServer tls = TlsOptions.serverIfAsked(args, inv);
         Server server = Server.bind(new Server.Config(args.bindAddress("--bind", "127.0.0.1"), Ports.parse(args.positional(1)), 0,
                 args.millis("--idle-timeout", 0), null),
-                raw -> chat.serve(tls == null ? raw : tls.accept(raw)), new Server.Events() {
+                CaptureArgs.tap(inv).tap(raw -> chat.serve(tls == null ? raw : tls.accept(raw))), new Server.Events() {
                 });
         return ServerLifecycle.serve(server.address(), server::serve, () -> {
             chat.shutdown("the server is shutting down");

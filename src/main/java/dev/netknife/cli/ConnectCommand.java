@@ -55,6 +55,7 @@ final class ConnectCommand implements NkCommand {
                 "--starttls"));
         TlsOptions.addClient(spec);
         DialArgs.add(spec, "--unix-socket", "-U");
+        CaptureArgs.add(spec);
         spec.addPositional(Specs.positional("0", "0..1", "HOST", "Host name or address; HOST:PORT and [v6addr]:PORT work too. With -l: the port."
                 + " Not needed with -U PATH."));
         spec.addPositional(Specs.positional("1", "0..1", "PORT", "Port (or FROM-TO with -z)."));

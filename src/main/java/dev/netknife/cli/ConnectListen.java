@@ -51,7 +51,7 @@ final class ConnectListen {
         StreamConn local = new StreamConn(inv.in(), inv.data());
         if (args.flag("-k")) {
             Broadcast broadcast = new Broadcast(local, pool, args.flag("--hex") ? new HexDump(inv.err(), '<') : null);
-            Server.Handler handler = tls == null ? broadcast.handler() : raw -> broadcast.handler().handle(tls.accept(raw));
+            Server.Handler handler = CaptureArgs.tap(inv).tap(tls == null ? broadcast.handler() : raw -> broadcast.handler().handle(tls.accept(raw)));
             Server.Config config = new Server.Config(bind, port, 0, args.millis("--idle-timeout", 0), null);
             Server server = unix == null ? Server.bind(config, handler, new EchoServerCommand.Log(inv, false))
                     : Server.bindUnix(unix, config, handler, new EchoServerCommand.Log(inv, false));
@@ -60,7 +60,8 @@ final class ConnectListen {
             return ServerLifecycle.serveWithoutAddress(server, inv); // stdout carries what clients send
         }
         java.util.function.Consumer<java.net.InetSocketAddress> listening = address -> inv.info("listening on " + ServerLifecycle.address(address));
-        Conn accepted = unix == null ? SingleAccept.accept(bind, port, listening) : SingleAccept.acceptUnix(unix, listening);
+        Conn accepted = CaptureArgs.tap(inv).tap(unix == null ? SingleAccept.accept(bind, port, listening)
+                : SingleAccept.acceptUnix(unix, listening), false);
         Conn conn = tls == null ? accepted : tls.accept(accepted);
         inv.verboseInfo("connection from " + ServerLifecycle.address(conn.remoteAddress()));
         Endpoint peer = conn.remoteAddress().isUnresolved() ? new Endpoint("localhost", 0)

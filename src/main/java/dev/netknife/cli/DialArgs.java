@@ -71,7 +71,7 @@ final class DialArgs {
             throw NkException.usage("--unix-socket and --proxy exclude each other");
         }
         return new DialOptions(timeout, args.flag("-4") ? IpVersion.V4 : args.flag("-6") ? IpVersion.V6 : IpVersion.ANY, proxies,
-                proxies.anyHttps() ? proxyTls(args, inv, timeout) : null, pins(args), unixSocket, source(args));
+                proxies.anyHttps() ? proxyTls(args, inv, timeout) : null, pins(args), unixSocket, source(args), CaptureArgs.tap(inv));
     }
 
     /** The local end to connect from: --bind ADDR and --local-port PORT (ncat -s and -p, curl --local-port); null: any. */

@@ -31,6 +31,7 @@ final class EchoServerCommand implements NkCommand {
         TlsOptions.addServer(spec, "With --tls: server certificate chain (PEM), with --key.");
         spec.addOption(Specs.option("PATH", "Listen on a Unix domain socket at PATH instead of a port (a stale socket file there is replaced;"
                 + " removed on exit).", "--unix-socket", "-U"));
+        CaptureArgs.add(spec);
         spec.addPositional(Specs.positional("0", "0..1", "PORT", "Port to listen on; 0 picks a free one. The bound HOST:PORT (or unix:PATH) is"
                 + " printed on stdout when ready."));
         spec.usageMessage().footer(
@@ -60,7 +61,8 @@ final class EchoServerCommand implements NkCommand {
             Mover.copy(conn, conn, pool, null);
             conn.closeWrite();
         };
-        Server server = unix == null ? Server.bind(config, echo, new Log(inv, true)) : Server.bindUnix(unix, config, echo, new Log(inv, true));
+        Server.Handler handler = CaptureArgs.tap(inv).tap(echo);
+        Server server = unix == null ? Server.bind(config, handler, new Log(inv, true)) : Server.bindUnix(unix, config, handler, new Log(inv, true));
         return ServerLifecycle.serve(server, inv);
     }
 

@@ -48,6 +48,7 @@ final class HttpGetCommand implements NkCommand {
         DialArgs.add(spec);
         spec.addOption(Specs.flag("http:// URLs through an HTTP proxy go in a CONNECT tunnel too (curl -p); by default the proxy takes the"
                 + " request itself, as curl sends it.", "--proxytunnel", "-p"));
+        CaptureArgs.add(spec);
         spec.addPositional(Specs.positionals("0..*", "1..*", "URL", "http:// or https:// URLs; several reuse connections per origin."));
         spec.usageMessage().footer(
                 "The body goes to stdout unchanged (binary safe; on a terminal control characters are shown escaped) unless -o/-O. With --json one result object per URL goes to stdout "

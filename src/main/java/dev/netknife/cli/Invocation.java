@@ -1,6 +1,8 @@
 package dev.netknife.cli;
 
+import dev.netknife.capture.Capture;
 import dev.netknife.io.Timings;
+import dev.netknife.io.Wiretap;
 import dev.netknife.term.Json;
 import dev.netknife.term.Sanitizer;
 import dev.netknife.term.Style;
@@ -29,6 +31,7 @@ public final class Invocation {
     private volatile boolean jsonOnStderr;
     private volatile String target;
     private volatile Timings timings = Timings.NONE;
+    private volatile Capture capture;
 
     public Invocation(String command, InputStream in, PrintStream out, PrintStream err, GlobalOptions globals,
             Map<String, String> env, Ttys ttys) {
@@ -39,6 +42,21 @@ public final class Invocation {
         this.globals = globals;
         this.env = env;
         this.ttys = ttys;
+    }
+
+    /** The command's --pcap capture, or null. */
+    public Capture capture() {
+        return capture;
+    }
+
+    void capture(Capture capture) {
+        this.capture = capture;
+    }
+
+    /** The capture interface {@code name} (added on first use), or {@link Wiretap#NONE} without --pcap. */
+    public Wiretap wiretap(String name, String description) {
+        Capture c = capture;
+        return c == null ? Wiretap.NONE : c.tap(name, description);
     }
 
     public String command() {

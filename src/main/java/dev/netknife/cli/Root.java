@@ -3,6 +3,7 @@ package dev.netknife.cli;
 import dev.netknife.BuildInfo;
 import dev.netknife.ExitCode;
 import dev.netknife.NkException;
+import dev.netknife.capture.Capture;
 import dev.netknife.term.JsonResult;
 import dev.netknife.term.Sanitizer;
 import dev.netknife.term.Ttys;
@@ -95,7 +96,11 @@ public final class Root {
         }
         Invocation inv = new Invocation(name, in, out, err, globals, env, ttys);
         try {
-            return built.get(name).run(new Args(sub), inv);
+            Args parsed = new Args(sub);
+            try (Capture capture = CaptureArgs.open(parsed, inv)) {
+                inv.capture(capture);
+                return built.get(name).run(parsed, inv);
+            }
         } catch (NkException e) {
             return fail(name, e, e.getMessage(), globals.json(), globals.verbose(), inv);
         } catch (InterruptedException e) {

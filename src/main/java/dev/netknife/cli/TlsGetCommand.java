@@ -41,6 +41,7 @@ final class TlsGetCommand implements NkCommand {
         spec.addOption(Specs.option("PROTO", "Plaintext first, then TLS, as openssl s_client -starttls: " + StartTls.Protocol.names()
                 + " (the port then defaults to the protocol's). A smtp://, imap:// ... target says the same.", "--starttls"));
         DialArgs.add(spec);
+        CaptureArgs.add(spec);
         spec.addPositional(Specs.positional("0", "1", "TARGET", "HOST, HOST:PORT, [v6addr]:PORT, https://HOST[:PORT]/..., a STARTTLS URL"
                 + " (smtp://HOST[:PORT], imap://, pop3://, ftp://, xmpp://, postgres://, ldap:// ...) or an implicit-TLS one (smtps://,"
                 + " imaps://, pop3s://, ftps://, ldaps://); the port defaults to 443 or the scheme's."));

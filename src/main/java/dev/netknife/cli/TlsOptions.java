@@ -2,6 +2,7 @@ package dev.netknife.cli;
 
 import dev.netknife.NkException;
 import dev.netknife.io.DialOptions;
+import dev.netknife.capture.Capture;
 import dev.netknife.tls.KeyLog;
 import dev.netknife.tls.TlsClient;
 import dev.netknife.tls.TlsOffer;
@@ -72,11 +73,17 @@ final class TlsOptions {
     /** {@code option} (--keylog FILE), else the SSLKEYLOGFILE variable, else null; -v says where the secrets go. */
     static KeyLog keyLog(String option, Invocation inv) {
         String file = option != null ? option : inv.env().get("SSLKEYLOGFILE");
-        if (file == null || file.isBlank()) {
+        Capture capture = inv.capture();
+        if ((file == null || file.isBlank()) && capture == null) {
             return null;
         }
-        inv.verboseInfo("TLS secrets go to " + file + (option == null ? " (SSLKEYLOGFILE)" : ""));
-        return new KeyLog(Path.of(file), warning -> inv.info("warning: " + warning));
+        if (file != null && !file.isBlank()) {
+            inv.verboseInfo("TLS secrets go to " + file + (option == null ? " (SSLKEYLOGFILE)" : ""));
+        } else {
+            file = null;
+        }
+        return new KeyLog(file == null ? null : Path.of(file), warning -> inv.info("warning: " + warning),
+                capture == null ? null : capture::secrets);
     }
 
     /** A server identity; when generated, its fingerprint goes to stderr so clients can check it. */

@@ -55,6 +55,7 @@ final class UdpCommand implements NkCommand {
                 + " ASSOCIATE relay.", "--proxy", "-x"));
         spec.addOption(Specs.flag("IPv4 only.", "-4"));
         spec.addOption(Specs.flag("IPv6 only.", "-6"));
+        CaptureArgs.add(spec);
         spec.addPositional(Specs.positional("0", "1", "HOST", "Host name or address; HOST:PORT and [v6addr]:PORT work too. With --listen: the port."));
         spec.addPositional(Specs.positional("1", "0..1", "PORT", "Port."));
         spec.usageMessage().footer(
@@ -95,7 +96,7 @@ final class UdpCommand implements NkCommand {
         inv.target(target.toString());
         long start = System.nanoTime();
         Proxies proxies = Proxies.of(args.string("--proxy"), null, inv.env(), false);
-        Dialer dialer = new Dialer(new DialOptions(DialOptions.DEFAULT_CONNECT_TIMEOUT_MILLIS, version, proxies, null, NamePins.NONE, null, null));
+        Dialer dialer = new Dialer(new DialOptions(DialOptions.DEFAULT_CONNECT_TIMEOUT_MILLIS, version, proxies, null, NamePins.NONE, null, null, CaptureArgs.tap(inv)));
         SocksUdp association = proxies == Proxies.NONE ? null : dialer.associateUdp(target);
         InetSocketAddress server = association != null ? association.relay() : new InetSocketAddress(
                 dialer.resolve(target, start + TimeUnit.MILLISECONDS.toNanos(DialOptions.DEFAULT_CONNECT_TIMEOUT_MILLIS)).getFirst(), target.port());
@@ -104,6 +105,7 @@ final class UdpCommand implements NkCommand {
         inv.timings(timings);
         try (UdpClient client = association != null ? UdpClient.relayed(association) : UdpClient.connect(server)) {
             inv.verboseInfo("sending to " + ServerLifecycle.address(server) + " from " + ServerLifecycle.address(client.localAddress()));
+            client.capture(CaptureArgs.tap(inv));
             DatagramSource source = source(args, sends, inv, client.maxDatagram());
             UdpClient.Result result = client.run(source, options, UdpResults.replies(args, inv));
             ExitCode code = UdpResults.exitCode(result, options);

@@ -41,6 +41,7 @@ final class UdpListen {
                 prefix == null ? new byte[0] : Escapes.decode(prefix), args.rate("--rate"),
                 args.bytes("--max-datagram", limit, 0, limit));
         UdpServer server = UdpServer.bind(config, new Printer(inv, echo, args.flag("--hex")));
+        server.capture(CaptureArgs.tap(inv));
         return ServerLifecycle.serve(server.address(), server::serve, server::close, () -> summary(server.stats()), inv);
     }
 

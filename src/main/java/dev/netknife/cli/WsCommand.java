@@ -42,6 +42,7 @@ final class WsCommand implements NkCommand {
         spec.addOption(Specs.flag("With --listen: serve wss (TLS; a self-signed certificate unless --cert/--key).", "--tls"));
         TlsOptions.addClient(spec);
         DialArgs.add(spec);
+        CaptureArgs.add(spec);
         spec.addPositional(Specs.positional("0", "1", "URL", "ws:// or wss:// URL; with --listen, the PORT."));
         spec.usageMessage().footer(
                 "Each stdin line is a text message; each message received is printed with a newline (binary as raw bytes, or --hex; with --binary binary messages get no newline). "

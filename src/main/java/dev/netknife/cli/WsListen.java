@@ -28,10 +28,10 @@ final class WsListen {
                 args.integer("--max-conns", 0, 1, 10_000_000), args.millis("--idle-timeout", 0), null);
         TlsServer tls = TlsOptions.serverIfAsked(args, inv);
         WsEchoServer echo = new WsEchoServer(new WsEchoServer.Config(WsCommand.subprotocols(args.string("--subprotocol")), options), new Log());
-        Server server = Server.bind(config, raw -> {
+        Server server = Server.bind(config, CaptureArgs.tap(inv).tap(raw -> {
             Conn conn = tls == null ? raw : tls.accept(raw);
             echo.serve(conn);
-        }, new EchoServerCommand.Log(inv, false));
+        }), new EchoServerCommand.Log(inv, false));
         return ServerLifecycle.serve(server, echo::sayGoingAway, inv);
     }
 

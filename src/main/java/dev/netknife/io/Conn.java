@@ -47,6 +47,14 @@ public interface Conn extends Closeable {
     /** {@link System#nanoTime()} of the last read or write that moved bytes. */
     long lastActivityNanos();
 
+    /**
+     * For a connection that is being captured (--pcap): hold its packets back ({@code true}) until the
+     * secrets that decrypt them are in the capture, then write them ({@code false}). A TLS handshake
+     * asks for this, so that tshark meets the keys before the records they decrypt. Others ignore it.
+     */
+    default void holdCapture(boolean hold) {
+    }
+
     /** Closes both directions; a thread blocked in read or write gets an exception. Idempotent. */
     @Override
     void close();

@@ -7,16 +7,17 @@ import java.net.InetSocketAddress;
  * included, as curl does), the address family, the proxies, TLS to an https:// proxy (null when none
  * is needed), the names pinned to addresses (--resolve, --connect-to), and a Unix domain socket every
  * connection goes to instead of the network (--unix-socket; null: the network), and the local address
- * and port to connect from (--bind, --local-port; null: the system's choice).
+ * and port to connect from (--bind, --local-port; null: the system's choice), and where the connections are
+ * captured (--pcap; {@link Wiretap#NONE}: nowhere).
  */
 public record DialOptions(long connectTimeoutMillis, IpVersion ipVersion, Proxies proxies, ProxyTls proxyTls, NamePins pins,
-        java.nio.file.Path unixSocket, InetSocketAddress source) {
+        java.nio.file.Path unixSocket, InetSocketAddress source, Wiretap wiretap) {
 
     public static final long DEFAULT_CONNECT_TIMEOUT_MILLIS = 10_000;
 
     /** Direct connections, names as DNS answers. */
     public DialOptions(long connectTimeoutMillis, IpVersion ipVersion) {
-        this(connectTimeoutMillis, ipVersion, Proxies.NONE, null, NamePins.NONE, null, null);
+        this(connectTimeoutMillis, ipVersion, Proxies.NONE, null, NamePins.NONE, null, null, Wiretap.NONE);
     }
 
     public static DialOptions defaults() {
@@ -24,6 +25,10 @@ public record DialOptions(long connectTimeoutMillis, IpVersion ipVersion, Proxie
     }
 
     public DialOptions withConnectTimeout(long millis) {
-        return new DialOptions(millis, ipVersion, proxies, proxyTls, pins, unixSocket, source);
+        return new DialOptions(millis, ipVersion, proxies, proxyTls, pins, unixSocket, source, wiretap);
+    }
+
+    public DialOptions withWiretap(Wiretap tap) {
+        return new DialOptions(connectTimeoutMillis, ipVersion, proxies, proxyTls, pins, unixSocket, source, tap);
     }
 }

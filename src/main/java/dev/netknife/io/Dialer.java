@@ -122,7 +122,7 @@ public final class Dialer {
                 throw connectFailure(endpoint, deadlineNanos - System.nanoTime() <= 0 ? null : failure[0]); // past the deadline: a timeout
             }
             try {
-                return new TcpConn(winner, Timings.connected(dnsNanos, System.nanoTime() - connectStart));
+                return options.wiretap().tap(new TcpConn(winner, Timings.connected(dnsNanos, System.nanoTime() - connectStart)), true);
             } catch (IOException e) {
                 closeQuietly(winner);
                 throw connectFailure(endpoint, e);
@@ -140,7 +140,7 @@ public final class Dialer {
                 channel = SocketChannel.open();
                 bindSource(channel, options.source());
                 channel.socket().connect(new InetSocketAddress(address, endpoint.port()), (int) Math.min(left, Integer.MAX_VALUE));
-                return new TcpConn(channel, Timings.connected(dnsNanos, System.nanoTime() - connectStart));
+                return options.wiretap().tap(new TcpConn(channel, Timings.connected(dnsNanos, System.nanoTime() - connectStart)), true);
             } catch (IOException e) {
                 closeQuietly(channel);
                 last = e;

@@ -19,6 +19,7 @@ public final class TcpConn extends SocketStreams {
     private final InetSocketAddress local;
     private final InetSocketAddress remote;
     private InputStream availableProbe;
+    private volatile ConnObserver observer;
 
     public TcpConn(SocketChannel channel, Timings timings) throws IOException {
         this.channel = channel;
@@ -42,19 +43,53 @@ public final class TcpConn extends SocketStreams {
         return (InetSocketAddress) address;
     }
 
+    /** From now on {@code observer} sees this connection's traffic (--pcap). */
+    public void observe(ConnObserver observer) {
+        this.observer = observer;
+    }
+
     @Override
     public int read(ByteBuffer dst) throws IOException {
-        int n = channel.read(dst);
+        ConnObserver o = observer;
+        if (o == null) {
+            int n = channel.read(dst);
+            if (n > 0) {
+                countIn(n);
+            }
+            return n;
+        }
+        int start = dst.position();
+        int n;
+        try {
+            n = channel.read(dst);
+        } catch (IOException e) {
+            o.failed(e);
+            throw e;
+        }
         if (n > 0) {
             countIn(n);
+            o.received(dst.duplicate().position(start).limit(start + n));
+        } else if (n < 0) {
+            o.peerClosed();
         }
         return n;
     }
 
     @Override
     public void write(ByteBuffer src) throws IOException {
-        while (src.hasRemaining()) {
-            countOut(channel.write(src));
+        ConnObserver o = observer;
+        if (o != null) {
+            o.sent(src); // before it goes: a capture never lags behind what the peer has seen
+        }
+        try {
+            while (src.hasRemaining()) {
+                countOut(channel.write(src));
+            }
+        } catch (IOException e) {
+            if (o != null) {
+                o.failed(e);
+            }
+            throw e;
         }
     }
 
@@ -65,8 +100,21 @@ public final class TcpConn extends SocketStreams {
 
     /** One non-blocking write (the channel must be in non-blocking mode): what the socket took, counted. */
     int writeSome(ByteBuffer src) throws IOException {
-        int n = channel.write(src);
+        int start = src.position();
+        ConnObserver o = observer;
+        int n;
+        try {
+            n = channel.write(src);
+        } catch (IOException e) {
+            if (o != null) {
+                o.failed(e);
+            }
+            throw e;
+        }
         countOut(n);
+        if (o != null && n > 0) {
+            o.sent(src.duplicate().position(start).limit(start + n));
+        }
         return n;
     }
 
@@ -90,6 +138,18 @@ public final class TcpConn extends SocketStreams {
     public void closeWrite() throws IOException {
         if (channel.isOpen()) {
             channel.shutdownOutput();
+            ConnObserver o = observer;
+            if (o != null) {
+                o.halfClosed();
+            }
+        }
+    }
+
+    @Override
+    public void holdCapture(boolean hold) {
+        ConnObserver o = observer;
+        if (o != null) {
+            o.hold(hold);
         }
     }
 
@@ -114,6 +174,10 @@ public final class TcpConn extends SocketStreams {
             channel.close();
         } catch (IOException ignored) {
             // closing a socket only fails when it is already gone
+        }
+        ConnObserver o = observer;
+        if (o != null) {
+            o.closed();
         }
     }
 }

@@ -36,6 +36,11 @@ final class TunnelConn implements Conn {
     }
 
     @Override
+    public void holdCapture(boolean hold) {
+        proxy.holdCapture(hold);
+    }
+
+    @Override
     public int available() throws IOException {
         return proxy.available();
     }

@@ -7,6 +7,7 @@ import dev.netknife.io.Conn;
 import dev.netknife.io.DialOptions;
 import dev.netknife.io.Dialer;
 import dev.netknife.io.NamePins;
+import dev.netknife.io.Wiretap;
 import dev.netknife.io.Proxies;
 import dev.netknife.io.ProxyTls;
 import dev.netknife.io.ExpectMatcher;
@@ -93,11 +94,11 @@ public final class Prober {
     }
 
     private Dialer dialer() {
-        return new Dialer(new DialOptions(options.timeoutMillis(), IpVersion.ANY, options.proxies(), options.proxyTls(), options.pins(), null, null));
+        return new Dialer(new DialOptions(options.timeoutMillis(), IpVersion.ANY, options.proxies(), options.proxyTls(), options.pins(), null, null, Wiretap.NONE));
     }
 
     private Dialer httpDialer() {
-        return new Dialer(new DialOptions(options.timeoutMillis(), IpVersion.ANY, options.httpProxies(), options.proxyTls(), options.pins(), null, null));
+        return new Dialer(new DialOptions(options.timeoutMillis(), IpVersion.ANY, options.httpProxies(), options.proxyTls(), options.pins(), null, null, Wiretap.NONE));
     }
 
     private ProbeResult tcp(Target target, long start, long at) {

@@ -29,6 +29,13 @@ public final class Json {
         return this;
     }
 
+    /** A double as a plain decimal. */
+    public Json put(String key, double value) {
+        key(key);
+        text.append(value);
+        return this;
+    }
+
     /** Doubles as plain decimals; negative values (a phase that did not happen) become null. */
     public Json putMillis(String key, double value) {
         key(key);

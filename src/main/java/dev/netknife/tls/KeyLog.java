@@ -20,12 +20,22 @@ import java.util.List;
 public final class KeyLog {
     private final Path file;
     private final java.util.function.Consumer<String> warnings;
+    private final java.util.function.Consumer<String> capture;
     private boolean warned;
 
     /** {@code warnings} hears, once, that the file cannot be written (the connection goes on). */
     public KeyLog(Path file, java.util.function.Consumer<String> warnings) {
+        this(file, warnings, null);
+    }
+
+    /**
+     * As above, the lines also going to {@code capture} (a --pcap file's Decryption Secrets Blocks);
+     * {@code file} may then be null.
+     */
+    public KeyLog(Path file, java.util.function.Consumer<String> warnings, java.util.function.Consumer<String> capture) {
         this.file = file;
         this.warnings = warnings;
+        this.capture = capture;
     }
 
     public Path file() {
@@ -38,6 +48,12 @@ public final class KeyLog {
     }
 
     private synchronized void write(String lines) {
+        if (capture != null) {
+            capture.accept(lines);
+        }
+        if (file == null) {
+            return;
+        }
         try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE)) {
             if (out.size() == 0 && file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
                 Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));

@@ -70,6 +70,7 @@ public final class TlsConn extends CountingConn {
             handshakeLog = keyLog.handshake();
             KeyLogSecret.CURRENT.set(handshakeLog);
         }
+        raw.holdCapture(true); // a capture's secrets go before the handshake's packets
         try {
             engine.beginHandshake();
             HandshakeStatus status = engine.getHandshakeStatus();
@@ -89,6 +90,7 @@ public final class TlsConn extends CountingConn {
                 KeyLogSecret.CURRENT.remove();
                 handshakeLog = null;
             }
+            raw.holdCapture(false);
         }
         readLock.lock();
         try {

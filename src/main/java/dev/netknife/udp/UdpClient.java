@@ -3,6 +3,7 @@ package dev.netknife.udp;
 import dev.netknife.ExitCode;
 import dev.netknife.NkException;
 import dev.netknife.io.ExpectMatcher;
+import dev.netknife.io.Wiretap;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
@@ -68,6 +69,8 @@ public final class UdpClient implements AutoCloseable {
 
     /** Through a SOCKS5 proxy: the association (its header goes before every datagram sent), else null. */
     private final dev.netknife.io.SocksUdp relay;
+    private volatile Wiretap wiretap = Wiretap.NONE;
+    private InetSocketAddress local;
 
     private UdpClient(DatagramChannel channel, InetSocketAddress remote, dev.netknife.io.SocksUdp relay) {
         this.channel = channel;
@@ -111,6 +114,12 @@ public final class UdpClient implements AutoCloseable {
         }
     }
 
+    /** Records the datagrams sent and received on {@code tap} (--pcap); call before {@link #run}. */
+    public void capture(Wiretap tap) {
+        this.wiretap = tap;
+        this.local = localAddress();
+    }
+
     /** Sends every datagram of {@code source}, delivering replies to {@code replies}; returns when the exchange ended. */
     public Result run(DatagramSource source, Options options, Replies replies) throws Exception {
         Thread receiver = Thread.ofVirtual().name("nk-udp-receive").start(() -> receive(options, replies));
@@ -152,7 +161,9 @@ public final class UdpClient implements AutoCloseable {
                 }
                 sent++; // counted first: the reply can overtake the statement after the write, and the run then ends
                 bytesSent += size;
+                ByteBuffer wire = datagram.duplicate();
                 channel.write(datagram);
+                wiretap.datagram(local, remote, wire);
             }
             inputEnded.complete(null);
         } catch (PortUnreachableException e) {
@@ -170,6 +181,7 @@ public final class UdpClient implements AutoCloseable {
             while (true) {
                 buffer.clear();
                 channel.read(buffer);
+                wiretap.datagram(remote, local, buffer.duplicate().flip());
                 if (relay != null) {
                     buffer.flip();
                     int header = dev.netknife.io.SocksUdp.headerLength(buffer);

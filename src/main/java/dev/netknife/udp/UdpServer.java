@@ -5,6 +5,7 @@ import dev.netknife.NkException;
 import dev.netknife.io.Endpoint;
 import dev.netknife.io.Rate;
 import dev.netknife.io.RateLimiter;
+import dev.netknife.io.Wiretap;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -63,6 +64,7 @@ public final class UdpServer implements AutoCloseable {
     private volatile long oversized;
     private volatile long rateLimited;
     private volatile long sendFailed;
+    private volatile Wiretap wiretap = Wiretap.NONE;
 
     private UdpServer(DatagramChannel channel, Config config, Listener listener) throws IOException {
         this.channel = channel;
@@ -101,6 +103,11 @@ public final class UdpServer implements AutoCloseable {
         return address;
     }
 
+    /** Records the datagrams received and echoed on {@code tap} (--pcap); call before {@link #serve}. */
+    public void capture(Wiretap tap) {
+        this.wiretap = tap;
+    }
+
     /** Serves until {@link #close()} or an interrupt of the calling thread. */
     public void serve() {
         int limit = prefixLength + config.maxDatagram() + 1;
@@ -115,6 +122,7 @@ public final class UdpServer implements AutoCloseable {
                 continue; // an ICMP error reported for an earlier echo; nothing to do with this receive
             }
             int size = buffer.position() - prefixLength;
+            wiretap.datagram(from, address, buffer.duplicate().flip().position(prefixLength));
             if (size > config.maxDatagram()) {
                 oversized++;
                 listener.dropped(from, size, Drop.OVERSIZED, "larger than " + config.maxDatagram() + " bytes");
@@ -141,7 +149,9 @@ public final class UdpServer implements AutoCloseable {
         echoed++;
         bytesOut += prefixLength + size;
         try {
+            ByteBuffer wire = buffer.duplicate();
             channel.send(buffer, to);
+            wiretap.datagram(address, to, wire);
         } catch (ClosedChannelException e) {
             // closing: serve() sees it on the next receive
         } catch (IOException e) {

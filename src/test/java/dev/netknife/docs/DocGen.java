@@ -23,6 +23,9 @@ import picocli.codegen.docgen.manpage.ManPageGenerator;
  * The build turns the AsciiDoc into troff; {@code ./mvnw -Pdocs package} copies both into the repository.
  */
 public final class DocGen {
+    /** The README section every man page of a command with --pcap carries as its "Packet capture" section. */
+    static final String CAPTURE_HEADING = "Capture what nk sends and receives (--pcap)";
+
     private DocGen() {
     }
 
@@ -79,6 +82,41 @@ public final class DocGen {
         return examples;
     }
 
+    /**
+     * The prose of README.md's {@code ### heading} section (its code blocks left out), for a man page section: the
+     * README says it once for every command that has the feature.
+     */
+    static String readmeProse(String readme, String heading) {
+        int start = readme.indexOf("\n### " + heading);
+        if (start < 0) {
+            throw new IllegalArgumentException("README.md has no section " + heading);
+        }
+        start = readme.indexOf('\n', start + 1) + 1;
+        int end = readme.indexOf("\n#", start);
+        StringBuilder prose = new StringBuilder();
+        boolean inCode = false;
+        for (String line : readme.substring(start, end < 0 ? readme.length() : end).split("\n")) {
+            if (line.startsWith("```")) {
+                inCode = !inCode;
+                continue;
+            }
+            if (!inCode) {
+                prose.append(line).append('\n');
+            }
+        }
+        return prose.toString().strip().replaceAll("\n{3,}", "\n\n");
+    }
+
+    /** {@code adoc} with a section {@code title} holding {@code text}, before its Examples (or at its end). */
+    static String withSection(String adoc, String title, String text) {
+        String endTag = "// end::picocli-generated-full-manpage[]";
+        int at = adoc.lastIndexOf(endTag);
+        if (at < 0) {
+            return adoc;
+        }
+        return adoc.substring(0, at) + "== " + title + "\n\n" + text + "\n\n" + adoc.substring(at);
+    }
+
     /** {@code adoc} with an Examples section at its end (a literal block: the lines as typed, comments aligned). */
     static String withExamples(String adoc, List<String> lines) {
         String endTag = "// end::picocli-generated-full-manpage[]";
@@ -127,13 +165,20 @@ public final class DocGen {
         if (code != 0) {
             throw new IOException("man page generation failed with " + code);
         }
-        Map<String, List<String>> examples = examples(Files.readString(Path.of(args[1])), model.getSubcommands().keySet());
+        String readme = Files.readString(Path.of(args[1]));
+        Map<String, List<String>> examples = examples(readme, model.getSubcommands().keySet());
+        String capture = readmeProse(readme, CAPTURE_HEADING);
         List<String> firstOfEach = examples.values().stream().map(List::getFirst).toList();
         try (var files = Files.list(adoc)) {
             for (Path file : files.toList()) {
                 String name = file.getFileName().toString().replaceFirst("\\.adoc$", "");
                 List<String> lines = name.equals("nk") ? firstOfEach : examples.get(name.replaceFirst("^nk-", ""));
-                Files.writeString(file, withExamples(plainHeadings(keepSynopsisLines(Files.readString(file))), lines));
+                String page = plainHeadings(keepSynopsisLines(Files.readString(file)));
+                CommandLine sub = model.getSubcommands().get(name.replaceFirst("^nk-", ""));
+                if (sub != null && sub.getCommandSpec().findOption("--pcap") != null) {
+                    page = withSection(page, "Packet capture", capture);
+                }
+                Files.writeString(file, withExamples(page, lines));
             }
         }
         String script = AutoComplete.bash("nk", model);

@@ -52,4 +52,14 @@ class DocGenTest {
         assertEquals(List.of("nk a      # one", "nk bbbbb  # two", "nk c"), DocGen.alignComments(List.of("nk a  # one", "nk bbbbb    # two", "nk c")));
         assertEquals("== Exit codes\n\n== Notes\ntext: kept\n", DocGen.plainHeadings("==  Exit codes:\n\n==  Notes:\ntext: kept\n"));
     }
+
+    @Test
+    void aReadmeSectionsProseBecomesAManPageSection() {
+        String readme = "## Quickstart\n\n### Capture it\n\n```sh\n./nk connect --pcap f 1 2\n```\n\nFirst `--pcap`\nparagraph.\n\n\nSecond.\n\n"
+                + "### Next\n\nnot this\n";
+        assertEquals("First `--pcap`\nparagraph.\n\nSecond.", DocGen.readmeProse(readme, "Capture it"));
+        String adoc = "== Options\n\n// end::picocli-generated-full-manpage[]\n";
+        assertEquals("== Options\n\n== Packet capture\n\nFirst.\n\n// end::picocli-generated-full-manpage[]\n",
+                DocGen.withSection(adoc, "Packet capture", "First."));
+    }
 }

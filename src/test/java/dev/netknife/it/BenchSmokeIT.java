@@ -33,6 +33,7 @@ class BenchSmokeIT {
         "proxy-throughput, wrk, wrk",
         "monitor-scale, prometheus-blackbox-exporter, prometheus-blackbox-exporter",
         "proxy-dial, danted, dante-server",
+        "capture, gcc, gcc",
     })
     void runsInSmokeMode(String scriptAndOptions, String peer, String debianPackage) throws Exception {
         String[] words = scriptAndOptions.split(" ");
