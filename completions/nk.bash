@@ -734,7 +734,7 @@ function _picocli_nk_balance() {
 
   local commands=""
   local flag_opts="'--send-proxy' '--send-proxy-v2' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
-  local arg_opts="'--bind' '--strategy' '--connect-timeout' '--retries' '--idle-timeout' '--max-conns' '--rate' '--health-interval' '--health-http' '--rise' '--fall' '--fail-timeout' '--drain-timeout' '--stats-interval' '--stats' '--proxy' '--pcap' '--pcap-max' '--pcap-rotate' '--color'"
+  local arg_opts="'--bind' '--strategy' '--connect-timeout' '--retries' '--idle-timeout' '--max-conns' '--rate' '--health-interval' '--health-http' '--rise' '--fall' '--fail-timeout' '--drain-timeout' '--stats-interval' '--stats' '--fault' '--proxy' '--pcap' '--pcap-max' '--pcap-rotate' '--color'"
   local NAME_option_args=("round-robin" "least-conn" "random") # --strategy values
   local WHEN_option_args=("auto" "always" "never") # --color values
 
@@ -786,6 +786,9 @@ function _picocli_nk_balance() {
       return
       ;;
     '--stats')
+      return
+      ;;
+    '--fault')
       return
       ;;
     '--proxy')

@@ -38,10 +38,13 @@ public final class Balancer implements AutoCloseable {
     /** What the balancer does; {@code healthIntervalMillis} 0 = passive checks only. */
     /**
      * {@code proxies}: the proxy backends are reached through (--proxy), or {@link Proxies#NONE};
-     * {@code backendTap}: where connections to backends are captured (health checks are not).
+     * {@code backendTap}: where connections to backends are captured (health checks are not);
+     * {@code faults}: the faults to inject, changeable at run time, or null for none ever (then plain
+     * TCP pairs go through the selector relay, which has no place for them).
      */
     public record Config(List<Backend> backends, Strategy strategy, long connectTimeoutMillis, int retries, int proxyProtocol,
-            long healthIntervalMillis, String healthHttpPath, int rise, int fall, long failTimeoutMillis, Proxies proxies, Wiretap backendTap) {
+            long healthIntervalMillis, String healthHttpPath, int rise, int fall, long failTimeoutMillis, Proxies proxies, Wiretap backendTap,
+            Faults faults) {
     }
 
     /** Log lines about backends and clients. */
@@ -113,8 +116,8 @@ public final class Balancer implements AutoCloseable {
                     upstream.write(config.proxyProtocol() == 1 ? ProxyHeader.v1(client.remoteAddress(), local)
                             : ProxyHeader.v2(client.remoteAddress(), local));
                 }
-                result = client instanceof TcpConn c && upstream instanceof TcpConn u
-                        ? relay().relay(c, u).get()
+                result = config.faults() != null ? withFaults(client, upstream, backend)
+                        : client instanceof TcpConn c && upstream instanceof TcpConn u ? relay().relay(c, u).get()
                         : new Pipe(pool, PROBE_BYTES).join(client, upstream);
             } catch (InterruptedException e) {
                 client.close();
@@ -128,6 +131,19 @@ public final class Balancer implements AutoCloseable {
         }
         log.line("refused", null, "no backend is up for " + dev.netknife.io.Endpoint.format(client.remoteAddress())
                 + (tried.isEmpty() ? "" : " (tried " + tried.size() + ")"));
+    }
+
+    /** Pipes the pair through the faults in force: bytes to the backend meet the upstream ones, bytes to the client the downstream ones. */
+    private Pipe.Result withFaults(Conn client, Conn upstream, Backend backend) throws InterruptedException {
+        String who = dev.netknife.io.Endpoint.format(client.remoteAddress());
+        FaultSession session = new FaultSession(config.faults(), client, upstream,
+                (fault, what) -> log.line("fault", backend, fault.name() + " (" + fault.spec() + ") " + what + " for " + who));
+        FaultyConn toClient = new FaultyConn(client, Fault.Direction.DOWNSTREAM, session);
+        FaultyConn toBackend = new FaultyConn(upstream, Fault.Direction.UPSTREAM, session);
+        Pipe.Result result = new Pipe(pool, PROBE_BYTES).join(toClient, toBackend);
+        toBackend.drain();
+        toClient.drain();
+        return result;
     }
 
     private void healthLoop(Backend backend) {

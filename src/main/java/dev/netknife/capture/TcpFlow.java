@@ -83,6 +83,11 @@ final class TcpFlow implements ConnObserver {
     }
 
     @Override
+    public void aborted() {
+        reset(false);
+    }
+
+    @Override
     public void hold(boolean hold) {
         if (hold) {
             hold();
@@ -119,28 +124,31 @@ final class TcpFlow implements ConnObserver {
 
     /** A FIN from nk (a half-close, or the close of a connection that did not half-close). */
     synchronized void localFin() {
-        if (ended || localFin) {
-            return;
+        if (!ended && !localFin) {
+            localFin = true;
+            fin(outbound);
+            localNext = next(localNext, 1);
+            finAcked(inbound);
         }
-        localFin = true;
-        fin(outbound);
-        localNext = next(localNext, 1);
-        emit(List.of(packet(iface.now(), segment(inbound, Frames.ACK, EMPTY))));
     }
 
     /** The peer's FIN: nk read the end of the stream. */
     synchronized void remoteFin() {
-        if (ended || remoteFin) {
-            return;
+        if (!ended && !remoteFin) {
+            remoteFin = true;
+            fin(inbound);
+            remoteNext = next(remoteNext, 1);
+            finAcked(outbound);
         }
-        remoteFin = true;
-        fin(inbound);
-        remoteNext = next(remoteNext, 1);
-        emit(List.of(packet(iface.now(), segment(outbound, Frames.ACK, EMPTY))));
     }
 
-    private void fin(Frames.Ends ends) {
-        emit(List.of(packet(iface.now(), segment(ends, Frames.FIN | Frames.ACK, EMPTY))));
+    private void fin(Frames.Ends from) {
+        emit(List.of(packet(iface.now(), segment(from, Frames.FIN | Frames.ACK, EMPTY))));
+    }
+
+    /** The other side's ACK of a FIN (sent by the side {@code ackFrom} faces), numbers already past it. */
+    private void finAcked(Frames.Ends ackFrom) {
+        emit(List.of(packet(iface.now(), segment(ackFrom, Frames.ACK, EMPTY))));
     }
 
     /** A reset, sent by the peer ({@code byRemote}) or by nk; nothing more follows. */

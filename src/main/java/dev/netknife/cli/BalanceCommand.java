@@ -3,6 +3,8 @@ package dev.netknife.cli;
 import dev.netknife.NkException;
 import dev.netknife.balance.Backend;
 import dev.netknife.balance.Balancer;
+import dev.netknife.balance.Fault;
+import dev.netknife.balance.Faults;
 import dev.netknife.balance.StatsView;
 import dev.netknife.balance.Strategy;
 import dev.netknife.http.PageServer;
@@ -43,7 +45,12 @@ final class BalanceCommand implements NkCommand {
         spec.addOption(Specs.option("DUR", "Without active checks, retry a backend DUR after a failed connect (default 10s).", "--fail-timeout"));
         spec.addOption(Specs.option("DUR", "On SIGTERM or Ctrl-C, let open connections finish for up to DUR (default 10s).", "--drain-timeout"));
         spec.addOption(Specs.option("DUR", "Print the backend table on stderr every DUR.", "--stats-interval"));
-        spec.addOption(Specs.option("PORT", "Serve stats over HTTP on PORT (same address): / as JSON, /metrics for Prometheus.", "--stats"));
+        spec.addOption(Specs.option("PORT", "Serve stats over HTTP on PORT (same address): / as JSON, /metrics for Prometheus, and the faults"
+                + " API: GET, POST and DELETE /faults.", "--stats"));
+        spec.addOption(Specs.repeatable("SPEC", "Inject a fault: [upstream:|downstream:]KIND[=VALUE][,KEY=VALUE...] with KIND latency=DUR"
+                + " (jitter=DUR), bandwidth=SIZE (bytes/s), slice=SIZE (delay=DUR between), reset-after=SIZE, close-after=SIZE or"
+                + " timeout[=DUR] (hold the bytes; close after DUR); probability=P for a share of the connections, name=NAME."
+                + " Both directions unless one is named (repeatable).", "--fault"));
         spec.addOption(Specs.option("URL", "Reach the backends through this proxy (socks5://, socks5h://, socks4://, socks4a:// or http://"
                 + " CONNECT; as connect --proxy).", "--proxy"));
         CaptureArgs.add(spec);
@@ -85,6 +92,7 @@ final class BalanceCommand implements NkCommand {
         InetAddress bind = withAddress ? Args.address("listen address", listenAt.host()) : args.bindAddress("--bind", "127.0.0.1");
         Server.Config listen = new Server.Config(bind, withAddress ? listenAt.port() : Ports.parse(listenArg), args.integer("--max-conns", 0, 1, 10_000_000),
                 args.millis("--idle-timeout", 0), args.rate("--rate"));
+        Faults faults = faults(args, statsPort >= 0);
         // every option is checked before the balancer starts its health checks
         Balancer balancer = new Balancer(new Balancer.Config(backends,
                 args.string("--strategy") == null ? Strategy.ROUND_ROBIN : Strategy.parse(args.string("--strategy")),
@@ -92,14 +100,17 @@ final class BalanceCommand implements NkCommand {
                 args.flag("--send-proxy") ? 1 : args.flag("--send-proxy-v2") ? 2 : 0,
                 args.millis("--health-interval", 0), args.string("--health-http"),
                 args.integer("--rise", 2, 1, 1000), args.integer("--fall", 3, 1, 1000), args.millis("--fail-timeout", 10_000),
-                balanceProxies(args, inv), inv.wiretap("backend", "nk balance to its backends")),
+                balanceProxies(args, inv), inv.wiretap("backend", "nk balance to its backends"), faults),
                 (event, backend, detail) -> BalanceOutput.log(inv, event, backend, detail));
         Server server = Server.bind(listen, inv.wiretap("client", "clients of nk balance").tap(balancer::handle), new Server.Events() {
         });
-        PageServer stats = statsPort < 0 ? null : PageServer.start(bind, statsPort, BalanceOutput.statsPages(balancer));
+        PageServer stats = statsPort < 0 ? null : PageServer.startApi(bind, statsPort, BalanceOutput.statsPages(balancer, faults));
         List<Thread> helpers = new ArrayList<>();
         if (stats != null) {
-            inv.info("stats on http://" + ServerLifecycle.address(stats.address()) + "/ (JSON) and /metrics (Prometheus)");
+            inv.info("stats on http://" + ServerLifecycle.address(stats.address()) + "/ (JSON) and /metrics (Prometheus); faults at /faults");
+        }
+        if (faults != null) {
+            faults.active().forEach(f -> inv.info("fault " + f.name() + ": " + f.spec()));
         }
         if (every > 0) {
             helpers.add(Thread.ofVirtual().name("nk-stats-table").start(() -> {
@@ -126,6 +137,24 @@ final class BalanceCommand implements NkCommand {
             }
             helpers.forEach(Thread::interrupt);
         }, () -> BalanceOutput.summary(inv, server.stats(), balancer), drainMillis + 2_000, inv);
+    }
+
+    /** The --fault options; null when there are none and no --stats port to add some later (no fault path then). */
+    private static Faults faults(Args args, boolean api) {
+        String[] specs = args.strings("--fault");
+        if (specs.length == 0 && !api) {
+            return null;
+        }
+        List<Fault> initial = new ArrayList<>();
+        for (int i = 0; i < specs.length; i++) {
+            try {
+                String name = "f" + (i + 1);
+                initial.add(Fault.parse(specs[i], () -> name));
+            } catch (IllegalArgumentException e) {
+                throw NkException.usage("--fault: " + e.getMessage());
+            }
+        }
+        return new Faults(initial);
     }
 
     /** --proxy for the backends; an https:// proxy (TLS per backend connection) is not offered here. */

@@ -2,6 +2,8 @@ package dev.netknife.cli;
 
 import dev.netknife.balance.Backend;
 import dev.netknife.balance.Balancer;
+import dev.netknife.balance.Faults;
+import dev.netknife.balance.FaultsApi;
 import dev.netknife.balance.StatsView;
 import dev.netknife.http.PageResponder;
 import dev.netknife.http.PageServer;
@@ -16,6 +18,9 @@ final class BalanceOutput {
     }
 
     static void log(Invocation inv, String event, Backend backend, String detail) {
+        if (event.equals("fault") && !inv.json() && !inv.verbose()) {
+            return; // one line per connection a fault cut: with -v
+        }
         if (inv.json()) {
             inv.json(JsonResult.event(BalanceCommand.NAME, event)
                     .put("backend", backend == null ? null : backend.name()).put("detail", detail));
@@ -38,11 +43,19 @@ final class BalanceOutput {
     }
 
     /** The --stats pages: / (JSON) and /metrics (Prometheus text). */
-    static Function<String, PageResponder.Page> statsPages(Balancer balancer) {
-        return path -> switch (path) {
-            case "/metrics" -> new PageResponder.Page(PageServer.PROMETHEUS, StatsView.prometheus(balancer.backends()));
-            case "/", "/stats" -> new PageResponder.Page("application/json", StatsView.json(balancer.backends()) + "\n");
-            default -> null;
+    static Function<PageResponder.Request, PageResponder.Page> statsPages(Balancer balancer, Faults faults) {
+        return request -> {
+            if (faults != null && (request.path().equals("/faults") || request.path().startsWith("/faults/"))) {
+                return FaultsApi.handle(faults, request);
+            }
+            if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
+                return PageResponder.Page.error(405, "method not allowed");
+            }
+            return switch (request.path()) {
+                case "/metrics" -> new PageResponder.Page(PageServer.PROMETHEUS, StatsView.prometheus(balancer.backends()));
+                case "/", "/stats" -> new PageResponder.Page("application/json", StatsView.json(balancer.backends()) + "\n");
+                default -> null;
+            };
         };
     }
 }

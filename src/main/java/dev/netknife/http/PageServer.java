@@ -31,6 +31,13 @@ public final class PageServer implements AutoCloseable {
                 }));
     }
 
+    /** As above, with routes that see the method and body too (an API that changes things). */
+    public static PageServer startApi(InetAddress bind, int port, Function<PageResponder.Request, PageResponder.Page> routes) {
+        return new PageServer(Server.bind(new Server.Config(bind, port, MAX_CLIENTS, IDLE_MILLIS, null),
+                conn -> PageResponder.serveRequests(conn, routes), new Server.Events() {
+                }));
+    }
+
     public InetSocketAddress address() {
         return server.address();
     }

@@ -55,6 +55,16 @@ public interface Conn extends Closeable {
     default void holdCapture(boolean hold) {
     }
 
+    /** False once closed, here or from another thread (as far as this transport can tell). */
+    default boolean isOpen() {
+        return true;
+    }
+
+    /** Closes with a reset (RST, the peer reads ECONNRESET) where the transport has one; else as {@link #close}. */
+    default void reset() {
+        close();
+    }
+
     /** Closes both directions; a thread blocked in read or write gets an exception. Idempotent. */
     @Override
     void close();

@@ -23,6 +23,9 @@ public interface ConnObserver {
     /** A read or write failed (a reset by the peer, or a close from another thread). */
     void failed(IOException e);
 
+    /** nk reset the connection (RST). */
+    void aborted();
+
     void closed();
 
     /** See {@link Conn#holdCapture}. */

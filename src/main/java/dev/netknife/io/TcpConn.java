@@ -169,6 +169,28 @@ public final class TcpConn extends SocketStreams {
     }
 
     @Override
+    public boolean isOpen() {
+        return channel.isOpen();
+    }
+
+    /** SO_LINGER 0, then close: the kernel sends RST instead of FIN, and drops what it had not sent yet. */
+    @Override
+    public void reset() {
+        ConnObserver o = observer;
+        if (o != null) {
+            o.aborted();
+        }
+        try {
+            if (channel.isOpen()) {
+                channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+            }
+        } catch (IOException ignored) {
+            // already closed: nothing left to reset
+        }
+        close();
+    }
+
+    @Override
     public void close() {
         try {
             channel.close();

@@ -63,21 +63,31 @@ class CaptureBoundsTest {
         }
     }
 
-    @Test
-    void aGibibyteThroughBalanceKeepsTheBoundAndLosesNoByte() throws Exception {
-        Path file = dir.resolve("big.pcapng");
+    /**
+     * Sends {@code bytes} through a balancer started with {@code captureOptions} to a backend that counts
+     * them: every byte must arrive, and the balancer must say {@code notice} on stderr.
+     */
+    private static void throughBalance(long bytes, String notice, String... captureOptions) throws Exception {
         try (ServerSocket backend = new ServerSocket()) {
             backend.bind(new InetSocketAddress("127.0.0.1", 0));
             CompletableFuture<Long> received = sink(backend);
-            try (Background balance = Background.start("balance", "--pcap", file.toString(), "--pcap-max", "10M", "0",
-                    "127.0.0.1:" + backend.getLocalPort())) {
-                send(balance.port(), 1024 * MIB);
-                assertEquals(1024 * MIB, received.get(60, TimeUnit.SECONDS));
-                assertTrue(balance.stderrLines().await("capturing stopped", Duration.ofSeconds(5)), balance.stderr());
-                assertTrue(Files.size(file) <= 10 * MIB, "size " + Files.size(file));
-                assertTrue(Files.size(file) > 9 * MIB, "filled up to its bound: " + Files.size(file));
+            List<String> args = new ArrayList<>(List.of("balance"));
+            args.addAll(List.of(captureOptions));
+            args.addAll(List.of("0", "127.0.0.1:" + backend.getLocalPort()));
+            try (Background balance = Background.start(args.toArray(String[]::new))) {
+                send(balance.port(), bytes);
+                assertEquals(bytes, received.get(60, TimeUnit.SECONDS));
+                assertTrue(balance.stderrLines().await(notice, Duration.ofSeconds(5)), balance.stderr());
             }
         }
+    }
+
+    @Test
+    void aGibibyteThroughBalanceKeepsTheBoundAndLosesNoByte() throws Exception {
+        Path file = dir.resolve("big.pcapng");
+        throughBalance(1024 * MIB, "capturing stopped", "--pcap", file.toString(), "--pcap-max", "10M");
+        assertTrue(Files.size(file) <= 10 * MIB, "size " + Files.size(file));
+        assertTrue(Files.size(file) > 9 * MIB, "filled up to its bound: " + Files.size(file));
         String conv = Tshark.read(file, "-q", "-z", "conv,tcp");
         assertEquals(2, conv.lines().filter(l -> l.contains("<->")).count(), "client and backend conversations: " + conv);
     }
@@ -85,16 +95,7 @@ class CaptureBoundsTest {
     @Test
     void rotationKeepsNOlderFilesEachWithinTheBoundAndReadable() throws Exception {
         Path file = dir.resolve("rot.pcapng");
-        try (ServerSocket backend = new ServerSocket()) {
-            backend.bind(new InetSocketAddress("127.0.0.1", 0));
-            CompletableFuture<Long> received = sink(backend);
-            try (Background balance = Background.start("balance", "--pcap", file.toString(), "--pcap-max", "4M", "--pcap-rotate", "2", "0",
-                    "127.0.0.1:" + backend.getLocalPort())) {
-                send(balance.port(), 64 * MIB);
-                assertEquals(64 * MIB, received.get(60, TimeUnit.SECONDS));
-                assertTrue(balance.stderrLines().await("rotating, keeping 2 older file(s)", Duration.ofSeconds(5)), balance.stderr());
-            }
-        }
+        throughBalance(64 * MIB, "rotating, keeping 2 older file(s)", "--pcap", file.toString(), "--pcap-max", "4M", "--pcap-rotate", "2");
         for (String name : List.of("rot.pcapng", "rot.pcapng.1", "rot.pcapng.2")) {
             Path p = dir.resolve(name);
             assertTrue(Files.size(p) <= 4 * MIB, name + ": " + Files.size(p));

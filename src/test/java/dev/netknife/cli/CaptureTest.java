@@ -189,6 +189,41 @@ class CaptureTest {
     }
 
     @Test
+    void chatServeAndJoinAndConnectListenCaptureTheirConversations() throws Exception {
+        Path serve = dir.resolve("chat-serve.pcapng");
+        Path join = dir.resolve("chat-join.pcapng");
+        try (Background chat = Background.start("chat", "serve", "--pcap", serve.toString(), "0")) {
+            NkRun.Result r = NkRun.run(bytes("hello from the capture\n"), "chat", "--nick", "cap", "--pcap", join.toString(), "127.0.0.1",
+                    String.valueOf(chat.port()));
+            assertEquals(0, r.code(), r.toString());
+            chat.stop();
+        }
+        for (Path file : List.of(serve, join)) {
+            String payloads = String.join("", Tshark.fields(file, "tcp.len > 0", "tcp.payload"));
+            assertTrue(payloads.contains(java.util.HexFormat.of().formatHex(bytes("hello from the capture"))), file.toString());
+        }
+        Path listen = dir.resolve("listen.pcapng");
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        Thread listener = Thread.ofPlatform().start(() -> NkRun.run(new java.io.ByteArrayInputStream(bytes("from listener\n")), out, err,
+                java.util.Map.of(), "connect", "-l", "--pcap", listen.toString(), "0"));
+        String ready = "";
+        for (int i = 0; i < 100 && !ready.contains("listening on"); i++) {
+            Thread.sleep(50);
+            ready = err.toString(StandardCharsets.UTF_8);
+        }
+        int port = Integer.parseInt(ready.replaceAll("(?s).*listening on [^\\n]*:(\\d+).*", "$1"));
+        NkRun.Result r = NkRun.run(bytes("to listener\n"), "connect", "127.0.0.1", String.valueOf(port));
+        assertEquals("from listener\n", r.out());
+        listener.join(10_000);
+        assertEquals("to listener\n", out.toString(StandardCharsets.UTF_8));
+        List<String> syn = Tshark.fields(listen, "tcp.flags.syn == 1 && tcp.flags.ack == 0", "tcp.dstport");
+        assertEquals(List.of(String.valueOf(port)), syn, "the client's SYN to the listener");
+        assertEquals(14, payloadFrom(listen, port), "from the listener");
+        assertEquals(12, Tshark.fields(listen, "tcp.dstport == " + port, "tcp.len").stream().mapToLong(Long::parseLong).sum(), "to it");
+    }
+
+    @Test
     void aResetByThePeerIsItsRst() throws Exception {
         Path file = dir.resolve("reset.pcapng");
         try (ServerSocket listener = new ServerSocket()) {

@@ -25,6 +25,8 @@ import picocli.codegen.docgen.manpage.ManPageGenerator;
 public final class DocGen {
     /** The README section every man page of a command with --pcap carries as its "Packet capture" section. */
     static final String CAPTURE_HEADING = "Capture what nk sends and receives (--pcap)";
+    /** The README section nk-balance(1) carries as its "Faults" section. */
+    static final String FAULTS_HEADING = "Test a client against a slow, lossy backend (balance --fault)";
 
     private DocGen() {
     }
@@ -168,6 +170,7 @@ public final class DocGen {
         String readme = Files.readString(Path.of(args[1]));
         Map<String, List<String>> examples = examples(readme, model.getSubcommands().keySet());
         String capture = readmeProse(readme, CAPTURE_HEADING);
+        String faults = readmeProse(readme, FAULTS_HEADING);
         List<String> firstOfEach = examples.values().stream().map(List::getFirst).toList();
         try (var files = Files.list(adoc)) {
             for (Path file : files.toList()) {
@@ -177,6 +180,9 @@ public final class DocGen {
                 CommandLine sub = model.getSubcommands().get(name.replaceFirst("^nk-", ""));
                 if (sub != null && sub.getCommandSpec().findOption("--pcap") != null) {
                     page = withSection(page, "Packet capture", capture);
+                }
+                if (sub != null && sub.getCommandSpec().findOption("--fault") != null) {
+                    page = withSection(page, "Faults", faults);
                 }
                 Files.writeString(file, withExamples(page, lines));
             }
