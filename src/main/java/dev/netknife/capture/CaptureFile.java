@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,7 +71,18 @@ final class CaptureFile implements AutoCloseable {
         return file;
     }
 
+    /**
+     * Opens the file: a new one is made readable by its owner only (it holds TLS secrets), as the key log
+     * is; an existing one (a FIFO that Wireshark reads, too) keeps its permissions.
+     */
     private void start() throws IOException {
+        if (!Files.exists(path) && path.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            try {
+                Files.createFile(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } catch (java.nio.file.FileAlreadyExistsException raced) {
+                // made meanwhile: opened as it is
+            }
+        }
         channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
         size = 0;
         out.clear();

@@ -38,6 +38,10 @@ final class CaptureArgs {
         if (file.isBlank()) {
             throw NkException.usage("--pcap needs a file name");
         }
+        if (file.equals("-")) {
+            throw NkException.usage("--pcap -: stdout is nk's own; for a live view give a FIFO (mkfifo live; wireshark -k -i live &"
+                    + " then --pcap live)");
+        }
         long max = args.bytes("--pcap-max", 0L, MIN_BYTES, 1L << 50);
         if (max == 0) {
             args.refuse(java.util.List.of("--pcap-rotate"), "needs --pcap-max SIZE");

@@ -60,7 +60,7 @@ final class ResumptionSecrets {
             boolean resumption = ikm instanceof Psk;
             TlsSecret extracted = super.hkdfExtract(cryptoHashAlgorithm, ikm);
             if (!resumption || !(extracted instanceof AbstractTlsSecret secret)) {
-                return extracted;
+                return KeyLogSecret.plant(crypto, extracted); // a full handshake's key schedule, for a key log
             }
             byte[] data = copyData(secret);
             extracted.destroy();
@@ -74,9 +74,10 @@ final class ResumptionSecrets {
             super(crypto, data);
         }
 
+        /** What derives from it is planted for a key log (the binder key is relabelled first). */
         @Override
         public synchronized TlsSecret hkdfExpand(int cryptoHashAlgorithm, byte[] info, int length) {
-            return super.hkdfExpand(cryptoHashAlgorithm, relabel(info), length);
+            return KeyLogSecret.plant(crypto, super.hkdfExpand(cryptoHashAlgorithm, relabel(info), length));
         }
     }
 

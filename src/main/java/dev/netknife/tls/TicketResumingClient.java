@@ -94,8 +94,16 @@ final class TicketResumingClient {
         Protocol protocol = new Protocol();
         long start = System.nanoTime();
         Deadline deadline = new Deadline(raw, timeoutMillis);
+        KeyLog.Handshake log = config.keyLog() == null ? null : config.keyLog().handshake();
+        if (log != null) {
+            KeyLogSecret.CURRENT.set(log); // the secrets go to the key log (and a --pcap file) as the first handshake's do
+        }
+        raw.holdCapture(true);
         try {
             protocol.connect(peer);
+            if (log != null) {
+                log.clientRandom(protocol.clientRandom());
+            }
             send(protocol, raw);
             while (protocol.isHandshaking()) {
                 receive(protocol, raw);
@@ -108,6 +116,8 @@ final class TicketResumingClient {
             throw TlsFailures.classify(e, peer.problem, target.toString());
         } finally {
             deadline.close();
+            KeyLogSecret.CURRENT.remove();
+            raw.holdCapture(false);
         }
         awaitTickets(protocol, raw, System.nanoTime() - start, timeoutMillis);
         goodbye(protocol, raw);
@@ -190,6 +200,11 @@ final class TicketResumingClient {
         private int prfAlgorithm;
         private int cryptoHashAlgorithm;
         private int hashLength;
+
+        /** The ClientHello's random, once connect() has sent it. */
+        byte[] clientRandom() {
+            return getContext().getSecurityParametersHandshake().getClientRandom();
+        }
 
         @Override
         protected void send13FinishedMessage() throws IOException {

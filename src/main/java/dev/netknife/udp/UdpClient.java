@@ -161,9 +161,8 @@ public final class UdpClient implements AutoCloseable {
                 }
                 sent++; // counted first: the reply can overtake the statement after the write, and the run then ends
                 bytesSent += size;
-                ByteBuffer wire = datagram.duplicate();
+                wiretap.datagram(local, remote, datagram); // before it goes: the reply may end the run at once
                 channel.write(datagram);
-                wiretap.datagram(local, remote, wire);
             }
             inputEnded.complete(null);
         } catch (PortUnreachableException e) {

@@ -149,9 +149,8 @@ public final class UdpServer implements AutoCloseable {
         echoed++;
         bytesOut += prefixLength + size;
         try {
-            ByteBuffer wire = buffer.duplicate();
+            wiretap.datagram(address, to, buffer);
             channel.send(buffer, to);
-            wiretap.datagram(address, to, wire);
         } catch (ClosedChannelException e) {
             // closing: serve() sees it on the next receive
         } catch (IOException e) {

@@ -66,6 +66,8 @@ class CaptureTest {
                 List<String> serverFlags = Tshark.fields(file, "tcp.srcport == " + echo.port(), "tcp.flags.str");
                 assertTrue(serverFlags.getFirst().contains("S") && serverFlags.getFirst().contains("A"), "SYN/ACK: " + serverFlags);
                 assertTrue(serverFlags.stream().anyMatch(f -> f.contains("F")), "the server's FIN after the echo: " + serverFlags);
+                assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(file)),
+                        "it may hold TLS secrets");
                 // sequence analysis finds nothing wrong
                 assertEquals(List.of(), Tshark.fields(file, "tcp.analysis.flags && !tcp.analysis.window_update", "frame.number"), file.toString());
             }
@@ -147,6 +149,16 @@ class CaptureTest {
         List<String> types = Tshark.fields(file, "tls.handshake", "tls.handshake.type");
         assertTrue(types.stream().anyMatch(t -> t.contains("11")), "Certificate seen: " + types);
         assertTrue(types.stream().filter(t -> t.contains("20")).count() >= 2, "both Finished seen: " + types);
+        // --repeat: the resumed TLS 1.3 handshakes carry their secrets too
+        Path repeat = dir.resolve("tls-get-repeat.pcapng");
+        try (OpensslServer server = OpensslServer.start(certs.good())) {
+            NkRun.Result r = NkRun.run("tls-get", "-q", "--repeat", "2", "--pcap", repeat.toString(), "--cacert", certs.caFile().toString(),
+                    "localhost:" + server.port());
+            assertEquals(0, r.code(), r.toString());
+        }
+        long finished = Tshark.fields(repeat, "tls.handshake.type == 20", "tls.handshake.type").stream()
+                .flatMap(t -> java.util.Arrays.stream(t.split(","))).filter("20"::equals).count();
+        assertEquals(8, finished, "four handshakes (one full, one for the ticket, two resumed), two Finished each");
     }
 
     @Test
@@ -245,6 +257,23 @@ class CaptureTest {
     }
 
     @Test
+    void aFifoGivesALiveView() throws Exception {
+        Path fifo = dir.resolve("live");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        assertEquals(0, mkfifo.waitFor());
+        // the reader first, as Wireshark's live view: tshark reads the FIFO until nk closes it
+        Process reader = new ProcessBuilder(dev.netknife.support.Peers.require("tshark", "tshark"), "-r", fifo.toString(), "-T", "fields",
+                "-e", "tcp.len").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try (Background echo = Background.start("echo-server", "0")) {
+            NkRun.Result r = NkRun.run(bytes("live\n"), "connect", "--pcap", fifo.toString(), "127.0.0.1", String.valueOf(echo.port()));
+            assertEquals(0, r.code(), r.toString());
+        }
+        String seen = new String(reader.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        assertTrue(reader.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(10, seen.lines().filter(l -> !l.isBlank()).mapToLong(Long::parseLong).sum(), "five bytes each way: " + seen);
+    }
+
+    @Test
     void usageErrors() {
         NkRun.Result r = NkRun.run("connect", "--pcap-max", "1M", "127.0.0.1", "1");
         assertEquals(2, r.code(), r.toString());
@@ -252,6 +281,9 @@ class CaptureTest {
         r = NkRun.run("connect", "--pcap", dir.resolve("x.pcapng").toString(), "--pcap-rotate", "2", "127.0.0.1", "1");
         assertEquals(2, r.code(), r.toString());
         assertTrue(r.stderr().contains("--pcap-rotate needs --pcap-max"), r.stderr());
+        r = NkRun.run("connect", "--pcap", "-", "127.0.0.1", "1");
+        assertEquals(2, r.code(), r.toString());
+        assertTrue(r.stderr().contains("give a FIFO"), r.stderr());
         r = NkRun.run("connect", "--pcap", dir.resolve("no/such/dir/x.pcapng").toString(), "127.0.0.1", "1");
         assertEquals(1, r.code(), r.toString());
         assertEquals(1, r.stderr().lines().count(), r.stderr());

@@ -79,6 +79,21 @@ class TlsKeyLogTest {
     }
 
     @Test
+    void resumedRepeatHandshakesAreLoggedToo() throws Exception {
+        Path theirs = dir.resolve("server-repeat.keys");
+        Path ours = dir.resolve("nk-repeat.keys");
+        try (OpensslServer server = OpensslServer.start(good, "-keylogfile", theirs.toString())) {
+            NkRun.Result r = NkRun.run("tls-get", "-q", "--tls-max", "1.3", "--repeat", "3", "--cacert", ca, "--keylog", ours.toString(),
+                    "localhost:" + server.port());
+            assertEquals(0, r.code(), r.toString());
+            awaitLines(theirs, 25); // the first handshake, an untimed one that gets a ticket, three resumed ones: 5 secrets each
+        }
+        TreeSet<String> expected = lines(theirs);
+        assertEquals(expected, lines(ours));
+        assertEquals(5, expected.stream().map(l -> l.split(" ")[1]).distinct().count(), "five handshakes: " + expected);
+    }
+
+    @Test
     void sslkeylogfileIsReadAndAppendedTo() throws Exception {
         Path file = dir.resolve("env.keys");
         Files.writeString(file, "# kept\n");
