@@ -105,25 +105,25 @@ final class CaptureFile implements AutoCloseable {
     /** Adds an interface (its description block goes out now); returns its number. */
     synchronized int addInterface(String name, String description) {
         byte[] idb = Pcapng.interfaceDescription(name, description);
-        interfaces.add(idb);
-        if (writable() && room(idb.length)) {
+        if (writable() && room(idb.length)) { // (a rotation in room() writes the interfaces known so far)
             out.put(idb);
             flush();
         }
+        interfaces.add(idb);
         return interfaces.size() - 1;
     }
 
     /** NSS key log lines, written as a Decryption Secrets Block. */
     synchronized void secrets(byte[] keyLogLines) {
+        byte[] dsb = Pcapng.decryptionSecrets(keyLogLines);
+        if (writable() && room(dsb.length)) { // (a rotation in room() writes the secrets kept so far)
+            out.put(dsb);
+            flush();
+        }
         secrets.addLast(keyLogLines);
         secretBytes += keyLogLines.length;
         while (secretBytes > SECRETS_KEPT && secrets.size() > 1) {
             secretBytes -= secrets.removeFirst().length;
-        }
-        byte[] dsb = Pcapng.decryptionSecrets(keyLogLines);
-        if (writable() && room(dsb.length)) {
-            out.put(dsb);
-            flush();
         }
     }
 

@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.LongBuffer;
 
 /**
  * Synthesized frames: Ethernet, IPv4 or IPv6, then TCP or UDP, with the real addresses and ports and
@@ -17,6 +18,9 @@ final class Frames {
     static final int RST = 0x04;
     static final int PSH = 0x08;
     static final int ACK = 0x10;
+
+    /** Sums of at least this many longs go through a bulk copy ({@link #sum}). */
+    private static final int BULK_LONGS = 16;
 
     /** The largest TCP payload in one synthesized segment (the loopback's MSS); larger reads and writes are split. */
     static final int MAX_SEGMENT = 65_483;
@@ -155,19 +159,40 @@ final class Frames {
      * The ones'-complement sum of {@code from..to}, not yet folded, read as little-endian 16-bit words (the
      * machine's order, read fastest): such a sum is the byte-swapped sum of the big-endian words RFC 1071
      * asks for, so {@link #checksum(long)} swaps once at the end. {@code from} must start a 16-bit word.
+     * Long runs are copied in bulk into a small array and summed there: reading a direct buffer a long
+     * at a time costs a bounds and liveness check per read, most of all in the native executable.
      */
     static long sum(ByteBuffer buffer, int from, int to) {
-        ByteBuffer b = buffer.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        long s0 = 0;
-        long s1 = 0;
+        long s = 0;
         int i = from;
-        for (; i + 16 <= to; i += 16) { // two sums: the additions do not wait on each other
-            long v = b.getLong(i);
-            long w = b.getLong(i + 8);
-            s0 += (v >>> 32) + (v & 0xffff_ffffL);
-            s1 += (w >>> 32) + (w & 0xffff_ffffL);
+        int longs = (to - from) >>> 3;
+        if (longs >= BULK_LONGS) {
+            LongBuffer view = buffer.duplicate().position(from).limit(from + longs * 8).slice().order(ByteOrder.LITTLE_ENDIAN).asLongBuffer();
+            long[] scratch = new long[Math.min(longs, 1024)];
+            long s0 = 0;
+            long s1 = 0;
+            while (view.hasRemaining()) {
+                int n = Math.min(scratch.length, view.remaining());
+                view.get(scratch, 0, n);
+                int k = 0;
+                for (; k + 1 < n; k += 2) { // two sums: the additions do not wait on each other
+                    long v = scratch[k];
+                    long w = scratch[k + 1];
+                    s0 += (v >>> 32) + (v & 0xffff_ffffL);
+                    s1 += (w >>> 32) + (w & 0xffff_ffffL);
+                }
+                if (k < n) {
+                    s0 += (scratch[k] >>> 32) + (scratch[k] & 0xffff_ffffL);
+                }
+            }
+            s = s0 + s1;
+            i += longs * 8;
         }
-        long s = s0 + s1;
+        ByteBuffer b = buffer.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        for (; i + 8 <= to; i += 8) {
+            long v = b.getLong(i);
+            s += (v >>> 32) + (v & 0xffff_ffffL);
+        }
         for (; i + 2 <= to; i += 2) {
             s += b.getShort(i) & 0xffff;
         }
