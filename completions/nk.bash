@@ -827,7 +827,7 @@ function _picocli_nk_monitor() {
 
   local commands=""
   local flag_opts="'--once' '--wait' '--any' '--insecure' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help'"
-  local arg_opts="'--interval' '--timeout' '--max-wait' '--expect-status' '--expect-body' '--min-days' '--send' '--expect' '--metrics' '--bind' '--on-change' '--cacert' '--proxy' '--noproxy' '--resolve' '--connect-to' '--color'"
+  local arg_opts="'--interval' '--timeout' '--max-wait' '--expect-status' '--expect-body' '--min-days' '--send' '--expect' '--metrics' '--bind' '--on-change' '--cacert' '--proxy' '--noproxy' '--resolve' '--connect-to' '--pcap' '--pcap-max' '--pcap-rotate' '--color'"
   local WHEN_option_args=("auto" "always" "never") # --color values
 
   type compopt &>/dev/null && compopt +o default
@@ -879,6 +879,15 @@ function _picocli_nk_monitor() {
       return
       ;;
     '--connect-to')
+      return
+      ;;
+    '--pcap')
+      return
+      ;;
+    '--pcap-max')
+      return
+      ;;
+    '--pcap-rotate')
       return
       ;;
     '--color')

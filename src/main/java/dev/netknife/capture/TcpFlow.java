@@ -124,31 +124,29 @@ final class TcpFlow implements ConnObserver {
 
     /** A FIN from nk (a half-close, or the close of a connection that did not half-close). */
     synchronized void localFin() {
-        if (!ended && !localFin) {
-            localFin = true;
-            fin(outbound);
-            localNext = next(localNext, 1);
-            finAcked(inbound);
-        }
+        fin(true);
     }
 
     /** The peer's FIN: nk read the end of the stream. */
     synchronized void remoteFin() {
-        if (!ended && !remoteFin) {
-            remoteFin = true;
-            fin(inbound);
-            remoteNext = next(remoteNext, 1);
-            finAcked(outbound);
+        fin(false);
+    }
+
+    /** A FIN from one side (once), then the other side's ACK of it. */
+    private void fin(boolean fromLocal) {
+        if (ended || (fromLocal ? localFin : remoteFin)) {
+            return;
         }
-    }
-
-    private void fin(Frames.Ends from) {
-        emit(List.of(packet(iface.now(), segment(from, Frames.FIN | Frames.ACK, EMPTY))));
-    }
-
-    /** The other side's ACK of a FIN (sent by the side {@code ackFrom} faces), numbers already past it. */
-    private void finAcked(Frames.Ends ackFrom) {
-        emit(List.of(packet(iface.now(), segment(ackFrom, Frames.ACK, EMPTY))));
+        long now = iface.now();
+        emit(List.of(packet(now, segment(fromLocal ? outbound : inbound, Frames.FIN | Frames.ACK, EMPTY))));
+        if (fromLocal) {
+            localFin = true;
+            localNext = next(localNext, 1);
+        } else {
+            remoteFin = true;
+            remoteNext = next(remoteNext, 1);
+        }
+        emit(List.of(packet(now, segment(fromLocal ? inbound : outbound, Frames.ACK, EMPTY))));
     }
 
     /** A reset, sent by the peer ({@code byRemote}) or by nk; nothing more follows. */

@@ -46,6 +46,7 @@ final class MonitorCommand implements NkCommand {
         spec.addOption(Specs.option("LIST", "Targets to probe without the proxy, as curl's no_proxy.", "--noproxy"));
         spec.addOption(Specs.repeatable("HOST:PORT:ADDR[,ADDR]", "Probe ADDR for HOST at PORT, as curl --resolve (repeatable).", "--resolve"));
         spec.addOption(Specs.repeatable("H1:P1:H2:P2", "Probe H2:P2 instead of H1:P1, as curl --connect-to (repeatable).", "--connect-to"));
+        CaptureArgs.add(spec);
         spec.addPositional(Specs.positionals("0..*", "1..*", "TARGET", "HOST:PORT, tcp://, http://, https://, tls://HOST[:PORT], udp://HOST:PORT, STARTTLS and TLS"
                 + " mail/database URLs (smtp://HOST, imap://, pop3://, postgres://, ldap://, smtps://, imaps:// ...); @FILE reads one per line."));
         spec.usageMessage().footer(

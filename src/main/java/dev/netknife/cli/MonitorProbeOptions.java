@@ -37,6 +37,7 @@ final class MonitorProbeOptions {
                 body, args.integer("--min-days", 0, 0, 100_000), tls,
                 args.string("--send") == null ? null : Escapes.decode(args.string("--send")), args.string("--expect"), proxies, httpProxies,
                 proxies.anyHttps() || httpProxies.anyHttps()
-                        ? DialArgs.proxyTls(args.string("--cacert"), args.flag("--insecure"), inv, timeout) : null, DialArgs.pins(args));
+                        ? DialArgs.proxyTls(args.string("--cacert"), args.flag("--insecure"), inv, timeout) : null, DialArgs.pins(args),
+                CaptureArgs.tap(inv));
     }
 }

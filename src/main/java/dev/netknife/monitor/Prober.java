@@ -34,10 +34,11 @@ public final class Prober {
      */
     /**
      * {@code proxies}: for tcp:// and TLS targets (--proxy only); {@code httpProxies}: for http(s) targets (--proxy, else the
-     * proxy variables); {@code proxyTls}: TLS to an https:// proxy, or null.
+     * proxy variables); {@code proxyTls}: TLS to an https:// proxy, or null; {@code wiretap}: where the probes are
+     * captured (--pcap), or {@link Wiretap#NONE}.
      */
     public record Options(long timeoutMillis, IntRange expectStatus, Pattern expectBody, int minDays, TlsClient.Config tls,
-            byte[] udpSend, String udpExpect, Proxies proxies, Proxies httpProxies, ProxyTls proxyTls, NamePins pins) {
+            byte[] udpSend, String udpExpect, Proxies proxies, Proxies httpProxies, ProxyTls proxyTls, NamePins pins, Wiretap wiretap) {
     }
 
     /** An inclusive range of HTTP status codes ({@code 200}, {@code 200-299}). */
@@ -94,11 +95,13 @@ public final class Prober {
     }
 
     private Dialer dialer() {
-        return new Dialer(new DialOptions(options.timeoutMillis(), IpVersion.ANY, options.proxies(), options.proxyTls(), options.pins(), null, null, Wiretap.NONE));
+        return new Dialer(new DialOptions(options.timeoutMillis(), IpVersion.ANY, options.proxies(), options.proxyTls(), options.pins(), null, null,
+                options.wiretap()));
     }
 
     private Dialer httpDialer() {
-        return new Dialer(new DialOptions(options.timeoutMillis(), IpVersion.ANY, options.httpProxies(), options.proxyTls(), options.pins(), null, null, Wiretap.NONE));
+        return new Dialer(new DialOptions(options.timeoutMillis(), IpVersion.ANY, options.httpProxies(), options.proxyTls(), options.pins(), null,
+                null, options.wiretap()));
     }
 
     private ProbeResult tcp(Target target, long start, long at) {
@@ -148,6 +151,7 @@ public final class Prober {
         InetSocketAddress address = new InetSocketAddress(dialer().resolve(target.endpoint(),
                 System.nanoTime() + options.timeoutMillis() * 1_000_000).getFirst(), target.endpoint().port());
         try (UdpClient client = UdpClient.connect(address)) {
+            client.capture(options.wiretap());
             ExpectMatcher expect = options.udpExpect() == null ? null : new ExpectMatcher(options.udpExpect());
             UdpClient.Result r = client.run(DatagramSource.of(List.of(options.udpSend())),
                     new UdpClient.Options(expect == null ? 1 : 0, expect, options.timeoutMillis()), (payload, from, rtt) -> { });

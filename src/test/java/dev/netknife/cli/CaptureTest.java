@@ -236,6 +236,20 @@ class CaptureTest {
     }
 
     @Test
+    void monitorCapturesItsProbes() throws Exception {
+        Path file = dir.resolve("monitor.pcapng");
+        try (NginxServer nginx = NginxServer.start(dir, "listen 127.0.0.1:PORT; location / { return 200 \"up\\n\"; }");
+                Background echo = Background.start("echo-server", "0")) {
+            NkRun.Result r = NkRun.run("monitor", "--once", "--pcap", file.toString(), "http://127.0.0.1:" + nginx.port() + "/health",
+                    "tcp://127.0.0.1:" + echo.port());
+            assertEquals(0, r.code(), r.toString());
+        }
+        assertEquals(List.of("/health"), Tshark.fields(file, "http.request", "http.request.uri"));
+        String conv = Tshark.read(file, "-q", "-z", "conv,tcp");
+        assertEquals(2, conv.lines().filter(l -> l.contains("<->")).count(), conv);
+    }
+
+    @Test
     void aResetByThePeerIsItsRst() throws Exception {
         Path file = dir.resolve("reset.pcapng");
         try (ServerSocket listener = new ServerSocket()) {
