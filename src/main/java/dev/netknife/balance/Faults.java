@@ -18,6 +18,16 @@ public final class Faults {
         this.named = initial.size();
     }
 
+    /** The faults of --fault {@code specs}, named f1, f2, ... unless they say; IllegalArgumentException says which is bad. */
+    public static Faults parse(List<String> specs) {
+        List<Fault> faults = new ArrayList<>();
+        for (String spec : specs) {
+            String name = "f" + (faults.size() + 1);
+            faults.add(Fault.parse(spec, () -> name));
+        }
+        return new Faults(faults);
+    }
+
     public List<Fault> active() {
         return active;
     }

@@ -49,15 +49,6 @@ public final class Capture implements AutoCloseable {
         file.secrets(keyLogLines.getBytes(StandardCharsets.US_ASCII));
     }
 
-    public Path path() {
-        return file.path();
-    }
-
-    /** Packets written so far. */
-    public long packets() {
-        return file.packets();
-    }
-
     private synchronized void unaddressable(String what) {
         if (!toldUnaddressable) {
             toldUnaddressable = true;

@@ -55,7 +55,6 @@ final class CaptureFile implements AutoCloseable {
     private boolean stopped;
     private boolean closed;
     private boolean rotated;
-    private long packets;
 
     private CaptureFile(Path path, Bound bound, String application, Consumer<String> notices) {
         this.path = path;
@@ -96,10 +95,6 @@ final class CaptureFile implements AutoCloseable {
             out.put(Pcapng.decryptionSecrets(all.array()));
         }
         flush();
-    }
-
-    Path path() {
-        return path;
     }
 
     /** Adds an interface (its description block goes out now); returns its number. */
@@ -162,7 +157,6 @@ final class CaptureFile implements AutoCloseable {
             }
             Pcapng.packetHeader(out, start, packet.iface(), packet.epochNanos(), captured, original);
             Pcapng.packetTrailer(out, captured);
-            packets++;
         }
         flush();
     }
@@ -170,11 +164,6 @@ final class CaptureFile implements AutoCloseable {
     /** Bytes gathered for the next write. */
     private long pending() {
         return out.position() + payloadBytes;
-    }
-
-    /** Packets written so far (over all rotated files). */
-    synchronized long packets() {
-        return packets;
     }
 
     private boolean writable() {

@@ -3,9 +3,7 @@ package dev.netknife.cli;
 import dev.netknife.NkException;
 import dev.netknife.balance.Backend;
 import dev.netknife.balance.Balancer;
-import dev.netknife.balance.Fault;
 import dev.netknife.balance.Faults;
-import dev.netknife.balance.StatsView;
 import dev.netknife.balance.Strategy;
 import dev.netknife.http.PageServer;
 import dev.netknife.io.Proxies;
@@ -113,17 +111,7 @@ final class BalanceCommand implements NkCommand {
             faults.active().forEach(f -> inv.info("fault " + f.name() + ": " + f.spec()));
         }
         if (every > 0) {
-            helpers.add(Thread.ofVirtual().name("nk-stats-table").start(() -> {
-                try {
-                    while (true) {
-                        Thread.sleep(every);
-                        inv.err().print(StatsView.table(balancer.backends(), inv.style()));
-                        inv.err().flush();
-                    }
-                } catch (InterruptedException e) {
-                    // stopping
-                }
-            }));
+            helpers.add(BalanceOutput.tableEvery(every, balancer, inv));
         }
         return ServerLifecycle.serve(server.address(), server::serve, () -> {
             int left = server.drain(drainMillis);
@@ -145,16 +133,11 @@ final class BalanceCommand implements NkCommand {
         if (specs.length == 0 && !api) {
             return null;
         }
-        List<Fault> initial = new ArrayList<>();
-        for (int i = 0; i < specs.length; i++) {
-            try {
-                String name = "f" + (i + 1);
-                initial.add(Fault.parse(specs[i], () -> name));
-            } catch (IllegalArgumentException e) {
-                throw NkException.usage("--fault: " + e.getMessage());
-            }
+        try {
+            return Faults.parse(List.of(specs));
+        } catch (IllegalArgumentException e) {
+            throw NkException.usage("--fault: " + e.getMessage());
         }
-        return new Faults(initial);
     }
 
     /** --proxy for the backends; an https:// proxy (TLS per backend connection) is not offered here. */

@@ -29,6 +29,21 @@ final class BalanceOutput {
         }
     }
 
+    /** --stats-interval: the backend table on stderr every {@code millis}, on a thread of its own (interrupt it to stop). */
+    static Thread tableEvery(long millis, Balancer balancer, Invocation inv) {
+        return Thread.ofVirtual().name("nk-stats-table").start(() -> {
+            try {
+                while (true) {
+                    Thread.sleep(millis);
+                    inv.err().print(StatsView.table(balancer.backends(), inv.style()));
+                    inv.err().flush();
+                }
+            } catch (InterruptedException e) {
+                // stopping
+            }
+        });
+    }
+
     static void summary(Invocation inv, Server.Stats stats, Balancer balancer) {
         if (inv.json()) {
             inv.json(StatsView.json(balancer.backends()).put("event", "summary").put("connections", stats.accepted())

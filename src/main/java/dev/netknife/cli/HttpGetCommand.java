@@ -6,12 +6,13 @@ import dev.netknife.http.HttpClient;
 import dev.netknife.http.ParallelFetch;
 import dev.netknife.http.HttpUrl;
 import dev.netknife.http.RequestHeaders;
+import dev.netknife.io.AtomicFile;
 import dev.netknife.io.DialOptions;
 import dev.netknife.io.Dialer;
+import dev.netknife.io.Once;
 import dev.netknife.term.Sanitizer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code nk http-get}: curl's GET, on nk's own HTTP/1.1 client. */
@@ -70,7 +71,7 @@ final class HttpGetCommand implements NkCommand {
             throw NkException.usage("-o and -O exclude each other");
         }
         if (args.outputFile("-o") != null) {
-            checkWritable(java.nio.file.Path.of(args.outputFile("-o")));
+            AtomicFile.checkWritable(java.nio.file.Path.of(args.outputFile("-o")), "-o");
         }
         DialOptions dial = DialArgs.options(args, inv, true, DialOptions.DEFAULT_CONNECT_TIMEOUT_MILLIS);
         long connectTimeout = dial.connectTimeoutMillis();
@@ -115,20 +116,6 @@ final class HttpGetCommand implements NkCommand {
         return outcome.code();
     }
 
-    /** A bad -o path is said before any connection is made. */
-    private static void checkWritable(java.nio.file.Path file) {
-        if (java.nio.file.Files.isDirectory(file)) {
-            throw NkException.usage("-o: " + file + " is a directory");
-        }
-        java.nio.file.Path dir = file.toAbsolutePath().getParent();
-        if (dir != null && !java.nio.file.Files.isDirectory(dir)) {
-            throw NkException.usage("-o: no such directory " + dir);
-        }
-        if (dir != null && !java.nio.file.Files.exists(file) && !java.nio.file.Files.isWritable(dir)) {
-            throw NkException.usage("-o: cannot write in " + dir);
-        }
-    }
-
     /** The exit code of a run over several URLs: the last failure's; each failure is said as it happens. */
     private static final class Outcome {
         private final Invocation inv;
@@ -154,24 +141,6 @@ final class HttpGetCommand implements NkCommand {
 
         int code() {
             return worst.code();
-        }
-    }
-
-    /** Makes the value on first use, once, for every thread. */
-    private static final class Once<T> implements Supplier<T> {
-        private final Supplier<T> factory;
-        private T value;
-
-        Once(Supplier<T> factory) {
-            this.factory = factory;
-        }
-
-        @Override
-        public synchronized T get() {
-            if (value == null) {
-                value = factory.get();
-            }
-            return value;
         }
     }
 }

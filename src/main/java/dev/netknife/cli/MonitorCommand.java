@@ -9,7 +9,6 @@ import dev.netknife.monitor.Monitor;
 import dev.netknife.monitor.Prober;
 import dev.netknife.monitor.Target;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 
 import picocli.CommandLine.Model.CommandSpec;
@@ -61,16 +60,7 @@ final class MonitorCommand implements NkCommand {
     public int run(Args args, Invocation inv) throws Exception {
         List<String> command = args.afterDoubleDash();
         String[] positionals = args.strings0();
-        List<Target> targets = new ArrayList<>();
-        for (int i = 0; i < positionals.length - command.size(); i++) {
-            if (positionals[i].startsWith("@")) { // picocli leaves an @FILE it cannot read as it is
-                throw NkException.usage("cannot read the targets file " + positionals[i].substring(1));
-            }
-            targets.add(Target.parse(positionals[i]));
-        }
-        if (targets.isEmpty()) {
-            throw NkException.usage("no target (HOST:PORT or a URL)");
-        }
+        List<Target> targets = Target.parseAll(List.of(positionals).subList(0, positionals.length - command.size()));
         if (args.flag("--once") && args.flag("--wait")) {
             throw NkException.usage("--once and --wait exclude each other");
         }

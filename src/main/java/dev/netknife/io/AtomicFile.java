@@ -1,5 +1,6 @@
 package dev.netknife.io;
 
+import dev.netknife.NkException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -31,6 +32,20 @@ public final class AtomicFile implements AutoCloseable {
         this.removeOnExit = temp == null ? null : new Thread(() -> deleteQuietly(temp), "nk-remove-part");
         if (removeOnExit != null && !ShutdownHooks.add(removeOnExit)) {
             deleteQuietly(temp);
+        }
+    }
+
+    /** A usage error (naming {@code option}) when {@code file} cannot be written: said before any connection is made. */
+    public static void checkWritable(Path file, String option) {
+        if (Files.isDirectory(file)) {
+            throw NkException.usage(option + ": " + file + " is a directory");
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir != null && !Files.isDirectory(dir)) {
+            throw NkException.usage(option + ": no such directory " + dir);
+        }
+        if (dir != null && !Files.exists(file) && !Files.isWritable(dir)) {
+            throw NkException.usage(option + ": cannot write in " + dir);
         }
     }
 

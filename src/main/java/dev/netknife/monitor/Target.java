@@ -5,6 +5,7 @@ import dev.netknife.http.HttpUrl;
 import dev.netknife.io.Endpoint;
 import dev.netknife.tls.StartTls;
 import dev.netknife.tls.TlsTarget;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -17,6 +18,21 @@ import java.util.Locale;
 public record Target(Kind kind, String text, Endpoint endpoint, HttpUrl url, StartTls.Protocol startTls) {
 
     public enum Kind { TCP, HTTP, TLS, UDP }
+
+    /** The targets of the command line (at least one); an {@code @FILE} left as it is means picocli could not read it. */
+    public static List<Target> parseAll(List<String> texts) {
+        List<Target> targets = new java.util.ArrayList<>();
+        for (String text : texts) {
+            if (text.startsWith("@")) {
+                throw NkException.usage("cannot read the targets file " + text.substring(1));
+            }
+            targets.add(parse(text));
+        }
+        if (targets.isEmpty()) {
+            throw NkException.usage("no target (HOST:PORT or a URL)");
+        }
+        return targets;
+    }
 
     public static Target parse(String text) {
         String lower = text.toLowerCase(Locale.ROOT);
